@@ -1,0 +1,78 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Layers point inward: the executable wires them; `PoolDomain` knows nothing of I/O.
+let package = Package(
+    name: "gonghai",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "gonghai", targets: ["gonghai"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/GraphQLSwift/GraphQL", exact: "4.3.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-collections", exact: "1.6.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CMicroHTTPD",
+            pkgConfig: "libmicrohttpd",
+            providers: [.apt(["libmicrohttpd-dev"])]
+        ),
+        .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"]),
+        .target(name: "PoolDomain"),
+        .target(
+            name: "PoolStore",
+            dependencies: [
+                "PoolDomain",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "GraphQLAPI",
+            dependencies: [
+                "PoolDomain", "PoolStore", "HTTPServer",
+                .product(name: "GraphQL", package: "GraphQL"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "GonghaiServer",
+            dependencies: [
+                "PoolDomain", "PoolStore", "GraphQLAPI", "HTTPServer",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "gonghai",
+            dependencies: [
+                "GonghaiServer", "PoolStore", "PoolDomain",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(
+            name: "TestSupport",
+            dependencies: ["GonghaiServer", "PoolStore", "PoolDomain"],
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(name: "PoolDomainTests", dependencies: ["PoolDomain"]),
+        .testTarget(
+            name: "PoolStoreTests",
+            dependencies: ["PoolStore", "PoolDomain", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "GonghaiServer", "GraphQLAPI", "HTTPServer", "PoolStore", "PoolDomain", "TestSupport",
+                .product(name: "GraphQL", package: "GraphQL"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

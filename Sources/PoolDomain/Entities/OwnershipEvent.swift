@@ -1,0 +1,46 @@
+import Foundation
+
+/// Why a customer's placement changed. Each kind is one operation.
+public enum OwnershipEventKind: String, CaseIterable, Sendable, Codable {
+    case create
+    case claim
+    case release
+    case assign
+    case transfer
+    case reclaim
+}
+
+/// One append-only entry in a customer's ownership history: the trail that keeps the previous
+/// owner and the reason however many times the customer moves.
+public struct OwnershipEvent: Sendable, Equatable, Identifiable {
+    public let id: OwnershipEventID
+    public var customerID: CustomerID
+    public var kind: OwnershipEventKind
+    public var fromOwnerID: UserID?
+    public var toOwnerID: UserID?
+    public var fromPoolID: PoolID?
+    public var toPoolID: PoolID?
+    public var actorID: UserID?
+    public var reason: String?
+    /// How the target pool was chosen, when the customer went into a pool.
+    public var routedBy: RoutingReason?
+    public var at: Date
+
+    public init(
+        id: OwnershipEventID, customerID: CustomerID, kind: OwnershipEventKind,
+        fromOwnerID: UserID?, toOwnerID: UserID?, fromPoolID: PoolID?, toPoolID: PoolID?,
+        actorID: UserID?, reason: String?, routedBy: RoutingReason? = nil, at: Date
+    ) {
+        self.id = id
+        self.customerID = customerID
+        self.kind = kind
+        self.fromOwnerID = fromOwnerID
+        self.toOwnerID = toOwnerID
+        self.fromPoolID = fromPoolID
+        self.toPoolID = toPoolID
+        self.actorID = actorID
+        self.reason = reason
+        self.routedBy = routedBy
+        self.at = at
+    }
+}

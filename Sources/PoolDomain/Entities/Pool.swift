@@ -1,0 +1,25 @@
+/// A public pool (公海池): customers nobody owns, drawn by industry or region.
+public struct Pool: Sendable, Equatable, Identifiable {
+    public let id: PoolID
+    public var name: String
+    /// Industries routed to this pool; empty means "any industry".
+    public var industries: [String]
+    /// Regions routed to this pool; empty means "any region".
+    public var regions: [String]
+    /// Higher wins when several pools match a customer.
+    public var priority: Int
+    /// The pool for customers that match no other pool; exactly one pool is the default.
+    public var isDefault: Bool
+
+    public init(
+        id: PoolID, name: String, industries: [String], regions: [String], priority: Int,
+        isDefault: Bool
+    ) {
+        self.id = id
+        self.name = name
+        self.industries = industries
+        self.regions = regions
+        self.priority = priority
+        self.isDefault = isDefault
+    }
+}

@@ -1,0 +1,23 @@
+import Foundation
+
+/// A person who signs in or calls the API: a sales rep, a manager or an administrator.
+public struct User: Sendable, Equatable, Identifiable {
+    public let id: UserID
+    public var name: String
+    public var role: Role
+    public var departmentID: DepartmentID?
+    public var active: Bool
+    public var createdAt: Date
+
+    public init(
+        id: UserID, name: String, role: Role, departmentID: DepartmentID?, active: Bool,
+        createdAt: Date
+    ) {
+        self.id = id
+        self.name = name
+        self.role = role
+        self.departmentID = departmentID
+        self.active = active
+        self.createdAt = createdAt
+    }
+}

@@ -1,0 +1,43 @@
+/// How a customer's pool was chosen when it entered the public sea.
+public enum RoutingReason: String, Sendable, Codable, CaseIterable {
+    /// The caller named the pool.
+    case explicit
+    /// The pool's industries and regions matched the customer's.
+    case matched
+    /// No pool matched; the default pool took it.
+    case defaultPool = "default"
+}
+
+/// Chooses the pool a customer goes to: the highest-priority pool whose industries and regions
+/// both match, else the default pool.
+public struct PoolRouter: Sendable {
+    public let pools: [Pool]
+
+    public init(pools: [Pool]) { self.pools = pools }
+
+    public func route(industry: String?, region: String?) -> (PoolID, RoutingReason)? {
+        let candidates = pools.filter { !$0.isDefault && matches($0, industry, region) }
+        let best = candidates.max { lhs, rhs in
+            (lhs.priority, specificity(lhs), -lhs.id.rawValue)
+                < (rhs.priority, specificity(rhs), -rhs.id.rawValue)
+        }
+        if let best { return (best.id, .matched) }
+        return pools.first(where: \.isDefault).map { ($0.id, .defaultPool) }
+    }
+
+    private func matches(_ pool: Pool, _ industry: String?, _ region: String?) -> Bool {
+        if pool.industries.isEmpty && pool.regions.isEmpty { return false }
+        return accepts(pool.industries, industry) && accepts(pool.regions, region)
+    }
+
+    private func accepts(_ values: [String], _ value: String?) -> Bool {
+        guard !values.isEmpty else { return true }
+        guard let value else { return false }
+        return values.contains { $0.caseInsensitiveCompare(value) == .orderedSame }
+    }
+
+    /// On equal priority, a pool that names both industry and region beats a broader one.
+    private func specificity(_ pool: Pool) -> Int {
+        (pool.industries.isEmpty ? 0 : 1) + (pool.regions.isEmpty ? 0 : 1)
+    }
+}
