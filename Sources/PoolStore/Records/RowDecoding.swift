@@ -1,0 +1,97 @@
+import Foundation
+import GRDB
+import PoolDomain
+
+/// Row → domain value conversions, by column name, for every table.
+enum RowDecoding {
+    static let customerColumns = """
+        id, name, phone, email, industry, region, level, source, status, deal_amount_cents,
+        owner_id, pool_id, previous_owner_id, locked, created_by, created_at, owner_since,
+        last_follow_up_at, last_progress_at, updated_at
+        """
+
+    static func customer(_ row: Row) -> Customer {
+        let ownerID: Int64? = row["owner_id"]
+        let poolID: Int64? = row["pool_id"]
+        let placement: Placement =
+            ownerID.map { .owned(by: UserID($0)) } ?? .inPool(PoolID(poolID ?? 0))
+        return Customer(
+            id: CustomerID(row["id"]),
+            name: row["name"],
+            phone: row["phone"],
+            email: row["email"],
+            industry: row["industry"],
+            region: row["region"],
+            level: row["level"],
+            source: row["source"],
+            status: CustomerStatus(rawValue: row["status"]) ?? .lead,
+            dealAmountCents: row["deal_amount_cents"],
+            placement: placement,
+            previousOwnerID: (row["previous_owner_id"] as Int64?).map(UserID.init),
+            locked: row["locked"],
+            createdByID: (row["created_by"] as Int64?).map(UserID.init),
+            createdAt: Timestamp.decode(row["created_at"] as Int64),
+            ownerSince: Timestamp.decode(optional: row["owner_since"]),
+            lastFollowUpAt: Timestamp.decode(optional: row["last_follow_up_at"]),
+            lastProgressAt: Timestamp.decode(optional: row["last_progress_at"]),
+            updatedAt: Timestamp.decode(row["updated_at"] as Int64))
+    }
+
+    static func user(_ row: Row) -> User {
+        User(
+            id: UserID(row["id"]),
+            name: row["name"],
+            role: Role(rawValue: row["role"]) ?? .rep,
+            departmentID: (row["department_id"] as Int64?).map(DepartmentID.init),
+            active: row["active"],
+            createdAt: Timestamp.decode(row["created_at"] as Int64))
+    }
+
+    static func department(_ row: Row) -> Department {
+        Department(
+            id: DepartmentID(row["id"]), name: row["name"],
+            parentID: (row["parent_id"] as Int64?).map(DepartmentID.init))
+    }
+
+    static func pool(_ row: Row) -> Pool {
+        Pool(
+            id: PoolID(row["id"]), name: row["name"],
+            industries: stringList(row["industries"]), regions: stringList(row["regions"]),
+            priority: row["priority"], isDefault: row["is_default"])
+    }
+
+    static func followUp(_ row: Row) -> FollowUp {
+        FollowUp(
+            id: FollowUpID(row["id"]), customerID: CustomerID(row["customer_id"]),
+            kind: FollowUpKind(rawValue: row["kind"]) ?? .note, text: row["text"],
+            at: Timestamp.decode(row["at"] as Int64),
+            byID: (row["by_user_id"] as Int64?).map(UserID.init))
+    }
+
+    static func ownershipEvent(_ row: Row) -> OwnershipEvent {
+        OwnershipEvent(
+            id: OwnershipEventID(row["id"]), customerID: CustomerID(row["customer_id"]),
+            kind: OwnershipEventKind(rawValue: row["kind"]) ?? .create,
+            fromOwnerID: (row["from_owner_id"] as Int64?).map(UserID.init),
+            toOwnerID: (row["to_owner_id"] as Int64?).map(UserID.init),
+            fromPoolID: (row["from_pool_id"] as Int64?).map(PoolID.init),
+            toPoolID: (row["to_pool_id"] as Int64?).map(PoolID.init),
+            actorID: (row["actor_id"] as Int64?).map(UserID.init),
+            reason: row["reason"],
+            routedBy: (row["routed_by"] as String?).flatMap(RoutingReason.init(rawValue:)),
+            at: Timestamp.decode(row["at"] as Int64))
+    }
+
+    /// Pools keep their industries and regions as a JSON array of strings.
+    static func stringList(_ json: String) -> [String] {
+        guard let data = json.data(using: .utf8),
+            let list = try? JSONDecoder().decode([String].self, from: data)
+        else { return [] }
+        return list
+    }
+
+    static func encodeList(_ list: [String]) -> String {
+        let data = (try? JSONEncoder().encode(list)) ?? Data("[]".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,234 @@
+import Foundation
+import GRDB
+import PoolDomain
+
+extension SQLitePoolDatabase {
+    public func customers(ids: [CustomerID]) throws -> [CustomerID: Customer] {
+        guard !ids.isEmpty else { return [:] }
+        return try read { db in try Self.fetchCustomers(db, ids: ids) }
+    }
+
+    static func fetchCustomers(_ db: Database, ids: [CustomerID]) throws -> [CustomerID: Customer] {
+        let rows = try Row.fetchAll(
+            db,
+            sql: "SELECT \(RowDecoding.customerColumns) FROM customers WHERE id IN (SELECT value FROM json_each(?))",
+            arguments: [jsonIDs(ids.map(\.rawValue))])
+        return Dictionary(uniqueKeysWithValues: rows.map(RowDecoding.customer).map { ($0.id, $0) })
+    }
+
+    static func fetchCustomer(_ db: Database, _ id: CustomerID) throws -> Customer? {
+        try Row.fetchOne(
+            db, sql: "SELECT \(RowDecoding.customerColumns) FROM customers WHERE id = ?",
+            arguments: [id.rawValue]
+        ).map(RowDecoding.customer)
+    }
+
+    public func customerPage(_ query: CustomerQuery) throws -> CustomerPage {
+        let order = CustomerSQL.orderKey(query.order)
+        var conditions = CustomerSQL.conditions(query.filter, scope: query.scope)
+        if let after = query.after {
+            conditions.append(CustomerSQL.keyset(after, order: query.order))
+        }
+        let direction = query.order.descending ? "DESC" : "ASC"
+        let sql: SQL = """
+            SELECT \(sql: RowDecoding.customerColumns), \(sql: order) AS sort_key FROM customers
+            WHERE \(CustomerSQL.joined(conditions))
+            ORDER BY sort_key \(sql: direction), id \(sql: direction)
+            LIMIT \(query.first + 1)
+            """
+        let rows = try read { db in try SQLRequest<Row>(literal: sql).fetchAll(db) }
+        let visible = rows.prefix(query.first)
+        let customers = visible.map(RowDecoding.customer)
+        let cursors = visible.map { row in
+            CustomerCursor(
+                order: query.order, key: CustomerSQL.cursorKey(row["sort_key"], query.order),
+                id: CustomerID(row["id"]))
+        }
+        return CustomerPage(customers: customers, cursors: cursors, hasNextPage: rows.count > query.first)
+    }
+
+    public func countCustomers(_ filter: CustomerFilter, scope: CustomerScope) throws -> Int {
+        let sql: SQL = "SELECT COUNT(*) FROM customers WHERE \(CustomerSQL.joined(CustomerSQL.conditions(filter, scope: scope)))"
+        return try read { db in try SQLRequest<Int>(literal: sql).fetchOne(db) ?? 0 }
+    }
+
+    public func createCustomer(_ draft: CustomerDraft, by actor: Actor, intoPool: PoolID?) throws
+        -> Customer
+    {
+        try AccessPolicy.require(intoPool == nil ? .createCustomer : .createPoolCustomer, by: actor)
+        let draft = try draft.validated()
+        let now = clock.now()
+        return try writeTransaction { db in
+            try requireNoDuplicate(db, draft.duplicateKeys, except: nil, viewer: actor)
+            let placement: Placement
+            if let intoPool {
+                guard try Row.fetchOne(db, sql: "SELECT 1 FROM pools WHERE id = ?", arguments: [intoPool.rawValue]) != nil else {
+                    throw PoolError.notFound(entity: "Pool")
+                }
+                placement = .inPool(intoPool)
+            } else {
+                placement = .owned(by: actor.userID)
+            }
+            let id = try insertCustomer(db, draft, placement: placement, createdBy: actor.userID, at: now)
+            try insertEvent(
+                db, customer: id, kind: .create, from: nil, to: placement, actor: actor.userID,
+                reason: nil, routedBy: intoPool == nil ? nil : .explicit, at: now)
+            return try Self.fetchCustomer(db, id)!
+        }
+    }
+
+    public func updateCustomer(_ id: CustomerID, _ draft: CustomerDraft, by actor: Actor) throws
+        -> Customer
+    {
+        let draft = try draft.validated()
+        let now = Timestamp.encode(clock.now())
+        return try writeTransaction { db in
+            guard let customer = try Self.fetchCustomer(db, id) else { throw PoolError.notFound(entity: "Customer") }
+            try AccessPolicy.require(.updateCustomer, by: actor, on: customer)
+            try requireNoDuplicate(db, draft.duplicateKeys, except: id, viewer: actor)
+            let keys = draft.duplicateKeys
+            let progressed = draft.status != customer.status
+            try db.execute(
+                sql: """
+                    UPDATE customers SET name = ?, name_key = ?, phone = ?, phone_key = ?, email = ?,
+                      email_key = ?, industry = ?, region = ?, level = ?, source = ?, status = ?,
+                      deal_amount_cents = ?, updated_at = ?,
+                      last_progress_at = CASE WHEN ? THEN ? ELSE last_progress_at END
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    draft.name, keys.name, draft.phone, keys.phone, draft.email, keys.email,
+                    draft.industry, draft.region, draft.level, draft.source, draft.status.rawValue,
+                    draft.dealAmountCents, now, progressed, now, id.rawValue,
+                ])
+            return try Self.fetchCustomer(db, id)!
+        }
+    }
+
+    func insertCustomer(
+        _ db: Database, _ draft: CustomerDraft, placement: Placement, createdBy: UserID?, at: Date
+    ) throws -> CustomerID {
+        let keys = draft.duplicateKeys
+        let now = Timestamp.encode(at)
+        try db.execute(
+            sql: """
+                INSERT INTO customers (name, name_key, phone, phone_key, email, email_key, industry,
+                  region, level, source, status, deal_amount_cents, owner_id, pool_id, created_by,
+                  created_at, owner_since, last_progress_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                draft.name, keys.name, draft.phone, keys.phone, draft.email, keys.email,
+                draft.industry, draft.region, draft.level, draft.source, draft.status.rawValue,
+                draft.dealAmountCents, placement.ownerID?.rawValue, placement.poolID?.rawValue,
+                createdBy?.rawValue, now, placement.ownerID == nil ? nil : now, now, now,
+            ])
+        return CustomerID(db.lastInsertedRowID)
+    }
+
+    /// Refuses a second record of a customer, saying where the first one is only as far as the
+    /// viewer may see: its id only if visible, the owner's or pool's name otherwise.
+    func requireNoDuplicate(
+        _ db: Database, _ keys: DuplicateKeys, except: CustomerID?, viewer: Actor
+    ) throws {
+        let probes: [(DuplicateMatch.Field, String, String?)] = [
+            (.name, "name_key", keys.name), (.phone, "phone_key", keys.phone),
+            (.email, "email_key", keys.email),
+        ]
+        for (field, column, value) in probes {
+            guard let value else { continue }
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT customers.id, customers.owner_id, customers.pool_id,
+                      users.name AS owner_name, pools.name AS pool_name
+                    FROM customers LEFT JOIN users ON users.id = customers.owner_id
+                      LEFT JOIN pools ON pools.id = customers.pool_id
+                    WHERE customers.\(column) = ? AND customers.id IS NOT ?
+                    """, arguments: [value, except?.rawValue])
+            guard let row else { continue }
+            let ownerID: Int64? = row["owner_id"]
+            let placement: Placement =
+                ownerID.map { .owned(by: UserID($0)) } ?? .inPool(PoolID(row["pool_id"]))
+            let visible = CustomerScope.of(viewer).contains(placement)
+            throw PoolError.duplicate(
+                DuplicateMatch(
+                    field: field, customerID: visible ? CustomerID(row["id"]) : nil,
+                    ownerName: row["owner_name"], poolName: row["pool_name"]))
+        }
+    }
+}
+
+/// The SQL fragments of customer queries. Every value is bound, never spliced.
+enum CustomerSQL {
+    static func conditions(_ filter: CustomerFilter, scope: CustomerScope) -> [SQL] {
+        var parts: [SQL] = []
+        switch scope {
+        case .all: break
+        case .ownOrPool(let user): parts.append("(owner_id = \(user.rawValue) OR owner_id IS NULL)")
+        }
+        if let pool = filter.poolID { parts.append("pool_id = \(pool.rawValue)") }
+        if let owner = filter.ownerID { parts.append("owner_id = \(owner.rawValue)") }
+        if let inPool = filter.inPool { parts.append(inPool ? "owner_id IS NULL" : "owner_id IS NOT NULL") }
+        if let industry = filter.industry { parts.append("industry = \(industry)") }
+        if let region = filter.region { parts.append("region = \(region)") }
+        if let statuses = filter.statuses {
+            let list = "[" + statuses.map { "\"\($0.rawValue)\"" }.joined(separator: ",") + "]"
+            parts.append("status IN (SELECT value FROM json_each(\(list)))")
+        }
+        if let text = filter.text?.trimmingWhitespace(), !text.isEmpty {
+            let pattern = "%" + escapeLike(text.lowercased()) + "%"
+            var clause: SQL = "(lower(name) LIKE \(pattern) ESCAPE '\\' OR email_key LIKE \(pattern) ESCAPE '\\'"
+            if let digits = DuplicateKeys.normalizePhone(text) {
+                clause += " OR phone_key LIKE \("%" + digits + "%")"
+            }
+            parts.append(clause + ")")
+        }
+        if let before = filter.followUpBefore {
+            parts.append("last_follow_up_at < \(Timestamp.encode(before))")
+        }
+        if let after = filter.followUpAfter {
+            parts.append("last_follow_up_at >= \(Timestamp.encode(after))")
+        }
+        return parts
+    }
+
+    static func joined(_ conditions: [SQL]) -> SQL {
+        conditions.isEmpty ? "1" : conditions.joined(separator: " AND ")
+    }
+
+    /// The expression each order sorts by; NULL follow-ups sort as the oldest.
+    static func orderKey(_ order: CustomerOrder) -> String {
+        switch order.field {
+        case .createdAt: return "created_at"
+        case .updatedAt: return "updated_at"
+        case .name: return "name"
+        case .lastFollowUpAt: return "coalesce(last_follow_up_at, -1)"
+        }
+    }
+
+    static func keyset(_ cursor: CustomerCursor, order: CustomerOrder) -> SQL {
+        let key = orderKey(order)
+        let op = order.descending ? "<" : ">"
+        let value: SQL
+        switch cursor.key {
+        case .integer(let number): value = "\(number)"
+        case .text(let text): value = "\(text)"
+        }
+        return "(\(sql: key) \(sql: op) \(value) OR (\(sql: key) = \(value) AND id \(sql: op) \(cursor.id.rawValue)))"
+    }
+
+    static func cursorKey(_ value: DatabaseValue, _ order: CustomerOrder) -> CustomerCursor.Key {
+        if order.field == .name { return .text(String.fromDatabaseValue(value) ?? "") }
+        return .integer(Int64.fromDatabaseValue(value) ?? 0)
+    }
+
+    static func escapeLike(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return escaped
+    }
+}

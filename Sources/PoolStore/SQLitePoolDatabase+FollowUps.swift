@@ -1,0 +1,61 @@
+import Foundation
+import GRDB
+import PoolDomain
+
+extension SQLitePoolDatabase {
+    public func addFollowUp(
+        to id: CustomerID, kind: FollowUpKind, text: String, at: Date?, by actor: Actor
+    ) throws -> FollowUp {
+        let text = text.trimmingWhitespace()
+        guard !text.isEmpty, text.count <= 5000 else {
+            throw PoolError.invalidInput(field: "text", message: "1 to 5000 characters")
+        }
+        let now = clock.now()
+        let at = at ?? now
+        guard at <= now.addingTimeInterval(300) else {
+            throw PoolError.invalidInput(field: "at", message: "a follow-up cannot be in the future")
+        }
+        return try writeTransaction { db in
+            guard let customer = try Self.fetchCustomer(db, id) else { throw PoolError.notFound(entity: "Customer") }
+            try AccessPolicy.require(.addFollowUp, by: actor, on: customer)
+            let millis = Timestamp.encode(at)
+            try db.execute(
+                sql: "INSERT INTO follow_ups (customer_id, kind, text, at, by_user_id) VALUES (?, ?, ?, ?, ?)",
+                arguments: [id.rawValue, kind.rawValue, text, millis, actor.userID.rawValue])
+            let followUpID = FollowUpID(db.lastInsertedRowID)
+            try db.execute(
+                sql: """
+                    UPDATE customers SET last_follow_up_at = max(coalesce(last_follow_up_at, 0), ?),
+                      updated_at = ? WHERE id = ?
+                    """, arguments: [millis, Timestamp.encode(now), id.rawValue])
+            return FollowUp(id: followUpID, customerID: id, kind: kind, text: text, at: at, byID: actor.userID)
+        }
+    }
+
+    public func followUps(of ids: [CustomerID], limitEach: Int) throws -> [CustomerID: [FollowUp]] {
+        guard !ids.isEmpty, limitEach > 0 else { return [:] }
+        let rows = try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM (
+                      SELECT follow_ups.*, row_number() OVER (
+                        PARTITION BY customer_id ORDER BY at DESC, id DESC) AS rank
+                      FROM follow_ups WHERE customer_id IN (SELECT value FROM json_each(?))
+                    ) WHERE rank <= ? ORDER BY customer_id, at DESC, id DESC
+                    """, arguments: [Self.jsonIDs(ids.map(\.rawValue)), limitEach])
+        }
+        return Dictionary(grouping: rows.map(RowDecoding.followUp), by: \.customerID)
+    }
+
+    public func ownershipEvents(of ids: [CustomerID]) throws -> [CustomerID: [OwnershipEvent]] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM ownership_events WHERE customer_id IN (SELECT value FROM json_each(?)) ORDER BY customer_id, id",
+                arguments: [Self.jsonIDs(ids.map(\.rawValue))])
+        }
+        return Dictionary(grouping: rows.map(RowDecoding.ownershipEvent), by: \.customerID)
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import GRDB
+import PoolDomain
+
+extension SQLitePoolDatabase {
+    public func authenticate(token: String) throws -> User? {
+        guard token.hasPrefix(TokenDigest.prefix), token.count < 200 else { return nil }
+        let digest = TokenDigest.digest(token)
+        return try read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT users.* FROM api_tokens JOIN users ON users.id = api_tokens.user_id
+                    WHERE api_tokens.token_hash = ? AND api_tokens.revoked_at IS NULL
+                      AND users.active = 1
+                    """, arguments: [digest]
+            ).map(RowDecoding.user)
+        }
+    }
+
+    public func createDepartment(name: String, parentID: DepartmentID?) throws -> Department {
+        let name = try requireName(name, field: "name")
+        return try writeTransaction { db in
+            if let parentID, try Row.fetchOne(db, sql: "SELECT 1 FROM departments WHERE id = ?", arguments: [parentID.rawValue]) == nil {
+                throw PoolError.notFound(entity: "Department")
+            }
+            if try Row.fetchOne(db, sql: "SELECT 1 FROM departments WHERE name = ?", arguments: [name]) != nil {
+                throw PoolError.invalidInput(field: "name", message: "a department with this name exists")
+            }
+            try db.execute(
+                sql: "INSERT INTO departments (name, parent_id) VALUES (?, ?)",
+                arguments: [name, parentID?.rawValue])
+            return Department(id: DepartmentID(db.lastInsertedRowID), name: name, parentID: parentID)
+        }
+    }
+
+    public func departments() throws -> [Department] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM departments ORDER BY id").map(RowDecoding.department)
+        }
+    }
+
+    public func department(named name: String) throws -> Department? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM departments WHERE name = ?", arguments: [name])
+                .map(RowDecoding.department)
+        }
+    }
+
+    public func createUser(name: String, role: Role, departmentID: DepartmentID?) throws -> User {
+        let name = try requireName(name, field: "name")
+        let now = nowMillis
+        return try writeTransaction { db in
+            if let departmentID, try Row.fetchOne(db, sql: "SELECT 1 FROM departments WHERE id = ?", arguments: [departmentID.rawValue]) == nil {
+                throw PoolError.notFound(entity: "Department")
+            }
+            if try Row.fetchOne(db, sql: "SELECT 1 FROM users WHERE name = ?", arguments: [name]) != nil {
+                throw PoolError.invalidInput(field: "name", message: "a user with this name exists")
+            }
+            try db.execute(
+                sql: "INSERT INTO users (name, role, department_id, active, created_at) VALUES (?, ?, ?, 1, ?)",
+                arguments: [name, role.rawValue, departmentID?.rawValue, now])
+            return User(
+                id: UserID(db.lastInsertedRowID), name: name, role: role, departmentID: departmentID,
+                active: true, createdAt: Timestamp.decode(now))
+        }
+    }
+
+    public func users() throws -> [User] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM users ORDER BY id").map(RowDecoding.user)
+        }
+    }
+
+    public func users(ids: [UserID]) throws -> [UserID: User] {
+        guard !ids.isEmpty else { return [:] }
+        return try read { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM users WHERE id IN (SELECT value FROM json_each(?))",
+                arguments: [Self.jsonIDs(ids.map(\.rawValue))])
+            return Dictionary(rows.map(RowDecoding.user).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        }
+    }
+
+    public func user(named name: String) throws -> User? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM users WHERE name = ?", arguments: [name])
+                .map(RowDecoding.user)
+        }
+    }
+
+    public func issueToken(for user: UserID, label: String?) throws -> String {
+        let token = TokenDigest.newToken()
+        let now = nowMillis
+        try writeTransaction { db in
+            guard try Row.fetchOne(db, sql: "SELECT 1 FROM users WHERE id = ?", arguments: [user.rawValue]) != nil else {
+                throw PoolError.notFound(entity: "User")
+            }
+            try db.execute(
+                sql: "INSERT INTO api_tokens (user_id, token_hash, label, created_at) VALUES (?, ?, ?, ?)",
+                arguments: [user.rawValue, TokenDigest.digest(token), label, now])
+        }
+        return token
+    }
+
+    func requireName(_ raw: String, field: String) throws -> String {
+        let name = raw.trimmingWhitespace()
+        guard !name.isEmpty, name.count <= 100 else {
+            throw PoolError.invalidInput(field: field, message: "1 to 100 characters")
+        }
+        return name
+    }
+
+    /// A list of ids bound as one JSON parameter: one statement shape for any batch size, so
+    /// SQLite's statement cache is reused and no SQL is built from values.
+    static func jsonIDs(_ ids: [Int64]) -> String {
+        "[" + ids.map(String.init).joined(separator: ",") + "]"
+    }
+}

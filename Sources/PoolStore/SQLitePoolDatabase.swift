@@ -1,0 +1,67 @@
+import Foundation
+import GRDB
+import PoolDomain
+
+/// The embedded default backend: one SQLite file in WAL mode through GRDB's `DatabasePool`
+/// (one writer, concurrent readers; other processes may use the same file).
+public final class SQLitePoolDatabase: PoolDatabase, @unchecked Sendable {
+    let pool: DatabasePool
+    let clock: any TimeSource
+
+    /// - Parameter statementObserver: called with every SQL statement run; tests count them.
+    public init(
+        path: String, clock: any TimeSource = SystemTimeSource(),
+        statementObserver: (@Sendable (String) -> Void)? = nil
+    ) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.maximumReaderCount = max(4, ProcessInfo.processInfo.activeProcessorCount * 2)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            if let statementObserver {
+                db.trace { statementObserver($0.expandedDescription) }
+            }
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        self.clock = clock
+        try Migrations.migrator.migrate(pool)
+    }
+
+    /// Runs `body` in a `BEGIN IMMEDIATE` transaction: the write lock is taken before the first
+    /// read, so the facts a decision reads cannot change before its conditional write.
+    func writeTransaction<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.writeWithoutTransaction { db in
+            var result: T?
+            try db.inTransaction(.immediate) {
+                result = try body(db)
+                return .commit
+            }
+            return result!
+        }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.read(body)
+    }
+
+    var nowMillis: Int64 { Timestamp.encode(clock.now()) }
+
+    /// Closes the file cleanly; used by graceful shutdown.
+    public func close() throws {
+        try pool.close()
+    }
+}
+
+extension SQLitePoolDatabase {
+    /// Raw read access for tests and tools that check invariants with their own SQL.
+    public func readForTests<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.read(body)
+    }
+}
+
+extension SQLitePoolDatabase {
+    /// Raw write access for tests that prove the schema's constraints hold on their own.
+    public func writeForTests(_ body: (Database) throws -> Void) throws {
+        try pool.write(body)
+    }
+}

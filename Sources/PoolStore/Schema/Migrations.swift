@@ -1,0 +1,110 @@
+import GRDB
+
+/// The database schema, one migration per version. SQLite keeps the invariants:
+/// a customer is either owned or in a pool (CHECK), each customer exists once (UNIQUE keys),
+/// enumerations are closed (CHECK), references hold (foreign keys).
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-foundation", migrate: foundation)
+        return migrator
+    }
+
+    private static func foundation(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE departments (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    parent_id INTEGER REFERENCES departments(id)
+                );
+                CREATE TABLE users (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    role TEXT NOT NULL CHECK (role IN ('admin', 'manager', 'rep')),
+                    department_id INTEGER REFERENCES departments(id),
+                    active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+                    created_at INTEGER NOT NULL
+                );
+                CREATE TABLE api_tokens (
+                    id INTEGER PRIMARY KEY,
+                    user_id INTEGER NOT NULL REFERENCES users(id),
+                    token_hash BLOB NOT NULL UNIQUE,
+                    label TEXT,
+                    created_at INTEGER NOT NULL,
+                    revoked_at INTEGER
+                );
+                CREATE TABLE pools (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    industries TEXT NOT NULL DEFAULT '[]',
+                    regions TEXT NOT NULL DEFAULT '[]',
+                    priority INTEGER NOT NULL DEFAULT 0,
+                    is_default INTEGER NOT NULL DEFAULT 0 CHECK (is_default IN (0, 1))
+                );
+                CREATE UNIQUE INDEX pools_one_default ON pools(is_default) WHERE is_default = 1;
+                CREATE TABLE customers (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    name_key TEXT NOT NULL UNIQUE,
+                    phone TEXT,
+                    phone_key TEXT UNIQUE,
+                    email TEXT,
+                    email_key TEXT UNIQUE,
+                    industry TEXT,
+                    region TEXT,
+                    level TEXT,
+                    source TEXT,
+                    status TEXT NOT NULL DEFAULT 'lead' CHECK (status IN
+                        ('lead', 'contacted', 'negotiating', 'won', 'lost', 'invalid')),
+                    deal_amount_cents INTEGER CHECK (deal_amount_cents >= 0),
+                    owner_id INTEGER REFERENCES users(id),
+                    pool_id INTEGER REFERENCES pools(id),
+                    previous_owner_id INTEGER REFERENCES users(id),
+                    locked INTEGER NOT NULL DEFAULT 0 CHECK (locked IN (0, 1)),
+                    created_by INTEGER REFERENCES users(id),
+                    created_at INTEGER NOT NULL,
+                    owner_since INTEGER,
+                    last_follow_up_at INTEGER,
+                    last_progress_at INTEGER,
+                    updated_at INTEGER NOT NULL,
+                    CHECK ((owner_id IS NULL) <> (pool_id IS NULL)),
+                    CHECK (locked = 0 OR owner_id IS NOT NULL)
+                );
+                CREATE INDEX customers_owner ON customers(owner_id, created_at, id);
+                CREATE INDEX customers_pool ON customers(pool_id, created_at, id);
+                CREATE INDEX customers_created ON customers(created_at, id);
+                CREATE INDEX customers_updated ON customers(updated_at, id);
+                CREATE INDEX customers_follow_up ON customers(last_follow_up_at, id);
+                CREATE INDEX customers_name ON customers(name, id);
+                CREATE TABLE follow_ups (
+                    id INTEGER PRIMARY KEY,
+                    customer_id INTEGER NOT NULL REFERENCES customers(id),
+                    kind TEXT NOT NULL CHECK (kind IN ('call', 'visit', 'message', 'note')),
+                    text TEXT NOT NULL,
+                    at INTEGER NOT NULL,
+                    by_user_id INTEGER REFERENCES users(id)
+                );
+                CREATE INDEX follow_ups_customer ON follow_ups(customer_id, at, id);
+                CREATE TABLE ownership_events (
+                    id INTEGER PRIMARY KEY,
+                    customer_id INTEGER NOT NULL REFERENCES customers(id),
+                    kind TEXT NOT NULL CHECK (kind IN
+                        ('create', 'claim', 'release', 'assign', 'transfer', 'reclaim')),
+                    from_owner_id INTEGER REFERENCES users(id),
+                    to_owner_id INTEGER REFERENCES users(id),
+                    from_pool_id INTEGER REFERENCES pools(id),
+                    to_pool_id INTEGER REFERENCES pools(id),
+                    actor_id INTEGER REFERENCES users(id),
+                    reason TEXT,
+                    routed_by TEXT CHECK (routed_by IN ('explicit', 'matched', 'default')),
+                    at INTEGER NOT NULL
+                );
+                CREATE INDEX ownership_events_customer ON ownership_events(customer_id, id);
+                CREATE TRIGGER ownership_events_append_only_update BEFORE UPDATE ON ownership_events
+                BEGIN SELECT RAISE(ABORT, 'ownership events are append-only'); END;
+                CREATE TRIGGER ownership_events_append_only_delete BEFORE DELETE ON ownership_events
+                BEGIN SELECT RAISE(ABORT, 'ownership events are append-only'); END;
+                """)
+    }
+}
