@@ -1,0 +1,79 @@
+#ifndef GONGHAI_CMICROHTTPD_SHIM_H
+#define GONGHAI_CMICROHTTPD_SHIM_H
+
+#include <microhttpd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+
+/* The only C the project writes: fixed-argument wrappers around libmicrohttpd's variadic calls,
+   which Swift cannot import. */
+
+/* Starts a daemon with its own thread pool, bound to one address (IPv4 or IPv6 literal). */
+static inline struct MHD_Daemon *gh_start_daemon(
+    const char *host, uint16_t port, unsigned int threads, unsigned int timeout_seconds,
+    unsigned int connection_limit, size_t connection_memory,
+    MHD_AccessHandlerCallback handler, void *handler_cls,
+    MHD_RequestCompletedCallback completed, void *completed_cls)
+{
+    struct sockaddr_storage storage;
+    memset(&storage, 0, sizeof storage);
+    unsigned int flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC;
+    struct sockaddr_in *v4 = (struct sockaddr_in *)&storage;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&storage;
+    if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons(port);
+    } else if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons(port);
+        flags |= MHD_USE_IPv6;
+    } else {
+        return NULL;
+    }
+    return MHD_start_daemon(
+        flags, port, NULL, NULL, handler, handler_cls,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&storage,
+        MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_CONNECTION_TIMEOUT, timeout_seconds,
+        MHD_OPTION_CONNECTION_LIMIT, connection_limit,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, connection_memory,
+        MHD_OPTION_NOTIFY_COMPLETED, completed, completed_cls,
+        MHD_OPTION_END);
+}
+
+/* The port the daemon listens on (useful when started on port 0). */
+static inline uint16_t gh_bound_port(struct MHD_Daemon *daemon)
+{
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
+    return info == NULL ? 0 : info->port;
+}
+
+static inline const char *gh_header(struct MHD_Connection *connection, const char *name)
+{
+    return MHD_lookup_connection_value(connection, MHD_HEADER_KIND, name);
+}
+
+static inline const char *gh_query_argument(struct MHD_Connection *connection, const char *name)
+{
+    return MHD_lookup_connection_value(connection, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* Answers with a copy of the body; returns 0 when libmicrohttpd refused the response. */
+static inline int gh_respond(
+    struct MHD_Connection *connection, unsigned int status, const void *body, size_t length,
+    const char *const *header_names, const char *const *header_values, size_t header_count)
+{
+    struct MHD_Response *response =
+        MHD_create_response_from_buffer(length, (void *)body, MHD_RESPMEM_MUST_COPY);
+    if (response == NULL) return 0;
+    for (size_t i = 0; i < header_count; i++) {
+        MHD_add_response_header(response, header_names[i], header_values[i]);
+    }
+    enum MHD_Result queued = MHD_queue_response(connection, status, response);
+    MHD_destroy_response(response);
+    return queued == MHD_YES;
+}
+
+#endif

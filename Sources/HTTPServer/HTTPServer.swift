@@ -1,0 +1,160 @@
+import CMicroHTTPD
+import Foundation
+
+/// A libmicrohttpd daemon serving one `HTTPHandler` from its own thread pool.
+///
+/// The only type that sees libmicrohttpd; everything above it works with `HTTPRequest` and
+/// `HTTPResponse`.
+public final class HTTPServer: @unchecked Sendable {
+    public enum StartError: Error, CustomStringConvertible {
+        case cannotListen(host: String, port: UInt16)
+
+        public var description: String {
+            switch self {
+            case .cannotListen(let host, let port):
+                return "cannot listen on \(host):\(port) (address in use, or not a local address)"
+            }
+        }
+    }
+
+    let handler: any HTTPHandler
+    let configuration: HTTPServerConfiguration
+    private var daemon: OpaquePointer?
+    private let inFlight = InFlightCounter()
+    public private(set) var port: UInt16 = 0
+
+    public init(configuration: HTTPServerConfiguration, handler: any HTTPHandler) {
+        self.configuration = configuration
+        self.handler = handler
+    }
+
+    public func start() throws {
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        daemon = gh_start_daemon(
+            configuration.host, configuration.port, UInt32(configuration.threads),
+            UInt32(configuration.connectionTimeoutSeconds), UInt32(configuration.connectionLimit),
+            configuration.connectionMemoryBytes, mhdAccessHandler, context, mhdCompletedHandler,
+            context)
+        guard let daemon else {
+            throw StartError.cannotListen(host: configuration.host, port: configuration.port)
+        }
+        port = gh_bound_port(daemon)
+    }
+
+    /// Stops accepting connections, lets requests in flight finish (up to `grace` seconds),
+    /// then stops the daemon.
+    public func stop(grace: TimeInterval = 10) {
+        guard let daemon else { return }
+        _ = MHD_quiesce_daemon(daemon)
+        let deadline = Date().addingTimeInterval(grace)
+        while inFlight.value > 0 && Date() < deadline { usleep(10_000) }
+        MHD_stop_daemon(daemon)
+        self.daemon = nil
+    }
+
+    deinit { stop(grace: 0) }
+
+    // MARK: Called from the C callbacks
+
+    func access(
+        _ connection: OpaquePointer, url: String, method: String,
+        upload: UnsafePointer<CChar>?, uploadSize: UnsafeMutablePointer<Int>,
+        state statePointer: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+    ) -> Bool {
+        guard let raw = statePointer.pointee else {
+            let state = RequestState()
+            statePointer.pointee = Unmanaged.passRetained(state).toOpaque()
+            inFlight.add(1)
+            if let length = gh_header(connection, "Content-Length").map({ String(cString: $0) }),
+                let bytes = Int(length), bytes > configuration.maxBodyBytes
+            {
+                state.answered = true
+                return send(handler.handle(tooLargeRequest(connection, url, method)), connection)
+            }
+            return true
+        }
+        let state = Unmanaged<RequestState>.fromOpaque(raw).takeUnretainedValue()
+        if uploadSize.pointee > 0 {
+            if !state.tooLarge, let upload {
+                if state.body.count + uploadSize.pointee > configuration.maxBodyBytes {
+                    state.tooLarge = true
+                    state.body = []
+                } else {
+                    upload.withMemoryRebound(to: UInt8.self, capacity: uploadSize.pointee) {
+                        state.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: uploadSize.pointee))
+                    }
+                }
+            }
+            uploadSize.pointee = 0
+            return true
+        }
+        if state.answered { return true }
+        state.answered = true
+        let request = HTTPRequest(
+            method: method, path: url, headers: values(connection, .HEADER_KIND),
+            queryArguments: values(connection, .GET_ARGUMENT_KIND), body: state.body,
+            bodyTooLarge: state.tooLarge)
+        return send(handler.handle(request), connection)
+    }
+
+    func completed(_ statePointer: UnsafeMutablePointer<UnsafeMutableRawPointer?>?) {
+        guard let statePointer, let raw = statePointer.pointee else { return }
+        Unmanaged<RequestState>.fromOpaque(raw).release()
+        statePointer.pointee = nil
+        inFlight.add(-1)
+    }
+
+    private func tooLargeRequest(_ connection: OpaquePointer, _ url: String, _ method: String) -> HTTPRequest {
+        HTTPRequest(
+            method: method, path: url, headers: values(connection, .HEADER_KIND),
+            queryArguments: values(connection, .GET_ARGUMENT_KIND), bodyTooLarge: true)
+    }
+
+    private func send(_ response: HTTPResponse, _ connection: OpaquePointer) -> Bool {
+        var names = response.headers.map { strdup($0.0) }
+        var values = response.headers.map { strdup($0.1) }
+        defer {
+            names.forEach { free($0) }
+            values.forEach { free($0) }
+        }
+        let ok = names.withUnsafeMutableBufferPointer { namesBuffer in
+            values.withUnsafeMutableBufferPointer { valuesBuffer in
+                response.body.withUnsafeBytes { body in
+                    namesBuffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: namesBuffer.count) { n in
+                        valuesBuffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: valuesBuffer.count) { v in
+                            gh_respond(connection, UInt32(response.status), body.baseAddress, body.count, n, v, response.headers.count)
+                        }
+                    }
+                }
+            }
+        }
+        return ok != 0
+    }
+
+    private func values(_ connection: OpaquePointer, _ kind: MHD_ValueKind) -> [String: String] {
+        let box = ValuesBox()
+        let context = Unmanaged.passUnretained(box).toOpaque()
+        _ = MHD_get_connection_values(connection, kind, mhdValueIterator, context)
+        return box.values
+    }
+}
+
+/// What one request accumulates across libmicrohttpd's callbacks.
+final class RequestState {
+    var body: [UInt8] = []
+    var tooLarge = false
+    var answered = false
+}
+
+final class ValuesBox {
+    var values: [String: String] = [:]
+}
+
+final class InFlightCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    func add(_ delta: Int) { lock.withLock { count += delta } }
+
+    var value: Int { lock.withLock { count } }
+}

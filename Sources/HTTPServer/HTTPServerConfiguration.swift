@@ -1,0 +1,36 @@
+/// How the daemon listens and what it accepts.
+public struct HTTPServerConfiguration: Sendable {
+    public var host: String
+    /// 0 picks a free port; `HTTPServer.port` tells which.
+    public var port: UInt16
+    public var threads: Int
+    /// Bodies above this are refused with 413 without being buffered.
+    public var maxBodyBytes: Int
+    /// Idle connections are closed after this many seconds.
+    public var connectionTimeoutSeconds: Int
+    public var connectionLimit: Int
+    /// Headers plus buffers per connection; huge headers are refused above it.
+    public var connectionMemoryBytes: Int
+
+    public init(
+        host: String = "127.0.0.1", port: UInt16 = 8080, threads: Int = HTTPServerConfiguration.cores,
+        maxBodyBytes: Int = 1 << 20, connectionTimeoutSeconds: Int = 30,
+        connectionLimit: Int = 1000, connectionMemoryBytes: Int = 64 << 10
+    ) {
+        self.host = host
+        self.port = port
+        self.threads = threads
+        self.maxBodyBytes = maxBodyBytes
+        self.connectionTimeoutSeconds = connectionTimeoutSeconds
+        self.connectionLimit = connectionLimit
+        self.connectionMemoryBytes = connectionMemoryBytes
+    }
+
+    public static var cores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+}
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif

@@ -1,0 +1,27 @@
+import CMicroHTTPD
+
+// libmicrohttpd's C callbacks. They live here, not in an executable's main.swift, because
+// closures there are main-actor isolated and crash when called on libmicrohttpd's threads.
+
+let mhdAccessHandler: MHD_AccessHandlerCallback = {
+    context, connection, url, method, _, upload, uploadSize, state in
+    guard let context, let connection, let uploadSize, let state else { return .NO }
+    let server = Unmanaged<HTTPServer>.fromOpaque(context).takeUnretainedValue()
+    let ok = server.access(
+        connection, url: url.map { String(cString: $0) } ?? "/",
+        method: method.map { String(cString: $0) } ?? "GET", upload: upload,
+        uploadSize: uploadSize, state: state)
+    return ok ? .YES : .NO
+}
+
+let mhdCompletedHandler: MHD_RequestCompletedCallback = { context, _, state, _ in
+    guard let context else { return }
+    Unmanaged<HTTPServer>.fromOpaque(context).takeUnretainedValue().completed(state)
+}
+
+let mhdValueIterator: MHD_KeyValueIterator = { context, _, key, value in
+    guard let context, let key else { return .YES }
+    let box = Unmanaged<ValuesBox>.fromOpaque(context).takeUnretainedValue()
+    box.values[String(cString: key).lowercased()] = value.map { String(cString: $0) } ?? ""
+    return .YES
+}
