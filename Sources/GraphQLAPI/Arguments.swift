@@ -1,0 +1,119 @@
+import Foundation
+import GraphQL
+import PoolDomain
+
+/// A field's coerced arguments with typed accessors that throw client errors.
+///
+/// Resolvers read arguments only through this type, so they do not depend on which executor
+/// produced the values.
+public struct Arguments: Sendable {
+    let values: Map
+
+    public init(_ values: Map) { self.values = values }
+
+    public static let none = Arguments(.dictionary([:]))
+
+    func raw(_ name: String) -> Map {
+        guard case .dictionary(let dictionary) = values else { return .undefined }
+        return dictionary[name] ?? .undefined
+    }
+
+    /// True when the argument or input field was given, even as null.
+    func has(_ name: String) -> Bool {
+        if case .undefined = raw(name) { return false }
+        return true
+    }
+
+    func string(_ name: String) -> String? {
+        if case .string(let text) = raw(name) { return text }
+        return nil
+    }
+
+    func requireString(_ name: String) throws -> String {
+        guard let text = string(name) else {
+            throw APIError(.badUserInput, "\(name) is required.", extensions: ["field": .string(name)])
+        }
+        return text
+    }
+
+    func int(_ name: String) -> Int? {
+        if case .number(let number) = raw(name) { return number.intValue }
+        return nil
+    }
+
+    func double(_ name: String) -> Double? {
+        if case .number(let number) = raw(name) { return number.doubleValue }
+        return nil
+    }
+
+    func bool(_ name: String) -> Bool? {
+        if case .bool(let value) = raw(name) { return value }
+        return nil
+    }
+
+    func object(_ name: String) -> Arguments? {
+        if case .dictionary = raw(name) { return Arguments(raw(name)) }
+        return nil
+    }
+
+    func strings(_ name: String) -> [String]? {
+        guard case .array(let items) = raw(name) else { return nil }
+        return items.compactMap { if case .string(let text) = $0 { return text } else { return nil } }
+    }
+
+    func id(_ name: String, _ kind: GlobalID.Kind) throws -> Int64? {
+        guard let text = string(name) else { return nil }
+        return try GlobalID.decode(text, as: kind, field: name)
+    }
+
+    func requireID(_ name: String, _ kind: GlobalID.Kind) throws -> Int64 {
+        guard let id = try id(name, kind) else {
+            throw APIError(.badUserInput, "\(name) is required.", extensions: ["field": .string(name)])
+        }
+        return id
+    }
+
+    func ids(_ name: String, _ kind: GlobalID.Kind) throws -> [Int64] {
+        try (strings(name) ?? []).map { try GlobalID.decode($0, as: kind, field: name) }
+    }
+
+    func date(_ name: String) throws -> Date? {
+        guard let text = string(name) else { return nil }
+        guard let date = DateTimeFormat.parse(text) else {
+            throw APIError(
+                .badUserInput, "\(name): not an ISO-8601 date-time.", extensions: ["field": .string(name)])
+        }
+        return date
+    }
+
+    /// Enum arguments arrive as their names; this maps them to the domain's raw values.
+    func enumValue<E: RawRepresentable>(_ name: String, _ type: E.Type) -> E? where E.RawValue == String {
+        string(name).flatMap { E(rawValue: $0.lowercased()) }
+    }
+}
+
+/// `DateTime` on the wire: ISO-8601 in UTC with milliseconds.
+enum DateTimeFormat {
+    static func format(_ date: Date) -> String {
+        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let seconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000
+        let fraction = millis - seconds * 1000
+        var time = time_t(seconds)
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900,
+            Int(parts.tm_mon) + 1, Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min),
+            Int(parts.tm_sec), Int(fraction))
+    }
+
+    static func parse(_ text: String) -> Date? {
+        guard text.count <= 40 else { return nil }
+        let withFraction = ISO8601DateFormatter()
+        withFraction.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = withFraction.date(from: text) { return date }
+        let plain = ISO8601DateFormatter()
+        plain.formatOptions = [.withInternetDateTime]
+        return plain.date(from: text)
+    }
+}

@@ -1,0 +1,68 @@
+import GraphQL
+import PoolDomain
+
+/// An error as a client sees it: a code from `ErrorCode`, a message safe to show, and
+/// extensions. Internal errors never reach a client as they are: see `APIError.from`.
+public struct APIError: Error, Sendable {
+    public let code: ErrorCode
+    public let message: String
+    public var extensions: [String: Map]
+
+    public init(_ code: ErrorCode, _ message: String, extensions: [String: Map] = [:]) {
+        self.code = code
+        self.message = message
+        self.extensions = extensions
+    }
+
+    /// Maps any error to what a client may see. Domain refusals keep their meaning; anything
+    /// unexpected becomes INTERNAL with a request id, and its text stays in the log.
+    static func from(_ error: any Error, requestID: String, log: (String) -> Void) -> APIError {
+        if let error = error as? APIError { return error }
+        if let error = error as? PoolError { return from(error) }
+        log("request \(requestID): unexpected error: \(String(reflecting: error))")
+        return APIError(
+            .internalError, "Internal server error.", extensions: ["requestId": .string(requestID)])
+    }
+
+    static func from(_ error: PoolError) -> APIError {
+        switch error {
+        case .notFound(let entity):
+            return APIError(.notFound, "\(entity) not found.")
+        case .forbidden(let why):
+            return APIError(.forbidden, "Forbidden: \(why).")
+        case .alreadyOwned(let owner):
+            var extensions: [String: Map] = [:]
+            if let owner { extensions["owner"] = .string(owner) }
+            let who = owner.map { " by \($0)" } ?? ""
+            return APIError(.alreadyOwned, "The customer is already owned\(who).", extensions: extensions)
+        case .notOwner:
+            return APIError(.notOwner, "The customer is in a pool, not owned by you.")
+        case .locked:
+            return APIError(.customerLocked, "The customer is locked; unlock it first.")
+        case .duplicate(let match):
+            return duplicate(match)
+        case .invalidInput(let field, let message):
+            return APIError(.badUserInput, "\(field): \(message).", extensions: ["field": .string(field)])
+        }
+    }
+
+    private static func duplicate(_ match: DuplicateMatch) -> APIError {
+        var info: [String: Map] = ["field": .string(match.field.rawValue.uppercased())]
+        info["customerId"] = match.customerID.map { .string(GlobalID.encode($0)) } ?? .null
+        info["owner"] = match.ownerName.map(Map.string) ?? .null
+        info["pool"] = match.poolName.map(Map.string) ?? .null
+        let place =
+            match.ownerName.map { "owned by \($0)" } ?? match.poolName.map { "in pool \($0)" }
+            ?? "on record"
+        return APIError(
+            .duplicateCustomer, "A customer with the same \(match.field.rawValue) exists, \(place).",
+            extensions: ["duplicate": .dictionary(OrderedDictionaryBridge.make(info, order: ["field", "customerId", "owner", "pool"]))])
+    }
+
+    /// The GraphQL error for a field, with its location and path.
+    func graphQLError(nodes: [Node] = [], path: IndexPath = []) -> GraphQLError {
+        var all: [String: Map] = ["code": .string(code.rawValue)]
+        for (key, value) in extensions { all[key] = value }
+        return GraphQLError(message: message, nodes: nodes, path: path, extensions: all)
+    }
+}

@@ -1,0 +1,36 @@
+/// The one list of `extensions.code` values. `schema.graphql` declares the same list as the
+/// `ErrorCode` enum (with descriptions) and a test keeps the two equal.
+public enum ErrorCode: String, CaseIterable, Sendable {
+    case badRequest = "BAD_REQUEST"
+    case payloadTooLarge = "PAYLOAD_TOO_LARGE"
+    case unsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE"
+    case methodNotAllowed = "METHOD_NOT_ALLOWED"
+    case unauthenticated = "UNAUTHENTICATED"
+    case parseFailed = "GRAPHQL_PARSE_FAILED"
+    case validationFailed = "GRAPHQL_VALIDATION_FAILED"
+    case operationNotFound = "OPERATION_NOT_FOUND"
+    case queryTooDeep = "QUERY_TOO_DEEP"
+    case queryTooComplex = "QUERY_TOO_COMPLEX"
+    case badUserInput = "BAD_USER_INPUT"
+    case pageSizeExceeded = "PAGE_SIZE_EXCEEDED"
+    case invalidID = "INVALID_ID"
+    case notFound = "NOT_FOUND"
+    case forbidden = "FORBIDDEN"
+    case alreadyOwned = "ALREADY_OWNED"
+    case notOwner = "NOT_OWNER"
+    case customerLocked = "CUSTOMER_LOCKED"
+    case duplicateCustomer = "DUPLICATE_CUSTOMER"
+    case internalError = "INTERNAL"
+
+    /// The HTTP status of a request-level error under `application/graphql-response+json`.
+    var httpStatus: Int {
+        switch self {
+        case .payloadTooLarge: return 413
+        case .unsupportedMediaType: return 415
+        case .methodNotAllowed: return 405
+        case .unauthenticated: return 401
+        case .internalError: return 500
+        default: return 400
+        }
+    }
+}

@@ -1,0 +1,179 @@
+import Foundation
+import GraphQL
+import HTTPServer
+import PoolDomain
+import PoolStore
+
+/// `/graphql` as the GraphQL-over-HTTP spec describes it: POST with a JSON body, GET for queries,
+/// `application/graphql-response+json` when accepted, bearer tokens on every request.
+public final class GraphQLEndpoint: Sendable {
+    let schema: GraphQLSchema
+    let database: any PoolDatabase
+    let limits: APILimits
+    let cache: DocumentCache
+    let log: @Sendable (String) -> Void
+
+    public init(
+        schemaSDL: String, database: any PoolDatabase, limits: APILimits = APILimits(),
+        log: @escaping @Sendable (String) -> Void = { _ in }
+    ) throws {
+        self.schema = try SchemaBinder.build(sdl: schemaSDL)
+        self.database = database
+        self.limits = limits
+        self.cache = DocumentCache()
+        self.log = log
+    }
+
+    public var cachedDocuments: Int { cache.count }
+
+    public func handle(_ request: HTTPRequest, requestID: String) -> HTTPResponse {
+        let format = ResponseFormat(accept: request.header("accept"))
+        do {
+            let user = try admitHTTP(request)
+            let body = try GraphQLRequestBody.decode(request)
+            return try run(body, user: user, isGET: request.method == "GET", requestID: requestID, format: format)
+        } catch let error as APIError {
+            return format.requestError(error)
+        } catch {
+            return format.requestError(APIError.from(error, requestID: requestID, log: log))
+        }
+    }
+
+    /// The HTTP-level checks, in the order a client can act on them.
+    private func admitHTTP(_ request: HTTPRequest) throws -> User {
+        if request.bodyTooLarge {
+            throw APIError(.payloadTooLarge, "The request body is larger than the server accepts.")
+        }
+        guard request.method == "GET" || request.method == "POST" else {
+            throw APIError(.methodNotAllowed, "Use POST (or GET for queries).")
+        }
+        guard let user = try authenticate(request) else {
+            throw APIError(.unauthenticated, "A valid bearer token is required (Authorization: Bearer <token>).")
+        }
+        if request.method == "POST" {
+            let type = (request.header("content-type") ?? "").lowercased()
+            guard type.hasPrefix("application/json") || type.hasPrefix("application/graphql-response+json") else {
+                throw APIError(.unsupportedMediaType, "POST bodies must be application/json.")
+            }
+        }
+        return user
+    }
+
+    private func authenticate(_ request: HTTPRequest) throws -> User? {
+        guard let header = request.header("authorization") else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        return try database.authenticate(token: parts[1].trimmingCharacters(in: .whitespaces))
+    }
+
+    private func run(
+        _ body: GraphQLRequestBody, user: User, isGET: Bool, requestID: String, format: ResponseFormat
+    ) throws -> HTTPResponse {
+        let admitted = cache.document(for: body.query) { admit(body.query) }
+        if let code = admitted.errorCode {
+            return format.result(GraphQLResult(errors: admitted.errors), requestLevelCode: code)
+        }
+        guard let document = admitted.document else { throw APIError(.parseFailed, "The query could not be parsed.") }
+        let operation = try selectOperation(document, name: body.operationName)
+        if isGET && operation.operation != .query {
+            throw APIError(.methodNotAllowed, "Mutations need POST.")
+        }
+        try checkLimits(document, operation, variables: body.variables)
+        let context = RequestContext(user: user, database: database, requestID: requestID, limits: limits, log: log)
+        var result = execute(document, operation: body.operationName, variables: body.variables, context: context)
+        let requestLevel = result.data == nil
+        result.errors = result.errors.map { tagged($0, requestLevel: requestLevel, requestID: requestID) }
+        return format.result(result, requestLevelCode: requestLevel ? .badUserInput : nil)
+    }
+
+    private func admit(_ query: String) -> AdmittedDocument {
+        let empty: Document? = nil
+        if NestingGuard.depth(of: query.utf8, limit: 64) > 64 {
+            let error = APIError(.queryTooDeep, "The query nests too deeply to parse.", extensions: ["limit": 64])
+            return AdmittedDocument(document: empty, errors: [error.graphQLError()], errorCode: .queryTooDeep)
+        }
+        let document: Document
+        do {
+            document = try parse(source: Source(body: query, name: "GraphQL request"))
+        } catch let error as GraphQLError {
+            return AdmittedDocument(document: empty, errors: [coded(error, .parseFailed)], errorCode: .parseFailed)
+        } catch {
+            return AdmittedDocument(document: empty, errors: [], errorCode: .parseFailed)
+        }
+        let errors = validate(schema: schema, ast: document)
+        guard errors.isEmpty else {
+            return AdmittedDocument(
+                document: document, errors: errors.map { coded($0, .validationFailed) }, errorCode: .validationFailed)
+        }
+        return AdmittedDocument(document: document, errors: [], errorCode: nil)
+    }
+
+    private func selectOperation(_ document: Document, name: String?) throws -> OperationDefinition {
+        let operations = document.definitions.compactMap { $0 as? OperationDefinition }
+        if let name {
+            guard let match = operations.first(where: { $0.name?.value == name }) else {
+                throw APIError(.operationNotFound, "No operation named \"\(name.prefix(100))\" in the document.")
+            }
+            return match
+        }
+        guard operations.count == 1 else {
+            throw APIError(.operationNotFound, "The document has several operations: give operationName.")
+        }
+        return operations[0]
+    }
+
+    private func checkLimits(_ document: Document, _ operation: OperationDefinition, variables: [String: Map]) throws {
+        let limits = QueryLimits(document: document, variables: variables)
+        let depth = limits.depth(operation.selectionSet)
+        if depth > self.limits.maxDepth {
+            throw APIError(
+                .queryTooDeep, "The query is \(depth) levels deep; at most \(self.limits.maxDepth).",
+                extensions: ["depth": .number(.init(depth)), "limit": .number(.init(self.limits.maxDepth))])
+        }
+        let cost = limits.cost(operation.selectionSet)
+        if cost > self.limits.maxCost {
+            throw APIError(
+                .queryTooComplex, "The query's estimated cost is \(cost); at most \(self.limits.maxCost).",
+                extensions: ["cost": .number(.init(min(cost, 1 << 52))), "limit": .number(.init(self.limits.maxCost))])
+        }
+    }
+
+    /// GraphQLSwift's executor is async (a task per field); its jobs run on this worker thread.
+    /// The seam: a later compiled executor replaces this call only.
+    private func execute(
+        _ document: Document, operation: String?, variables: [String: Map], context: RequestContext
+    ) -> GraphQLResult {
+        let schema = self.schema
+        return WorkerThreadExecutor.run {
+            do {
+                return try await GraphQL.execute(
+                    schema: schema, documentAST: document, rootValue: (), context: context,
+                    variableValues: variables, operationName: operation)
+            } catch let error as GraphQLError {
+                return GraphQLResult(errors: [error])
+            } catch {
+                return GraphQLResult(errors: [
+                    APIError.from(error, requestID: context.requestID, log: context.log).graphQLError()
+                ])
+            }
+        }
+    }
+
+    /// Gives every error a documented code: errors the executor raised itself are variable
+    /// coercion problems (before execution) or internal faults (during it).
+    private func tagged(_ error: GraphQLError, requestLevel: Bool, requestID: String) -> GraphQLError {
+        if error.extensions["code"] != nil { return error }
+        if requestLevel { return coded(error, .badUserInput) }
+        log("request \(requestID): executor error: \(error.message)")
+        return GraphQLError(
+            message: "Internal server error.", locations: error.locations, path: error.path,
+            extensions: ["code": .string(ErrorCode.internalError.rawValue), "requestId": .string(requestID)])
+    }
+
+    private func coded(_ error: GraphQLError, _ code: ErrorCode) -> GraphQLError {
+        var extensions = error.extensions
+        extensions["code"] = .string(code.rawValue)
+        return GraphQLError(message: error.message, locations: error.locations, path: error.path, extensions: extensions)
+    }
+}
+

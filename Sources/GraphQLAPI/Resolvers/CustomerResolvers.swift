@@ -1,0 +1,89 @@
+import PoolDomain
+
+enum CustomerResolvers {
+    static let fields: [String: FieldResolver] = [
+        "id": value { GlobalID.encode($0.id) },
+        "name": value { $0.name },
+        "phone": value { $0.phone },
+        "email": value { $0.email },
+        "industry": value { $0.industry },
+        "region": value { $0.region },
+        "level": value { $0.level },
+        "source": value { $0.source },
+        "status": value { enumName($0.status) },
+        "dealAmount": value { $0.dealAmountCents.map { Double($0) / 100 } },
+        "locked": value { $0.locked },
+        "createdAt": value { DateTimeFormat.format($0.createdAt) },
+        "ownerSince": value { $0.ownerSince.map(DateTimeFormat.format) },
+        "lastFollowUpAt": value { $0.lastFollowUpAt.map(DateTimeFormat.format) },
+        "lastProgressAt": value { $0.lastProgressAt.map(DateTimeFormat.format) },
+        "updatedAt": value { DateTimeFormat.format($0.updatedAt) },
+        "owner": node { node, _ in try node.batch.user(node.customer.ownerID) },
+        "previousOwner": node { node, _ in try node.batch.user(node.customer.previousOwnerID) },
+        "createdBy": node { node, _ in try node.batch.user(node.customer.createdByID) },
+        "pool": node { node, _ in try node.batch.context.pool(node.customer.poolID) },
+        "lastFollowUp": node { node, _ in
+            let (followUps, batch) = try node.batch.followUps(of: node.customer.id, limit: 1)
+            return followUps.first.map { FollowUpNode(followUp: $0, batch: batch) }
+        },
+        "followUps": node { node, args in
+            let limit = try PageSize.check(args.int("first") ?? 20, node.batch.context.limits)
+            let (followUps, batch) = try node.batch.followUps(of: node.customer.id, limit: limit)
+            return followUps.map { FollowUpNode(followUp: $0, batch: batch) }
+        },
+        "ownershipHistory": node { node, _ in
+            let (events, batch) = try node.batch.events(of: node.customer.id)
+            return events.map { EventNode(event: $0, batch: batch) }
+        },
+    ]
+
+    private static func value(_ read: @escaping @Sendable (Customer) -> (any Sendable)?) -> FieldResolver {
+        field(CustomerNode.self) { read($0.customer) }
+    }
+
+    private static func node(
+        _ body: @escaping @Sendable (CustomerNode, Arguments) throws -> (any Sendable)?
+    ) -> FieldResolver {
+        on(CustomerNode.self) { node, args, _ in try body(node, args) }
+    }
+}
+
+enum FollowUpResolvers {
+    static let fields: [String: FieldResolver] = [
+        "id": field(FollowUpNode.self) { GlobalID.encode($0.followUp.id) },
+        "kind": field(FollowUpNode.self) { enumName($0.followUp.kind) },
+        "text": field(FollowUpNode.self) { $0.followUp.text },
+        "at": field(FollowUpNode.self) { DateTimeFormat.format($0.followUp.at) },
+        "by": field(FollowUpNode.self) { try $0.batch.user($0.followUp.byID) },
+    ]
+}
+
+enum OwnershipEventResolvers {
+    static let fields: [String: FieldResolver] = [
+        "id": field(EventNode.self) { GlobalID.encode($0.event.id) },
+        "kind": field(EventNode.self) { enumName($0.event.kind) },
+        "fromOwner": field(EventNode.self) { try $0.batch.user($0.event.fromOwnerID) },
+        "toOwner": field(EventNode.self) { try $0.batch.user($0.event.toOwnerID) },
+        "fromPool": field(EventNode.self) { try $0.batch.context.pool($0.event.fromPoolID) },
+        "toPool": field(EventNode.self) { try $0.batch.context.pool($0.event.toPoolID) },
+        "actor": field(EventNode.self) { try $0.batch.user($0.event.actorID) },
+        "reason": field(EventNode.self) { $0.event.reason },
+        "routedBy": field(EventNode.self) { optionalEnumName($0.event.routedBy) },
+        "at": field(EventNode.self) { DateTimeFormat.format($0.event.at) },
+    ]
+}
+
+/// Page sizes are checked in one place.
+enum PageSize {
+    static func check(_ first: Int, _ limits: APILimits) throws -> Int {
+        guard first >= 0 else {
+            throw APIError(.badUserInput, "first must not be negative.", extensions: ["field": .string("first")])
+        }
+        guard first <= limits.maxPageSize else {
+            throw APIError(
+                .pageSizeExceeded, "first is \(first); at most \(limits.maxPageSize) per page.",
+                extensions: ["limit": .number(.init(limits.maxPageSize))])
+        }
+        return first
+    }
+}

@@ -1,0 +1,38 @@
+import PoolDomain
+
+enum UserResolvers {
+    static let fields: [String: FieldResolver] = [
+        "id": field(User.self) { GlobalID.encode($0.id) },
+        "name": field(User.self) { $0.name },
+        "role": field(User.self) { enumName($0.role) },
+        "active": field(User.self) { $0.active },
+        "department": on(User.self) { user, _, context in try context.department(user.departmentID) },
+    ]
+}
+
+enum DepartmentResolvers {
+    static let fields: [String: FieldResolver] = [
+        "id": field(Department.self) { GlobalID.encode($0.id) },
+        "name": field(Department.self) { $0.name },
+        "parent": on(Department.self) { department, _, context in
+            try context.department(department.parentID)
+        },
+        "children": on(Department.self) { department, _, context in
+            try context.departments().filter { $0.parentID == department.id }
+        },
+    ]
+}
+
+enum PoolResolvers {
+    static let fields: [String: FieldResolver] = [
+        "id": field(Pool.self) { GlobalID.encode($0.id) },
+        "name": field(Pool.self) { $0.name },
+        "industries": field(Pool.self) { $0.industries },
+        "regions": field(Pool.self) { $0.regions },
+        "priority": field(Pool.self) { $0.priority },
+        "isDefault": field(Pool.self) { $0.isDefault },
+        "customers": on(Pool.self) { pool, args, context in
+            try CustomerConnection.load(args, context: context, pool: pool.id)
+        },
+    ]
+}

@@ -1,0 +1,41 @@
+import Foundation
+import GraphQL
+import HTTPServer
+
+/// The media type a client accepts decides the status codes: `application/graphql-response+json`
+/// uses 4xx for request errors; legacy `application/json` answers 200 for any well-formed request.
+struct ResponseFormat {
+    let modern: Bool
+
+    init(accept: String?) {
+        modern = (accept ?? "").lowercased().contains("application/graphql-response+json")
+    }
+
+    var contentType: String {
+        modern ? "application/graphql-response+json; charset=utf-8" : "application/json; charset=utf-8"
+    }
+
+    func result(_ result: GraphQLResult, requestLevelCode: ErrorCode?) -> HTTPResponse {
+        let status = modern ? (requestLevelCode.map(\.httpStatus) ?? 200) : 200
+        return response(status: status, result)
+    }
+
+    func requestError(_ error: APIError) -> HTTPResponse {
+        var status = error.code.httpStatus
+        if !modern && status == 400 && isGraphQLLevel(error.code) { status = 200 }
+        var response = response(status: status, GraphQLResult(errors: [error.graphQLError()]))
+        if error.code == .unauthenticated { response.headers.append(("WWW-Authenticate", "Bearer")) }
+        if error.code == .methodNotAllowed { response.headers.append(("Allow", "GET, POST")) }
+        return response
+    }
+
+    /// Errors about the GraphQL document rather than the HTTP request.
+    private func isGraphQLLevel(_ code: ErrorCode) -> Bool {
+        [.operationNotFound, .queryTooDeep, .queryTooComplex, .parseFailed, .validationFailed, .badUserInput].contains(code)
+    }
+
+    private func response(status: Int, _ result: GraphQLResult) -> HTTPResponse {
+        let body = (try? GraphQLJSONEncoder().encode(result)).map { [UInt8]($0) } ?? Array(#"{"errors":[{"message":"Internal server error.","extensions":{"code":"INTERNAL"}}]}"#.utf8)
+        return HTTPResponse(status: status, headers: [("Content-Type", contentType)], body: body)
+    }
+}
