@@ -1,0 +1,61 @@
+import Foundation
+import GraphQLAPI
+import HTTPServer
+import PoolDomain
+import PoolStore
+
+/// The running server: database, GraphQL endpoint and HTTP daemon wired together.
+public final class GonghaiApp: @unchecked Sendable {
+    public let database: SQLitePoolDatabase
+    public let endpoint: GraphQLEndpoint
+    public let server: HTTPServer
+
+    public init(
+        databasePath: String, schemaSDL: String, http: HTTPServerConfiguration,
+        limits: APILimits = APILimits(), clock: any TimeSource = SystemTimeSource(),
+        statementObserver: (@Sendable (String) -> Void)? = nil,
+        log: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+    ) throws {
+        database = try SQLitePoolDatabase(path: databasePath, clock: clock, statementObserver: statementObserver)
+        endpoint = try GraphQLEndpoint(schemaSDL: schemaSDL, database: database, limits: limits, log: log)
+        server = HTTPServer(configuration: http, handler: Router(graphQL: endpoint))
+    }
+
+    public func start() throws { try server.start() }
+
+    public var port: UInt16 { server.port }
+
+    /// Finishes requests in flight, then closes the database.
+    public func stop() {
+        server.stop()
+        try? database.close()
+    }
+}
+
+/// Finds `schema.graphql`: the contract is read at start, never compiled in, so the file
+/// front-end teams read is the one the server runs.
+public enum SchemaLocator {
+    public static func locate(explicit: String?) throws -> String {
+        if let explicit { return try String(contentsOfFile: explicit, encoding: .utf8) }
+        var candidates = [FileManager.default.currentDirectoryPath + "/schema.graphql"]
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<6 {
+            candidates.append(directory.appendingPathComponent("schema.graphql").path)
+            directory = directory.deletingLastPathComponent()
+        }
+        for path in candidates where FileManager.default.fileExists(atPath: path) {
+            return try String(contentsOfFile: path, encoding: .utf8)
+        }
+        throw LocateError.notFound(candidates)
+    }
+
+    public enum LocateError: Error, CustomStringConvertible {
+        case notFound([String])
+        public var description: String {
+            if case .notFound(let paths) = self {
+                return "schema.graphql not found (looked in \(paths.joined(separator: ", "))); pass --schema PATH"
+            }
+            return "schema.graphql not found"
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import GraphQLAPI
+import HTTPServer
+
+/// Sends each request to its endpoint and gives it a request id. Knows routes, not pools.
+public struct Router: HTTPHandler {
+    let graphQL: GraphQLEndpoint
+    let requestIDs = RequestIDGenerator()
+
+    public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        let requestID = requestIDs.next(suggested: request.header("x-request-id"))
+        var response: HTTPResponse
+        switch request.path {
+        case "/graphql":
+            response = graphQL.handle(request, requestID: requestID)
+        case "/healthz":
+            response = HTTPResponse(status: 200, contentType: "application/json", body: #"{"status":"ok"}"#)
+        case "/":
+            response = HTTPResponse(
+                status: 200, contentType: "text/plain; charset=utf-8",
+                body: "gonghai (公海) pool server. GraphQL: POST /graphql with Authorization: Bearer <token>. Health: /healthz\n")
+        default:
+            response = .text(404, "Not found.\n")
+        }
+        response.headers.append(("X-Request-Id", requestID))
+        response.headers.append(("X-Content-Type-Options", "nosniff"))
+        response.headers.append(("Cache-Control", "no-store"))
+        return response
+    }
+}
+
+/// Request ids: the client's if it sent a sane one, else a process-unique one.
+final class RequestIDGenerator: @unchecked Sendable {
+    private let lock = NSLock()
+    private var counter: UInt64 = 0
+    private let prefix = String(UInt32.random(in: .min ... .max), radix: 36)
+
+    func next(suggested: String?) -> String {
+        if let suggested, (1...64).contains(suggested.count),
+            suggested.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }), suggested.allSatisfy(\.isASCII)
+        {
+            return suggested
+        }
+        let number = lock.withLock {
+            counter += 1
+            return counter
+        }
+        return "\(prefix)-\(number)"
+    }
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import PoolDomain
+import PoolStore
+
+struct Users: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Add users and issue their API tokens.",
+        subcommands: [Add.self, Token.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a user and print their new API token (and nothing else) on stdout.",
+            discussion: "The department is created if no department has that name yet.")
+
+        @OptionGroup var options: DatabaseOption
+
+        @Option(help: "The user's unique name.")
+        var name: String
+
+        @Option(help: "admin, manager or rep.")
+        var role: String
+
+        @Option(help: "The department's name.")
+        var department: String?
+
+        func run() throws {
+            guard let role = Role(rawValue: role.lowercased()) else {
+                throw ValidationError("--role must be admin, manager or rep")
+            }
+            let database = try SQLitePoolDatabase(path: options.database)
+            var departmentID: DepartmentID?
+            if let department {
+                departmentID =
+                    try database.department(named: department)?.id
+                    ?? database.createDepartment(name: department, parentID: nil).id
+            }
+            let user = try database.createUser(name: name, role: role, departmentID: departmentID)
+            print(try database.issueToken(for: user.id, label: "cli"))
+        }
+    }
+
+    struct Token: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Issue another API token for a user and print it (and nothing else) on stdout.")
+
+        @OptionGroup var options: DatabaseOption
+
+        @Option(help: "The user's name.")
+        var name: String
+
+        @Option(help: "A label to tell tokens apart, e.g. the partner's name.")
+        var label: String = "cli"
+
+        func run() throws {
+            let database = try SQLitePoolDatabase(path: options.database)
+            guard let user = try database.user(named: name) else {
+                throw ValidationError("no user named \(name)")
+            }
+            print(try database.issueToken(for: user.id, label: label))
+        }
+    }
+}
