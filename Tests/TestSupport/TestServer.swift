@@ -1,0 +1,136 @@
+import Foundation
+import GonghaiServer
+import GraphQLAPI
+import HTTPServer
+import PoolDomain
+import PoolStore
+
+/// A real gonghai server on a free loopback port with a fresh database, a manual clock, and a
+/// small organisation: an admin, a manager, reps, two pools, and tokens for each.
+public final class TestServer: @unchecked Sendable {
+    public let app: GonghaiApp
+    public let client: HTTPClient
+    public let clock: ManualTimeSource
+    public let directory: URL
+    public let statements = StatementLog()
+    public var database: SQLitePoolDatabase { app.database }
+
+    public private(set) var tokens: [String: String] = [:]
+    public private(set) var users: [String: User] = [:]
+    public private(set) var pools: [String: Pool] = [:]
+
+    public static let start = Date(timeIntervalSince1970: 1_790_000_000)
+
+    public init(limits: APILimits = APILimits(), maxBodyBytes: Int = 1 << 20, threads: Int = 4) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("gonghai-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        clock = ManualTimeSource(Self.start)
+        let log = statements
+        app = try GonghaiApp(
+            databasePath: directory.appendingPathComponent("test.sqlite").path,
+            schemaSDL: try String(contentsOf: Self.schemaURL, encoding: .utf8),
+            http: HTTPServerConfiguration(host: "127.0.0.1", port: 0, threads: threads, maxBodyBytes: maxBodyBytes),
+            limits: limits, clock: clock, statementObserver: { log.record($0) }, log: { _ in })
+        try app.start()
+        client = HTTPClient(port: app.port)
+        try seedOrganisation()
+    }
+
+    deinit {
+        app.stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// The repository's `schema.graphql`, found from this file's location.
+    public static var schemaURL: URL {
+        var url = URL(fileURLWithPath: #filePath)
+        while url.path != "/" {
+            url.deleteLastPathComponent()
+            let candidate = url.appendingPathComponent("schema.graphql")
+            if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
+        }
+        return URL(fileURLWithPath: "schema.graphql")
+    }
+
+    public static var repositoryURL: URL { schemaURL.deletingLastPathComponent() }
+
+    private func seedOrganisation() throws {
+        let sales = try database.createDepartment(name: "Sales", parentID: nil)
+        let east = try database.createDepartment(name: "East", parentID: sales.id)
+        let people: [(String, Role, DepartmentID)] = [
+            ("admin", .admin, sales.id), ("manager", .manager, east.id), ("rep1", .rep, east.id),
+            ("rep2", .rep, east.id), ("rep3", .rep, east.id),
+        ]
+        for (name, role, department) in people {
+            let user = try database.createUser(name: name, role: role, departmentID: department)
+            users[name] = user
+            tokens[name] = try database.issueToken(for: user.id, label: "test")
+        }
+        pools["east"] = try database.createPool(PoolDraft(name: "East pool", regions: ["上海", "浙江"], priority: 10))
+        pools["general"] = try database.createPool(PoolDraft(name: "General", isDefault: true))
+    }
+
+    /// Creates a customer as `owner` (or into `pool` as the admin) and returns its GraphQL id.
+    @discardableResult
+    public func createCustomer(
+        _ name: String, owner: String? = nil, pool: String? = nil, region: String? = nil,
+        phone: String? = nil, email: String? = nil, industry: String? = nil
+    ) throws -> String {
+        let actor = Actor(users[owner ?? "admin"]!)
+        let customer = try database.createCustomer(
+            CustomerDraft(name: name, phone: phone, email: email, industry: industry, region: region),
+            by: actor, intoPool: pool.map { pools[$0]!.id })
+        return "cus_\(customer.id.rawValue)"
+    }
+
+    /// Runs a GraphQL request as the named user and returns the decoded JSON.
+    public func query(
+        _ query: String, as user: String? = "admin", variables: [String: Any]? = nil
+    ) throws -> [String: Any] {
+        try client.graphQL(query, variables: variables, token: user.flatMap { tokens[$0] }).json
+    }
+}
+
+/// Collects SQL statements run by the server, for N+1 tests.
+public final class StatementLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var statements: [String] = []
+    private var recording = false
+
+    public init() {}
+
+    func record(_ statement: String) {
+        lock.withLock { if recording { statements.append(statement) } }
+    }
+
+    /// The statements run while `body` ran.
+    public func capture(_ body: () throws -> Void) rethrows -> [String] {
+        lock.withLock {
+            statements = []
+            recording = true
+        }
+        defer { lock.withLock { recording = false } }
+        try body()
+        return lock.withLock { statements }
+    }
+}
+
+/// Reads nested JSON by path: `json.at("data", "customers", "totalCount")`.
+extension Dictionary where Key == String, Value == Any {
+    public func at(_ path: Any...) -> Any? {
+        var current: Any? = self
+        for step in path {
+            if let key = step as? String { current = (current as? [String: Any])?[key] }
+            else if let index = step as? Int {
+                guard let list = current as? [Any], list.indices.contains(index) else { return nil }
+                current = list[index]
+            }
+        }
+        return current
+    }
+
+    /// The `extensions.code` of each error, in order.
+    public var errorCodes: [String] {
+        ((self["errors"] as? [[String: Any]]) ?? []).compactMap { ($0["extensions"] as? [String: Any])?["code"] as? String }
+    }
+}
