@@ -38,7 +38,6 @@ let package = Package(
                 "PoolDomain", "PoolStore", "HTTPServer",
                 .product(name: "GraphQL", package: "GraphQL"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
-                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
@@ -57,7 +56,9 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["GonghaiServer", "PoolStore", "PoolDomain"],
+            dependencies: [
+                "GonghaiServer", "PoolStore", "PoolDomain", .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "PoolDomainTests", dependencies: ["PoolDomain"]),

@@ -1,5 +1,6 @@
 import Foundation
 import GraphQLAPI
+import Logging
 import HTTPServer
 import PoolDomain
 import PoolStore
@@ -14,8 +15,9 @@ public final class GonghaiApp: @unchecked Sendable {
         databasePath: String, schemaSDL: String, http: HTTPServerConfiguration,
         limits: APILimits = APILimits(), clock: any TimeSource = SystemTimeSource(),
         statementObserver: (@Sendable (String) -> Void)? = nil,
-        log: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+        logger: Logger = Logger(label: "gonghai")
     ) throws {
+        let log: @Sendable (String) -> Void = { logger.error("\($0)") }
         database = try SQLitePoolDatabase(path: databasePath, clock: clock, statementObserver: statementObserver)
         endpoint = try GraphQLEndpoint(schemaSDL: schemaSDL, database: database, limits: limits, log: log)
         server = HTTPServer(configuration: http, handler: Router(graphQL: endpoint))

@@ -1,5 +1,6 @@
 import Foundation
 import GonghaiServer
+import Logging
 import GraphQLAPI
 import HTTPServer
 import PoolDomain
@@ -30,7 +31,7 @@ public final class TestServer: @unchecked Sendable {
             databasePath: directory.appendingPathComponent("test.sqlite").path,
             schemaSDL: try String(contentsOf: Self.schemaURL, encoding: .utf8),
             http: HTTPServerConfiguration(host: "127.0.0.1", port: 0, threads: threads, maxBodyBytes: maxBodyBytes),
-            limits: limits, clock: clock, statementObserver: { log.record($0) }, log: { _ in })
+            limits: limits, clock: clock, statementObserver: { log.record($0) }, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         try app.start()
         client = HTTPClient(port: app.port)
         try seedOrganisation()

@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+
+import TestSupport
+
+/// The command forms operators' scripts depend on, run as the real `gonghai` binary.
+@Suite struct CommandLineTests {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gonghai-cli-\(UUID().uuidString)")
+    var database: String { directory.appendingPathComponent("cli.sqlite").path }
+
+    static var binary: URL {
+        URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("gonghai")
+    }
+
+    @discardableResult
+    func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = TestServer.repositoryURL
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test func usersAddPrintsOnlyATokenThatWorksAgainstARunningServeAndSigtermStopsIt() throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the gonghai product first")
+        #expect(try run(["migrate", "--database", database]).status == 0)
+        let added = try run(["users", "add", "--database", database, "--name", "li.na", "--role", "rep", "--department", "华东销售部"])
+        #expect(added.status == 0)
+        let token = added.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(token.hasPrefix("gh_") && !token.contains("\n") && token.count > 40)
+        #expect(try run(["users", "add", "--database", database, "--name", "x", "--role", "boss"]).status != 0)
+
+        let serve = Process()
+        serve.executableURL = Self.binary
+        serve.arguments = ["serve", "--database", database, "--port", "0", "--threads", "2"]
+        serve.currentDirectoryURL = TestServer.repositoryURL
+        let out = Pipe()
+        serve.standardOutput = out
+        serve.standardError = FileHandle.nullDevice
+        try serve.run()
+        defer { if serve.isRunning { serve.terminate() } }
+        let port = try #require(Self.listeningPort(out.fileHandleForReading))
+        let client = HTTPClient(port: port)
+        let me = try client.graphQL("{ me { name role department { name } } }", token: token).json
+        #expect(me.at("data", "me", "name") as? String == "li.na")
+        #expect(me.at("data", "me", "department", "name") as? String == "华东销售部")
+
+        let second = try run(["users", "token", "--database", database, "--name", "li.na", "--label", "erp"])
+        #expect(second.status == 0)
+        let other = second.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(other != token)
+        #expect(try client.graphQL("{ me { name } }", token: other).json.at("data", "me", "name") as? String == "li.na")
+        #expect(try run(["users", "token", "--database", database, "--name", "nobody"]).status != 0)
+
+        kill(serve.processIdentifier, SIGTERM)
+        serve.waitUntilExit()
+        #expect(serve.terminationStatus == 0)
+    }
+
+    @Test func helpExplainsEveryCommand() throws {
+        let help = try run(["--help"])
+        for command in ["serve", "migrate", "users"] { #expect(help.stdout.contains(command)) }
+        let serveHelp = try run(["serve", "--help"])
+        for option in ["--host", "--port", "--database", "--demo", "--threads"] { #expect(serveHelp.stdout.contains(option)) }
+    }
+
+    /// Reads serve's stdout until it names its port.
+    static func listeningPort(_ handle: FileHandle) -> UInt16? {
+        var text = ""
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            let data = handle.availableData
+            if data.isEmpty { return nil }
+            text += String(decoding: data, as: UTF8.self)
+            if let range = text.range(of: #"127\.0\.0\.1:(\d+)/graphql"#, options: .regularExpression) {
+                let match = text[range]
+                return UInt16(match.dropFirst("127.0.0.1:".count).prefix { $0.isNumber })
+            }
+        }
+        return nil
+    }
+}
