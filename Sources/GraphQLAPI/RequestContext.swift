@@ -14,8 +14,8 @@ public final class RequestContext: @unchecked Sendable {
 
     private let lock = NSLock()
     private var usersByID: [UserID: User]
-    private var poolList: [Pool]?
-    private var departmentList: [Department]?
+    private lazy var poolList = OnceValue { [database] in try database.pools() }
+    private lazy var departmentList = OnceValue { [database] in try database.departments() }
 
     init(
         user: User, database: any PoolDatabase, requestID: String, limits: APILimits,
@@ -48,28 +48,14 @@ public final class RequestContext: @unchecked Sendable {
     }
 
     /// All pools, loaded once per request: there are few, and most pages name several.
-    func pools() throws -> [Pool] {
-        lock.lock()
-        defer { lock.unlock() }
-        if let poolList { return poolList }
-        let loaded = try database.pools()
-        poolList = loaded
-        return loaded
-    }
+    func pools() throws -> [Pool] { try lock.withLock { poolList }.get() }
 
     func pool(_ id: PoolID?) throws -> Pool? {
         guard let id else { return nil }
         return try pools().first { $0.id == id }
     }
 
-    func departments() throws -> [Department] {
-        lock.lock()
-        defer { lock.unlock() }
-        if let departmentList { return departmentList }
-        let loaded = try database.departments()
-        departmentList = loaded
-        return loaded
-    }
+    func departments() throws -> [Department] { try lock.withLock { departmentList }.get() }
 
     func department(_ id: DepartmentID?) throws -> Department? {
         guard let id else { return nil }
@@ -89,5 +75,23 @@ public struct APILimits: Sendable {
         self.maxCost = maxCost
         self.maxPageSize = maxPageSize
         self.maxBatchIDs = maxBatchIDs
+    }
+}
+
+/// A value computed at most once, on first use, by whichever thread asks first.
+final class OnceValue<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private let make: () throws -> T
+    private var value: T?
+
+    init(_ make: @escaping () throws -> T) { self.make = make }
+
+    func get() throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        if let value { return value }
+        let made = try make()
+        value = made
+        return made
     }
 }

@@ -8,11 +8,12 @@ final class CustomerBatch: @unchecked Sendable {
     let customers: [Customer]
     let context: RequestContext
     private let lock = NSLock()
-    private var usersLoaded = false
     private var followUpsByLimit: [Int: [CustomerID: [FollowUp]]] = [:]
     private var events: [CustomerID: [OwnershipEvent]]?
-    private var followUpBatches: [Int: FollowUpBatch] = [:]
-    private var eventBatch: EventBatch?
+    private var followUpUsers: [Int: UserPrefetch] = [:]
+    private var eventUsers: UserPrefetch?
+    private lazy var customerUsers = UserPrefetch(
+        customers.flatMap { [$0.ownerID, $0.previousOwnerID, $0.createdByID] }.compactMap { $0 }, context: context)
 
     init(_ customers: [Customer], context: RequestContext) {
         self.customers = customers
@@ -23,35 +24,30 @@ final class CustomerBatch: @unchecked Sendable {
 
     /// Owners, previous owners and creators of every customer in the batch.
     func user(_ id: UserID?) throws -> User? {
-        try withLock {
-            if !usersLoaded {
-                try context.preloadUsers(
-                    customers.flatMap { [$0.ownerID, $0.previousOwnerID, $0.createdByID] }.compactMap { $0 })
-                usersLoaded = true
-            }
-        }
-        return try context.user(id)
+        try withLock { customerUsers }.user(id)
     }
 
-    func followUps(of id: CustomerID, limit: Int) throws -> ([FollowUp], FollowUpBatch) {
+    func followUps(of id: CustomerID, limit: Int) throws -> [FollowUpNode] {
         try withLock {
             if followUpsByLimit[limit] == nil {
                 let loaded = try context.database.followUps(of: customers.map(\.id), limitEach: limit)
                 followUpsByLimit[limit] = loaded
-                followUpBatches[limit] = FollowUpBatch(loaded.values.flatMap { $0 }, context: context)
+                followUpUsers[limit] = UserPrefetch(loaded.values.flatMap { $0 }.compactMap(\.byID), context: context)
             }
-            return (followUpsByLimit[limit]?[id] ?? [], followUpBatches[limit]!)
+            let users = followUpUsers[limit]!
+            return (followUpsByLimit[limit]?[id] ?? []).map { FollowUpNode(followUp: $0, users: users) }
         }
     }
 
-    func events(of id: CustomerID) throws -> ([OwnershipEvent], EventBatch) {
+    func events(of id: CustomerID) throws -> [EventNode] {
         try withLock {
             if events == nil {
                 let loaded = try context.database.ownershipEvents(of: customers.map(\.id))
                 events = loaded
-                eventBatch = EventBatch(loaded.values.flatMap { $0 }, context: context)
+                eventUsers = UserPrefetch.forEvents(loaded.values.flatMap { $0 }, context: context)
             }
-            return (events?[id] ?? [], eventBatch!)
+            let users = eventUsers!
+            return (events?[id] ?? []).map { EventNode(event: $0, users: users) }
         }
     }
 
@@ -68,15 +64,16 @@ struct CustomerNode: Sendable {
     let batch: CustomerBatch
 }
 
-/// Follow-ups resolved together; their authors load in one query.
-final class FollowUpBatch: @unchecked Sendable {
-    let followUps: [FollowUp]
+/// The users a group of sibling values names (authors of follow-ups, actors of events): the
+/// first lookup loads all of them in one query.
+final class UserPrefetch: @unchecked Sendable {
     let context: RequestContext
+    private let ids: [UserID]
     private let once = NSLock()
     private var loaded = false
 
-    init(_ followUps: [FollowUp], context: RequestContext) {
-        self.followUps = followUps
+    init(_ ids: [UserID], context: RequestContext) {
+        self.ids = ids
         self.context = context
     }
 
@@ -84,7 +81,7 @@ final class FollowUpBatch: @unchecked Sendable {
         once.lock()
         defer { once.unlock() }
         if !loaded {
-            try context.preloadUsers(followUps.compactMap(\.byID))
+            try context.preloadUsers(ids)
             loaded = true
         }
         return try context.user(id)
@@ -93,34 +90,21 @@ final class FollowUpBatch: @unchecked Sendable {
 
 struct FollowUpNode: Sendable {
     let followUp: FollowUp
-    let batch: FollowUpBatch
-}
+    let users: UserPrefetch
 
-/// Ownership events resolved together; every user they name loads in one query.
-final class EventBatch: @unchecked Sendable {
-    let events: [OwnershipEvent]
-    let context: RequestContext
-    private let once = NSLock()
-    private var loaded = false
-
-    init(_ events: [OwnershipEvent], context: RequestContext) {
-        self.events = events
-        self.context = context
-    }
-
-    func user(_ id: UserID?) throws -> User? {
-        once.lock()
-        defer { once.unlock() }
-        if !loaded {
-            try context.preloadUsers(
-                events.flatMap { [$0.fromOwnerID, $0.toOwnerID, $0.actorID] }.compactMap { $0 })
-            loaded = true
-        }
-        return try context.user(id)
+    static func nodes(_ followUps: [FollowUp], context: RequestContext) -> [FollowUpNode] {
+        let users = UserPrefetch(followUps.compactMap(\.byID), context: context)
+        return followUps.map { FollowUpNode(followUp: $0, users: users) }
     }
 }
 
 struct EventNode: Sendable {
     let event: OwnershipEvent
-    let batch: EventBatch
+    let users: UserPrefetch
+}
+
+extension UserPrefetch {
+    static func forEvents(_ events: [OwnershipEvent], context: RequestContext) -> UserPrefetch {
+        UserPrefetch(events.flatMap { [$0.fromOwnerID, $0.toOwnerID, $0.actorID] }.compactMap { $0 }, context: context)
+    }
 }

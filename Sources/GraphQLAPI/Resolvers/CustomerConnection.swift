@@ -3,29 +3,20 @@ import PoolDomain
 import PoolStore
 
 /// One page of customers plus what it needs to answer `totalCount` lazily.
-final class CustomerConnection: @unchecked Sendable {
+final class CustomerConnection: Sendable {
     let page: CustomerPage
     let nodes: [CustomerNode]
     let query: CustomerQuery
-    let context: RequestContext
-    private let lock = NSLock()
-    private var total: Int?
+    /// `totalCount` costs a COUNT query, so it runs only when asked for.
+    let totalCount: OnceValue<Int>
 
     init(page: CustomerPage, query: CustomerQuery, context: RequestContext) {
         self.page = page
         self.query = query
-        self.context = context
         self.nodes = CustomerBatch(page.customers, context: context).nodes()
-    }
-
-    /// `totalCount` costs a COUNT query, so it runs only when asked for.
-    func totalCount() throws -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        if let total { return total }
-        let counted = try context.database.countCustomers(query.filter, scope: query.scope)
-        total = counted
-        return counted
+        self.totalCount = OnceValue { [database = context.database] in
+            try database.countCustomers(query.filter, scope: query.scope)
+        }
     }
 
     static func load(_ args: Arguments, context: RequestContext, pool: PoolID? = nil) throws -> CustomerConnection {
@@ -130,7 +121,7 @@ enum ConnectionResolvers {
         },
         "nodes": field(CustomerConnection.self) { $0.nodes },
         "pageInfo": field(CustomerConnection.self) { $0 },
-        "totalCount": field(CustomerConnection.self) { try $0.totalCount() },
+        "totalCount": field(CustomerConnection.self) { try $0.totalCount.get() },
     ]
 
     static let edge: [String: FieldResolver] = [

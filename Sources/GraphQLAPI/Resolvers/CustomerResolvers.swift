@@ -22,19 +22,12 @@ enum CustomerResolvers {
         "previousOwner": node { node, _ in try node.batch.user(node.customer.previousOwnerID) },
         "createdBy": node { node, _ in try node.batch.user(node.customer.createdByID) },
         "pool": node { node, _ in try node.batch.context.pool(node.customer.poolID) },
-        "lastFollowUp": node { node, _ in
-            let (followUps, batch) = try node.batch.followUps(of: node.customer.id, limit: 1)
-            return followUps.first.map { FollowUpNode(followUp: $0, batch: batch) }
-        },
+        "lastFollowUp": node { node, _ in try node.batch.followUps(of: node.customer.id, limit: 1).first },
         "followUps": node { node, args in
             let limit = try PageSize.check(args.int("first") ?? 20, node.batch.context.limits)
-            let (followUps, batch) = try node.batch.followUps(of: node.customer.id, limit: limit)
-            return followUps.map { FollowUpNode(followUp: $0, batch: batch) }
+            return try node.batch.followUps(of: node.customer.id, limit: limit)
         },
-        "ownershipHistory": node { node, _ in
-            let (events, batch) = try node.batch.events(of: node.customer.id)
-            return events.map { EventNode(event: $0, batch: batch) }
-        },
+        "ownershipHistory": node { node, _ in try node.batch.events(of: node.customer.id) },
     ]
 
     private static func value(_ read: @escaping @Sendable (Customer) -> (any Sendable)?) -> FieldResolver {
@@ -54,7 +47,7 @@ enum FollowUpResolvers {
         "kind": field(FollowUpNode.self) { enumName($0.followUp.kind) },
         "text": field(FollowUpNode.self) { $0.followUp.text },
         "at": field(FollowUpNode.self) { DateTimeFormat.format($0.followUp.at) },
-        "by": field(FollowUpNode.self) { try $0.batch.user($0.followUp.byID) },
+        "by": field(FollowUpNode.self) { try $0.users.user($0.followUp.byID) },
     ]
 }
 
@@ -62,11 +55,11 @@ enum OwnershipEventResolvers {
     static let fields: [String: FieldResolver] = [
         "id": field(EventNode.self) { GlobalID.encode($0.event.id) },
         "kind": field(EventNode.self) { enumName($0.event.kind) },
-        "fromOwner": field(EventNode.self) { try $0.batch.user($0.event.fromOwnerID) },
-        "toOwner": field(EventNode.self) { try $0.batch.user($0.event.toOwnerID) },
-        "fromPool": field(EventNode.self) { try $0.batch.context.pool($0.event.fromPoolID) },
-        "toPool": field(EventNode.self) { try $0.batch.context.pool($0.event.toPoolID) },
-        "actor": field(EventNode.self) { try $0.batch.user($0.event.actorID) },
+        "fromOwner": field(EventNode.self) { try $0.users.user($0.event.fromOwnerID) },
+        "toOwner": field(EventNode.self) { try $0.users.user($0.event.toOwnerID) },
+        "fromPool": field(EventNode.self) { try $0.users.context.pool($0.event.fromPoolID) },
+        "toPool": field(EventNode.self) { try $0.users.context.pool($0.event.toPoolID) },
+        "actor": field(EventNode.self) { try $0.users.user($0.event.actorID) },
         "reason": field(EventNode.self) { $0.event.reason },
         "routedBy": field(EventNode.self) { optionalEnumName($0.event.routedBy) },
         "at": field(EventNode.self) { DateTimeFormat.format($0.event.at) },

@@ -53,7 +53,7 @@ enum MutationResolvers {
             let followUp = try context.database.addFollowUp(
                 to: id, kind: kind, text: try args.requireString("text"), at: try args.date("at"),
                 by: context.actor)
-            return FollowUpNode(followUp: followUp, batch: FollowUpBatch([followUp], context: context))
+            return FollowUpNode.nodes([followUp], context: context)[0]
         },
     ]
 
