@@ -19,7 +19,8 @@ public final class GonghaiApp: @unchecked Sendable {
     ) throws {
         let log: @Sendable (String) -> Void = { logger.error("\($0)") }
         database = try SQLitePoolDatabase(path: databasePath, clock: clock, statementObserver: statementObserver)
-        endpoint = try GraphQLEndpoint(schemaSDL: schemaSDL, database: database, limits: limits, log: log)
+        endpoint = try GraphQLEndpoint(
+            schemaSDL: schemaSDL, database: database, limits: limits, clock: clock, log: log)
         server = HTTPServer(configuration: http, handler: Router(graphQL: endpoint))
     }
 

@@ -95,7 +95,7 @@ public struct Arguments: Sendable {
 /// `DateTime` on the wire: ISO-8601 in UTC with milliseconds.
 enum DateTimeFormat {
     static func format(_ date: Date) -> String {
-        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
         let seconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000
         let fraction = millis - seconds * 1000
         var time = time_t(seconds)

@@ -10,6 +10,8 @@ public enum GlobalID {
         case department = "dep"
         case followUp = "fu"
         case event = "evt"
+        case notification = "ntf"
+        case sweepRun = "run"
     }
 
     public static func encode(_ id: CustomerID) -> String { "cus_\(id.rawValue)" }
@@ -39,6 +41,8 @@ public enum GlobalID {
         case .department: return "department"
         case .followUp: return "follow-up"
         case .event: return "event"
+        case .notification: return "notification"
+        case .sweepRun: return "sweep run"
         }
     }
 }

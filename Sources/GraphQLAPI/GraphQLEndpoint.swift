@@ -11,12 +11,14 @@ public final class GraphQLEndpoint: Sendable {
     let database: any PoolDatabase
     let limits: APILimits
     let cache: DocumentCache
+    let clock: any TimeSource
     let log: @Sendable (String) -> Void
 
     public init(
         schemaSDL: String, database: any PoolDatabase, limits: APILimits = APILimits(),
-        log: @escaping @Sendable (String) -> Void = { _ in }
+        clock: any TimeSource = SystemTimeSource(), log: @escaping @Sendable (String) -> Void = { _ in }
     ) throws {
+        self.clock = clock
         self.schema = try SchemaBinder.build(sdl: schemaSDL)
         self.database = database
         self.limits = limits
@@ -79,7 +81,8 @@ public final class GraphQLEndpoint: Sendable {
             throw APIError(.methodNotAllowed, "Mutations need POST.")
         }
         try checkLimits(document, operation, variables: body.variables)
-        let context = RequestContext(user: user, database: database, requestID: requestID, limits: limits, log: log)
+        let context = RequestContext(
+            user: user, database: database, requestID: requestID, limits: limits, clock: clock, log: log)
         var result = execute(document, operation: body.operationName, variables: body.variables, context: context)
         let requestLevel = result.data == nil
         result.errors = result.errors.map { tagged($0, requestLevel: requestLevel, requestID: requestID) }

@@ -2,23 +2,27 @@ import Foundation
 import PoolDomain
 import PoolStore
 
-/// Everything resolvers of one request share: who asks, the database, and per-request caches
-/// that turn many small lookups into one query each.
+/// Everything resolvers of one request share: who asks, what they may see, the database, and
+/// per-request caches that turn many small lookups into one query each.
 public final class RequestContext: @unchecked Sendable {
     public let user: User
     public let actor: Actor
     let database: any PoolDatabase
     let requestID: String
     let limits: APILimits
+    let clock: any TimeSource
     let log: @Sendable (String) -> Void
 
     private let lock = NSLock()
     private var usersByID: [UserID: User]
-    private lazy var poolList = OnceValue { [database] in try database.pools() }
-    private lazy var departmentList = OnceValue { [database] in try database.departments() }
+    private let poolList: OnceValue<[Pool]>
+    private let departmentList: OnceValue<[Department]>
+    private let viewerValue: OnceValue<Viewer>
+    private let limitValues: OnceValue<[LimitScope: OwnerLimit]>
+    private let accessEntries: OnceValue<[PoolID: [PoolAccessEntry]]>
 
     init(
-        user: User, database: any PoolDatabase, requestID: String, limits: APILimits,
+        user: User, database: any PoolDatabase, requestID: String, limits: APILimits, clock: any TimeSource,
         log: @escaping @Sendable (String) -> Void
     ) {
         self.user = user
@@ -26,11 +30,29 @@ public final class RequestContext: @unchecked Sendable {
         self.database = database
         self.requestID = requestID
         self.limits = limits
+        self.clock = clock
         self.log = log
         self.usersByID = [user.id: user]
+        let actor = self.actor
+        poolList = OnceValue { try database.pools() }
+        departmentList = OnceValue { try database.departments() }
+        viewerValue = OnceValue { try database.viewer(for: actor) }
+        limitValues = OnceValue { try database.ownerLimits() }
+        accessEntries = OnceValue { try database.poolAccess() }
     }
 
-    var scope: CustomerScope { .of(actor) }
+    /// What the caller may see, computed on first use.
+    func viewer() throws -> Viewer { try viewerValue.get() }
+
+    var scope: CustomerScope { get throws { try viewer().scope } }
+
+    /// Visibility of one customer, collaborations included.
+    func canSee(_ customer: Customer) throws -> Bool {
+        if try viewer().scope.contains(customer.placement) { return true }
+        return try database.collaborators(of: [customer.id])[customer.id]?.contains { $0.0 == actor.userID } ?? false
+    }
+
+    var today: Day { database.calendar.day(of: clock.now()) }
 
     /// Loads whichever of `ids` are not cached yet, in one query.
     func preloadUsers(_ ids: some Sequence<UserID>) throws {
@@ -48,18 +70,28 @@ public final class RequestContext: @unchecked Sendable {
     }
 
     /// All pools, loaded once per request: there are few, and most pages name several.
-    func pools() throws -> [Pool] { try lock.withLock { poolList }.get() }
+    func pools() throws -> [Pool] { try poolList.get() }
 
     func pool(_ id: PoolID?) throws -> Pool? {
         guard let id else { return nil }
         return try pools().first { $0.id == id }
     }
 
-    func departments() throws -> [Department] { try lock.withLock { departmentList }.get() }
+    func departments() throws -> [Department] { try departmentList.get() }
 
     func department(_ id: DepartmentID?) throws -> Department? {
         guard let id else { return nil }
         return try departments().first { $0.id == id }
+    }
+
+    func ownerLimits() throws -> [LimitScope: OwnerLimit] { try limitValues.get() }
+
+    func poolAccess() throws -> [PoolID: [PoolAccessEntry]] { try accessEntries.get() }
+
+    func effectiveLimit(of user: User) throws -> OwnerLimit {
+        OwnerLimits.effective(
+            for: user.id, departments: DepartmentTree(try departments()).ancestry(of: user.departmentID),
+            in: try ownerLimits())
     }
 }
 

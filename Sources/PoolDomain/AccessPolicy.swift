@@ -1,4 +1,4 @@
-/// The one place that decides whether an actor may perform an operation.
+/// The one place that decides whether a viewer may perform an operation.
 ///
 /// Every GraphQL field and mutation, and every store operation, asks here; nothing else
 /// compares roles.
@@ -6,15 +6,21 @@ public enum AccessPolicy {
     public enum Action: String, Sendable {
         case viewCustomer, createCustomer, createPoolCustomer, updateCustomer
         case claim, release, assign, transfer, lock, unlock, addFollowUp
+        case manageCollaborators, revealContact
         case listUsers, listDepartments, listPools
+        case managePools, manageUsers, runSweep, viewMetrics
     }
 
     /// Decides an action that does not concern one customer.
     public static func require(_ action: Action, by actor: Actor) throws {
         switch action {
-        case .createPoolCustomer, .assign:
+        case .createPoolCustomer, .assign, .viewMetrics:
             guard actor.role.isManagerial else {
                 throw PoolError.forbidden("only managers and administrators may \(action.verb)")
+            }
+        case .managePools, .manageUsers, .runSweep:
+            guard actor.role == .admin else {
+                throw PoolError.forbidden("only administrators may \(action.verb)")
             }
         default:
             return
@@ -22,23 +28,35 @@ public enum AccessPolicy {
     }
 
     /// Decides an action on one customer, given its current facts.
-    public static func require(_ action: Action, by actor: Actor, on customer: Customer) throws {
-        guard CustomerScope.of(actor).contains(customer.placement) else {
-            throw PoolError.notFound(entity: "Customer")
-        }
+    public static func require(_ action: Action, by viewer: Viewer, on customer: Customer) throws {
+        guard viewer.canSee(customer) else { throw PoolError.notFound(entity: "Customer") }
+        let actor = viewer.actor
         let owns = customer.ownerID == actor.userID
+        let manages = actor.role.isManagerial && viewer.scope.contains(customer.placement)
+        let poolAdmin = viewer.administers(customer.poolID)
         switch action {
-        case .viewCustomer, .claim:
+        case .viewCustomer, .claim, .createCustomer, .listUsers, .listDepartments, .listPools:
             return
-        case .updateCustomer, .addFollowUp, .release, .transfer, .lock, .unlock:
-            guard owns || actor.role.isManagerial else {
+        case .updateCustomer, .addFollowUp:
+            guard owns || manages || poolAdmin || viewer.collaborations[customer.id] == .write else {
+                if customer.ownerID == nil { throw PoolError.notOwner }
+                throw PoolError.forbidden("only the owner, a write collaborator or a manager may \(action.verb)")
+            }
+        case .release, .transfer, .lock, .unlock, .manageCollaborators:
+            guard owns || manages else {
                 if customer.ownerID == nil { throw PoolError.notOwner }
                 throw PoolError.forbidden("only the owner or a manager may \(action.verb)")
             }
-        case .assign, .createPoolCustomer:
+        case .assign:
+            guard actor.role.isManagerial || poolAdmin else {
+                throw PoolError.forbidden("only managers, administrators and pool admins may \(action.verb)")
+            }
+        case .revealContact:
+            guard poolAdmin else {
+                throw PoolError.forbidden("only the pool's admins may reveal its masked fields")
+            }
+        case .createPoolCustomer, .managePools, .manageUsers, .runSweep, .viewMetrics:
             try require(action, by: actor)
-        case .createCustomer, .listUsers, .listDepartments, .listPools:
-            return
         }
     }
 }
@@ -49,6 +67,11 @@ extension AccessPolicy.Action {
         case .addFollowUp: return "add follow-ups to this customer"
         case .createPoolCustomer: return "create customers directly in a pool"
         case .updateCustomer: return "edit this customer"
+        case .manageCollaborators: return "change this customer's collaborators"
+        case .managePools: return "manage pools"
+        case .manageUsers: return "manage users"
+        case .runSweep: return "run the reclaim sweep"
+        case .viewMetrics: return "see team metrics"
         default: return "\(rawValue) this customer"
         }
     }

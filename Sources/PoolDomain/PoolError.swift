@@ -12,6 +12,8 @@ public enum PoolError: Error, Sendable, Equatable {
     case locked
     /// Creating or editing would produce a second record of an existing customer.
     case duplicate(DuplicateMatch)
+    /// A claim rule or owner limit refuses the operation.
+    case limit(LimitRefusal)
     /// A value the caller gave is unusable (empty name, inactive target user, ...).
     case invalidInput(field: String, message: String)
 }

@@ -3,23 +3,60 @@
 /// Keeping it a value (not SQL) lets every query path (lists, counts, single lookups,
 /// duplicate reports) apply the same rule.
 public enum CustomerScope: Sendable, Equatable {
-    /// Everything: administrators and managers for now.
+    /// Everything: administrators.
     case all
-    /// The rep's own customers plus every pool customer.
-    case ownOrPool(UserID)
+    /// Customers owned by `owners`, customers in `pools`, and customers `collaborator` works on.
+    case restricted(owners: Set<UserID>, pools: Set<PoolID>, collaborator: UserID?)
 
-    public static func of(_ actor: Actor) -> CustomerScope {
-        actor.role.isManagerial ? .all : .ownOrPool(actor.userID)
-    }
-
+    /// Whether a customer at `placement` is in scope; collaboration is checked separately.
     public func contains(_ placement: Placement) -> Bool {
         switch self {
         case .all: return true
-        case .ownOrPool(let user):
+        case .restricted(let owners, let pools, _):
             switch placement {
-            case .inPool: return true
-            case .owned(let owner): return owner == user
+            case .owned(let owner): return owners.contains(owner)
+            case .inPool(let pool): return pools.contains(pool)
             }
         }
+    }
+}
+
+/// What a collaborator (协作人) may do with a customer they do not own.
+public enum CollaboratorAccess: String, Sendable, Codable, CaseIterable {
+    case read, write
+}
+
+/// The authenticated user with what they may see: built once per request (or operation) from
+/// pool access entries, the department tree and the role.
+public struct Viewer: Sendable {
+    public let actor: Actor
+    public let scope: CustomerScope
+    /// Pools whose customers the viewer may assign, move and edit (and reveal masked fields of).
+    public let adminPools: Set<PoolID>
+    /// The viewer's collaborations on the customers an operation concerns.
+    public var collaborations: [CustomerID: CollaboratorAccess]
+
+    public init(
+        actor: Actor, scope: CustomerScope, adminPools: Set<PoolID>,
+        collaborations: [CustomerID: CollaboratorAccess] = [:]
+    ) {
+        self.actor = actor
+        self.scope = scope
+        self.adminPools = adminPools
+        self.collaborations = collaborations
+    }
+
+    /// An administrator sees and manages everything.
+    public static func administrator(_ actor: Actor) -> Viewer {
+        Viewer(actor: actor, scope: .all, adminPools: [])
+    }
+
+    public func canSee(_ customer: Customer) -> Bool {
+        scope.contains(customer.placement) || collaborations[customer.id] != nil
+    }
+
+    public func administers(_ pool: PoolID?) -> Bool {
+        guard let pool else { return false }
+        return actor.role == .admin || adminPools.contains(pool)
     }
 }

@@ -19,9 +19,21 @@ public protocol PoolDatabase: Sendable {
     /// Issues a new API token for the user; the plain token is returned once and stored hashed.
     func issueToken(for user: UserID, label: String?) throws -> String
 
-    // MARK: Pools
+    func setActive(_ id: UserID, _ active: Bool, by actor: Actor) throws -> User
+    func setOnLeave(_ id: UserID, _ onLeave: Bool, by actor: Actor) throws -> User
+    /// What `actor` may see and administer.
+    func viewer(for actor: Actor) throws -> Viewer
+
+    // MARK: Pools and rules
     func createPool(_ draft: PoolDraft) throws -> Pool
+    func updatePool(_ id: PoolID, _ draft: PoolDraft) throws -> Pool
+    /// Saves the rules as a new version.
+    func setRules(_ rules: PoolRules, for pool: PoolID, by actor: Actor) throws -> Pool
     func pools() throws -> [Pool]
+    func poolAccess() throws -> [PoolID: [PoolAccessEntry]]
+    func ownerLimits() throws -> [LimitScope: OwnerLimit]
+    /// Sets (or, with nil, removes) the owner limit of a scope.
+    func setOwnerLimit(_ limit: OwnerLimit?, for scope: LimitScope) throws
 
     // MARK: Customers
     func customers(ids: [CustomerID]) throws -> [CustomerID: Customer]
@@ -41,6 +53,26 @@ public protocol PoolDatabase: Sendable {
     func transfer(_ id: CustomerID, to rep: UserID, by actor: Actor, reason: String?) throws
         -> Customer
     func setLocked(_ id: CustomerID, _ locked: Bool, by actor: Actor) throws -> Customer
+    func setCollaborator(_ user: UserID, on id: CustomerID, access: CollaboratorAccess?, by actor: Actor) throws -> Customer
+    func collaborators(of ids: [CustomerID]) throws -> [CustomerID: [(UserID, CollaboratorAccess)]]
+    /// The customer with masked fields revealed, logged.
+    func revealContact(_ id: CustomerID, by actor: Actor) throws -> Customer
+
+    // MARK: Reclaim sweep
+    func sweep(asOf: Day, dryRun: Bool, trigger: String, batchSize: Int) throws -> SweepReport
+    func sweepMissedDays(through: Day, trigger: String, batchSize: Int) throws -> [SweepReport]
+    func sweepRuns(first: Int) throws -> [SweepReport]
+    func sweepRun(_ id: Int64) throws -> SweepReport?
+    func privateCustomers(ownedBy owner: UserID?) throws -> [Customer]
+    func previewRules(_ rules: PoolRules, for pool: PoolID, today: Day, batchSize: Int) throws -> RulePreview
+    var calendar: LocalCalendar { get }
+
+    // MARK: Notifications and metrics
+    func notifications(for user: UserID, unreadOnly: Bool, first: Int) throws -> [UserNotification]
+    func markNotificationsRead(for user: UserID, ids: [Int64]?) throws -> Int
+    func repMetrics(users: [UserID], from: Date, to: Date) throws -> [RepMetrics]
+    func poolMetrics(pools: [PoolID], from: Date, to: Date) throws -> [PoolMetrics]
+    func assignmentFairness(pool: PoolID, from: Date, to: Date) throws -> AssignmentFairness
 
     // MARK: Follow-ups and history
     func addFollowUp(

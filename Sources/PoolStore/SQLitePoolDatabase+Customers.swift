@@ -25,7 +25,7 @@ extension SQLitePoolDatabase {
 
     public func customerPage(_ query: CustomerQuery) throws -> CustomerPage {
         let order = CustomerSQL.orderKey(query.order)
-        var conditions = CustomerSQL.conditions(query.filter, scope: query.scope)
+        var conditions = CustomerSQL.conditions(query.filter, scope: query.scope, masked: try maskedPools(query.filter))
         if let after = query.after {
             conditions.append(CustomerSQL.keyset(after, order: query.order))
         }
@@ -37,6 +37,7 @@ extension SQLitePoolDatabase {
             LIMIT \(query.first + 1)
             """
         let rows = try read { db in try SQLRequest<Row>(literal: sql).fetchAll(db) }
+
         let visible = rows.prefix(query.first)
         let customers = visible.map(RowDecoding.customer)
         let cursors = visible.map { row in
@@ -48,7 +49,8 @@ extension SQLitePoolDatabase {
     }
 
     public func countCustomers(_ filter: CustomerFilter, scope: CustomerScope) throws -> Int {
-        let sql: SQL = "SELECT COUNT(*) FROM customers WHERE \(CustomerSQL.joined(CustomerSQL.conditions(filter, scope: scope)))"
+        let conditions = CustomerSQL.conditions(filter, scope: scope, masked: try maskedPools(filter))
+        let sql: SQL = "SELECT COUNT(*) FROM customers WHERE \(CustomerSQL.joined(conditions))"
         return try read { db in try SQLRequest<Int>(literal: sql).fetchOne(db) ?? 0 }
     }
 
@@ -59,7 +61,7 @@ extension SQLitePoolDatabase {
         let draft = try draft.validated()
         let now = clock.now()
         return try writeTransaction { db in
-            try requireNoDuplicate(db, draft.duplicateKeys, except: nil, viewer: actor)
+            try requireNoDuplicate(db, draft.duplicateKeys, except: nil, viewer: try viewer(db, actor))
             let placement: Placement
             if let intoPool {
                 guard try Row.fetchOne(db, sql: "SELECT 1 FROM pools WHERE id = ?", arguments: [intoPool.rawValue]) != nil else {
@@ -73,6 +75,7 @@ extension SQLitePoolDatabase {
             try insertEvent(
                 db, customer: id, kind: .create, from: nil, to: placement, actor: actor.userID,
                 reason: nil, routedBy: intoPool == nil ? nil : .explicit, at: now)
+            try autoAssign(db, id, at: now)
             return try Self.fetchCustomer(db, id)!
         }
     }
@@ -84,8 +87,9 @@ extension SQLitePoolDatabase {
         let now = Timestamp.encode(clock.now())
         return try writeTransaction { db in
             guard let customer = try Self.fetchCustomer(db, id) else { throw PoolError.notFound(entity: "Customer") }
-            try AccessPolicy.require(.updateCustomer, by: actor, on: customer)
-            try requireNoDuplicate(db, draft.duplicateKeys, except: id, viewer: actor)
+            let viewer = try viewer(db, actor, customers: [id])
+            try AccessPolicy.require(.updateCustomer, by: viewer, on: customer)
+            try requireNoDuplicate(db, draft.duplicateKeys, except: id, viewer: viewer)
             let keys = draft.duplicateKeys
             let progressed = draft.status != customer.status
             try db.execute(
@@ -114,14 +118,15 @@ extension SQLitePoolDatabase {
             sql: """
                 INSERT INTO customers (name, name_key, phone, phone_key, email, email_key, industry,
                   region, level, source, status, deal_amount_cents, owner_id, pool_id, created_by,
-                  created_at, owner_since, last_progress_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                  created_at, owner_since, last_progress_at, updated_at, entered_pool_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 draft.name, keys.name, draft.phone, keys.phone, draft.email, keys.email,
                 draft.industry, draft.region, draft.level, draft.source, draft.status.rawValue,
                 draft.dealAmountCents, placement.ownerID?.rawValue, placement.poolID?.rawValue,
                 createdBy?.rawValue, now, placement.ownerID == nil ? nil : now, now, now,
+                placement.poolID == nil ? nil : now,
             ])
         return CustomerID(db.lastInsertedRowID)
     }
@@ -129,7 +134,7 @@ extension SQLitePoolDatabase {
     /// Refuses a second record of a customer, saying where the first one is only as far as the
     /// viewer may see: its id only if visible, the owner's or pool's name otherwise.
     func requireNoDuplicate(
-        _ db: Database, _ keys: DuplicateKeys, except: CustomerID?, viewer: Actor
+        _ db: Database, _ keys: DuplicateKeys, except: CustomerID?, viewer: Viewer
     ) throws {
         let probes: [(DuplicateMatch.Field, String, String?)] = [
             (.name, "name_key", keys.name), (.phone, "phone_key", keys.phone),
@@ -150,22 +155,48 @@ extension SQLitePoolDatabase {
             let ownerID: Int64? = row["owner_id"]
             let placement: Placement =
                 ownerID.map { .owned(by: UserID($0)) } ?? .inPool(PoolID(row["pool_id"]))
-            let visible = CustomerScope.of(viewer).contains(placement)
+            let collaborates = try Row.fetchOne(
+                db, sql: "SELECT 1 FROM collaborators WHERE customer_id = ? AND user_id = ?",
+                arguments: [row["id"] as Int64, viewer.actor.userID.rawValue]) != nil
+            let visible = viewer.scope.contains(placement) || collaborates
             throw PoolError.duplicate(
                 DuplicateMatch(
                     field: field, customerID: visible ? CustomerID(row["id"]) : nil,
                     ownerName: row["owner_name"], poolName: row["pool_name"]))
         }
     }
+
+    /// Pools whose phone or e-mail are masked: text search must not match masked values, or a
+    /// search would reveal them one digit at a time.
+    func maskedPools(_ filter: CustomerFilter) throws -> MaskedPools {
+        guard filter.text != nil else { return MaskedPools(phone: [], email: []) }
+        let pools = try self.pools()
+        return MaskedPools(
+            phone: pools.filter { $0.rules.maskedFields.contains(.phone) }.map(\.id.rawValue),
+            email: pools.filter { $0.rules.maskedFields.contains(.email) }.map(\.id.rawValue))
+    }
+}
+
+struct MaskedPools {
+    let phone: [Int64]
+    let email: [Int64]
 }
 
 /// The SQL fragments of customer queries. Every value is bound, never spliced.
 enum CustomerSQL {
-    static func conditions(_ filter: CustomerFilter, scope: CustomerScope) -> [SQL] {
+    static func conditions(_ filter: CustomerFilter, scope: CustomerScope, masked: MaskedPools) -> [SQL] {
         var parts: [SQL] = []
         switch scope {
         case .all: break
-        case .ownOrPool(let user): parts.append("(owner_id = \(user.rawValue) OR owner_id IS NULL)")
+        case .restricted(let owners, let pools, let collaborator):
+            let ownerList = SQLitePoolDatabase.jsonIDs(owners.map(\.rawValue).sorted())
+            let poolList = SQLitePoolDatabase.jsonIDs(pools.map(\.rawValue).sorted())
+            parts.append(
+                """
+                (owner_id IN (SELECT value FROM json_each(\(ownerList)))
+                 OR pool_id IN (SELECT value FROM json_each(\(poolList)))
+                 OR id IN (SELECT customer_id FROM collaborators WHERE user_id = \(collaborator?.rawValue ?? 0)))
+                """)
         }
         if let pool = filter.poolID { parts.append("pool_id = \(pool.rawValue)") }
         if let owner = filter.ownerID { parts.append("owner_id = \(owner.rawValue)") }
@@ -178,9 +209,18 @@ enum CustomerSQL {
         }
         if let text = filter.text?.trimmingWhitespace(), !text.isEmpty {
             let pattern = "%" + escapeLike(text.lowercased()) + "%"
-            var clause: SQL = "(lower(name) LIKE \(pattern) ESCAPE '\\' OR email_key LIKE \(pattern) ESCAPE '\\'"
+            let maskedEmail = SQLitePoolDatabase.jsonIDs(masked.email)
+            var clause: SQL = """
+                (lower(name) LIKE \(pattern) ESCAPE '\\'
+                 OR (email_key LIKE \(pattern) ESCAPE '\\'
+                     AND (pool_id IS NULL OR pool_id NOT IN (SELECT value FROM json_each(\(maskedEmail)))))
+                """
             if let digits = DuplicateKeys.normalizePhone(text) {
-                clause += " OR phone_key LIKE \("%" + digits + "%")"
+                let maskedPhone = SQLitePoolDatabase.jsonIDs(masked.phone)
+                clause += """
+                     OR (phone_key LIKE \("%" + digits + "%")
+                     AND (pool_id IS NULL OR pool_id NOT IN (SELECT value FROM json_each(\(maskedPhone)))))
+                    """
             }
             parts.append(clause + ")")
         }

@@ -17,7 +17,7 @@ extension SQLitePoolDatabase {
         }
         return try writeTransaction { db in
             guard let customer = try Self.fetchCustomer(db, id) else { throw PoolError.notFound(entity: "Customer") }
-            try AccessPolicy.require(.addFollowUp, by: actor, on: customer)
+            try AccessPolicy.require(.addFollowUp, by: try viewer(db, actor, customers: [id]), on: customer)
             let millis = Timestamp.encode(at)
             try db.execute(
                 sql: "INSERT INTO follow_ups (customer_id, kind, text, at, by_user_id) VALUES (?, ?, ?, ?, ?)",

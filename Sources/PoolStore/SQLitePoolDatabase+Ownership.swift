@@ -4,38 +4,48 @@ import PoolDomain
 
 extension SQLitePoolDatabase {
     public func claim(_ id: CustomerID, by actor: Actor) throws -> Customer {
-        try change(id) { db, customer, now in
+        try change(id, actor) { db, customer, viewer, now in
+            let change: OwnershipChange
             do {
-                return try Ownership.claim(customer, by: actor, at: now)
+                change = try Ownership.claim(customer, by: viewer, at: now)
             } catch PoolError.alreadyOwned {
-                throw PoolError.alreadyOwned(ownerName: try ownerName(db, customer, viewer: actor))
+                throw PoolError.alreadyOwned(ownerName: try ownerName(db, customer))
             }
+            try checkClaimRules(db, customer, claimant: try requireUser(db, actor.userID), now: now)
+            return change
         }
     }
 
     public func release(_ id: CustomerID, by actor: Actor, reason: String, into pool: PoolID?)
         throws -> Customer
     {
-        try change(id) { db, customer, now in
-            let (target, routedBy) = try releaseTarget(db, customer, explicit: pool)
+        try change(id, actor) { db, customer, viewer, now in
+            let (target, routedBy) = try poolTarget(db, customer, explicit: pool)
             return try Ownership.release(
-                customer, by: actor, reason: reason, into: target, routedBy: routedBy, at: now)
+                customer, by: viewer, reason: reason, into: target, routedBy: routedBy, at: now)
         }
     }
 
     public func assign(_ id: CustomerID, to rep: UserID, by actor: Actor, reason: String?) throws
         -> Customer
     {
-        try change(id) { db, customer, now in
-            try Ownership.assign(customer, to: try requireUser(db, rep), by: actor, reason: reason, at: now)
+        try change(id, actor) { db, customer, viewer, now in
+            let target = try requireUser(db, rep)
+            let change = try Ownership.assign(customer, to: target, by: viewer, reason: reason, at: now)
+            try ClaimLimits.checkOwned(try ownedCount(db, rep, try effectiveLimit(db, for: target)), limit: try effectiveLimit(db, for: target))
+            return change
         }
     }
 
     public func transfer(_ id: CustomerID, to rep: UserID, by actor: Actor, reason: String?) throws
         -> Customer
     {
-        try change(id) { db, customer, now in
-            try Ownership.transfer(customer, to: try requireUser(db, rep), by: actor, reason: reason, at: now)
+        try change(id, actor) { db, customer, viewer, now in
+            let target = try requireUser(db, rep)
+            let change = try Ownership.transfer(customer, to: target, by: viewer, reason: reason, at: now)
+            let limit = try effectiveLimit(db, for: target)
+            try ClaimLimits.checkOwned(try ownedCount(db, rep, limit), limit: limit)
+            return change
         }
     }
 
@@ -43,7 +53,13 @@ extension SQLitePoolDatabase {
         let now = nowMillis
         return try writeTransaction { db in
             guard let customer = try Self.fetchCustomer(db, id) else { throw PoolError.notFound(entity: "Customer") }
-            try Ownership.setLocked(customer, locked, by: actor)
+            try Ownership.setLocked(customer, locked, by: try viewer(db, actor, customers: [id]))
+            if locked && !customer.locked, let owner = customer.ownerID {
+                let ownerUser = try requireUser(db, owner)
+                let count = try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM customers WHERE owner_id = ? AND locked = 1", arguments: [owner.rawValue]) ?? 0
+                try ClaimLimits.checkLocked(count, limit: try effectiveLimit(db, for: ownerUser))
+            }
             try db.execute(
                 sql: "UPDATE customers SET locked = ?, updated_at = ? WHERE id = ? AND owner_id IS NOT NULL",
                 arguments: [locked, now, id.rawValue])
@@ -51,18 +67,50 @@ extension SQLitePoolDatabase {
         }
     }
 
-    /// Reads the customer, lets `decide` produce the change, and applies it conditionally,
-    /// all inside one immediate transaction.
+    /// Reads the customer and the actor's view, lets `decide` produce the change, applies it
+    /// conditionally and hands a customer that entered an auto-assigning pool on, all inside one
+    /// immediate transaction.
     private func change(
-        _ id: CustomerID, decide: (Database, Customer, Date) throws -> OwnershipChange
+        _ id: CustomerID, _ actor: Actor,
+        decide: (Database, Customer, Viewer, Date) throws -> OwnershipChange
     ) throws -> Customer {
         let now = clock.now()
         return try writeTransaction { db in
             guard let customer = try Self.fetchCustomer(db, id) else { throw PoolError.notFound(entity: "Customer") }
-            let change = try decide(db, customer, now)
+            let change = try decide(db, customer, try viewer(db, actor, customers: [id]), now)
             try apply(change, db)
+            try autoAssign(db, id, at: now)
             return try Self.fetchCustomer(db, id)!
         }
+    }
+
+    /// The claim rules of the customer's pool and the claimant's owner limit, checked on facts
+    /// read in the claim's own transaction.
+    private func checkClaimRules(_ db: Database, _ customer: Customer, claimant: User, now: Date) throws {
+        guard let poolID = customer.poolID else { return }
+        let rules = try Self.fetchPools(db).first { $0.id == poolID }?.rules ?? .standard
+        let limit = try effectiveLimit(db, for: claimant)
+        let startOfToday = Timestamp.encode(calendar.start(of: calendar.day(of: now)))
+        let claimsToday = try Int.fetchOne(
+            db,
+            sql: "SELECT COUNT(*) FROM ownership_events WHERE kind = 'claim' AND to_owner_id = ? AND from_pool_id = ? AND at >= ?",
+            arguments: [claimant.id.rawValue, poolID.rawValue, startOfToday]) ?? 0
+        let losers: [Int64]
+        if rules.claim.cooldownIncludesDepartment, let department = claimant.departmentID {
+            losers = try Int64.fetchAll(db, sql: "SELECT id FROM users WHERE department_id = ?", arguments: [department.rawValue])
+        } else {
+            losers = [claimant.id.rawValue]
+        }
+        let lastLost = try Int64.fetchOne(
+            db,
+            sql: """
+                SELECT max(at) FROM ownership_events WHERE customer_id = ?
+                  AND from_owner_id IN (SELECT value FROM json_each(?)) AND to_owner_id IS NOT from_owner_id
+                """, arguments: [customer.id.rawValue, Self.jsonIDs(losers)])
+        let facts = ClaimFacts(
+            ownedCount: try ownedCount(db, claimant.id, limit), claimsToday: claimsToday,
+            lastLostAt: Timestamp.decode(optional: lastLost), enteredPoolAt: customer.enteredPoolAt)
+        try ClaimLimits.check(facts, rules: rules.claim, limit: limit, now: now, calendar: calendar)
     }
 
     /// The one conditional write every ownership change goes through, plus its event.
@@ -73,44 +121,53 @@ extension SQLitePoolDatabase {
                 UPDATE customers SET owner_id = ?, pool_id = ?,
                   previous_owner_id = coalesce(?, previous_owner_id),
                   owner_since = CASE WHEN ? IS NULL THEN NULL ELSE ? END,
+                  entered_pool_at = CASE WHEN ? IS NULL THEN entered_pool_at ELSE ? END,
                   locked = CASE WHEN ? IS NULL THEN 0 ELSE locked END,
                   updated_at = ?
-                WHERE id = ? AND owner_id IS ? AND pool_id IS ?
+                WHERE id = ? AND owner_id IS ? AND pool_id IS ? AND (? IS NULL OR updated_at = ?)
                 """,
             arguments: [
                 change.target.ownerID?.rawValue, change.target.poolID?.rawValue,
                 change.leavingOwner?.rawValue, change.target.ownerID?.rawValue, at,
+                change.target.poolID?.rawValue, at,
                 change.target.ownerID?.rawValue, at, change.customerID.rawValue,
                 change.expected.ownerID?.rawValue, change.expected.poolID?.rawValue,
+                Timestamp.encode(optional: change.expectedUpdatedAt), Timestamp.encode(optional: change.expectedUpdatedAt),
             ])
         guard db.changesCount == 1 else {
             let current = try Self.fetchCustomer(db, change.customerID)
-            throw PoolError.alreadyOwned(ownerName: try current.flatMap { try ownerName(db, $0, viewer: nil) })
+            if change.expectedUpdatedAt != nil, current?.placement == change.expected {
+                throw StaleDecision()
+            }
+            throw PoolError.alreadyOwned(ownerName: try current.flatMap { try ownerName(db, $0) })
         }
         try insertEvent(
             db, customer: change.customerID, kind: change.kind, from: change.expected,
             to: change.target, actor: change.actorID, reason: change.reason,
-            routedBy: change.routedBy, at: change.at)
+            routedBy: change.routedBy, at: change.at, rule: change.ruleName,
+            ruleVersion: change.ruleVersion, sweepRun: change.sweepRunID)
     }
 
     func insertEvent(
         _ db: Database, customer: CustomerID, kind: OwnershipEventKind, from: Placement?,
-        to: Placement, actor: UserID?, reason: String?, routedBy: RoutingReason?, at: Date
+        to: Placement, actor: UserID?, reason: String?, routedBy: RoutingReason?, at: Date,
+        rule: String? = nil, ruleVersion: Int64? = nil, sweepRun: Int64? = nil
     ) throws {
         try db.execute(
             sql: """
                 INSERT INTO ownership_events (customer_id, kind, from_owner_id, to_owner_id,
-                  from_pool_id, to_pool_id, actor_id, reason, routed_by, at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                  from_pool_id, to_pool_id, actor_id, reason, routed_by, at, rule, rule_version, sweep_run_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 customer.rawValue, kind.rawValue, from?.ownerID?.rawValue, to.ownerID?.rawValue,
                 from?.poolID?.rawValue, to.poolID?.rawValue, actor?.rawValue, reason,
-                routedBy?.rawValue, Timestamp.encode(at),
+                routedBy?.rawValue, Timestamp.encode(at), rule, ruleVersion, sweepRun,
             ])
     }
 
-    private func releaseTarget(_ db: Database, _ customer: Customer, explicit: PoolID?) throws
+    /// Where a customer leaving its owner goes: the named pool, else routing.
+    func poolTarget(_ db: Database, _ customer: Customer, explicit: PoolID?) throws
         -> (PoolID, RoutingReason)
     {
         let pools = try Self.fetchPools(db)
@@ -124,7 +181,7 @@ extension SQLitePoolDatabase {
         return routed
     }
 
-    private func requireUser(_ db: Database, _ id: UserID) throws -> User {
+    func requireUser(_ db: Database, _ id: UserID) throws -> User {
         guard let user = try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ?", arguments: [id.rawValue]).map(RowDecoding.user) else {
             throw PoolError.notFound(entity: "User")
         }
@@ -132,8 +189,12 @@ extension SQLitePoolDatabase {
     }
 
     /// The current owner's name, which every user may know (it says who to talk to).
-    private func ownerName(_ db: Database, _ customer: Customer, viewer: Actor?) throws -> String? {
+    func ownerName(_ db: Database, _ customer: Customer) throws -> String? {
         guard let owner = customer.ownerID else { return nil }
         return try String.fetchOne(db, sql: "SELECT name FROM users WHERE id = ?", arguments: [owner.rawValue])
     }
 }
+
+/// A rule's decision whose facts changed before its conditional write (e.g. a follow-up
+/// arrived during the sweep): the customer is skipped, never taken.
+struct StaleDecision: Error {}

@@ -5,8 +5,8 @@ import PoolDomain
 extension SQLitePoolDatabase {
     public func createPool(_ draft: PoolDraft) throws -> Pool {
         let name = try requireName(draft.name, field: "name")
-        let industries = draft.industries.map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
-        let regions = draft.regions.map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
+        let rules = try draft.rules.validated()
+        let now = nowMillis
         return try writeTransaction { db in
             if try Row.fetchOne(db, sql: "SELECT 1 FROM pools WHERE name = ?", arguments: [name]) != nil {
                 throw PoolError.invalidInput(field: "name", message: "a pool with this name exists")
@@ -17,12 +17,49 @@ extension SQLitePoolDatabase {
             try db.execute(
                 sql: "INSERT INTO pools (name, industries, regions, priority, is_default) VALUES (?, ?, ?, ?, ?)",
                 arguments: [
-                    name, RowDecoding.encodeList(industries), RowDecoding.encodeList(regions),
-                    draft.priority, draft.isDefault,
+                    name, RowDecoding.encodeList(Self.clean(draft.industries)),
+                    RowDecoding.encodeList(Self.clean(draft.regions)), draft.priority, draft.isDefault,
                 ])
-            return Pool(
-                id: PoolID(db.lastInsertedRowID), name: name, industries: industries,
-                regions: regions, priority: draft.priority, isDefault: draft.isDefault)
+            let id = PoolID(db.lastInsertedRowID)
+            try insertRuleVersion(db, pool: id, rules: rules, by: nil, at: now)
+            try replaceAccess(db, pool: id, draft.access)
+            return try Self.fetchPools(db).first { $0.id == id }!
+        }
+    }
+
+    public func updatePool(_ id: PoolID, _ draft: PoolDraft) throws -> Pool {
+        let name = try requireName(draft.name, field: "name")
+        return try writeTransaction { db in
+            guard try Row.fetchOne(db, sql: "SELECT 1 FROM pools WHERE id = ?", arguments: [id.rawValue]) != nil else {
+                throw PoolError.notFound(entity: "Pool")
+            }
+            if try Row.fetchOne(db, sql: "SELECT 1 FROM pools WHERE name = ? AND id <> ?", arguments: [name, id.rawValue]) != nil {
+                throw PoolError.invalidInput(field: "name", message: "a pool with this name exists")
+            }
+            if draft.isDefault {
+                try db.execute(sql: "UPDATE pools SET is_default = 0 WHERE is_default = 1 AND id <> ?", arguments: [id.rawValue])
+            }
+            try db.execute(
+                sql: "UPDATE pools SET name = ?, industries = ?, regions = ?, priority = ?, is_default = ? WHERE id = ?",
+                arguments: [
+                    name, RowDecoding.encodeList(Self.clean(draft.industries)),
+                    RowDecoding.encodeList(Self.clean(draft.regions)), draft.priority, draft.isDefault, id.rawValue,
+                ])
+            try replaceAccess(db, pool: id, draft.access)
+            return try Self.fetchPools(db).first { $0.id == id }!
+        }
+    }
+
+    /// Saves rules as a new version; earlier versions stay, so past reclaims keep their meaning.
+    public func setRules(_ rules: PoolRules, for pool: PoolID, by actor: Actor) throws -> Pool {
+        let rules = try rules.validated()
+        let now = nowMillis
+        return try writeTransaction { db in
+            guard try Row.fetchOne(db, sql: "SELECT 1 FROM pools WHERE id = ?", arguments: [pool.rawValue]) != nil else {
+                throw PoolError.notFound(entity: "Pool")
+            }
+            try insertRuleVersion(db, pool: pool, rules: rules, by: actor.userID, at: now)
+            return try Self.fetchPools(db).first { $0.id == pool }!
         }
     }
 
@@ -30,7 +67,72 @@ extension SQLitePoolDatabase {
         try read { db in try Self.fetchPools(db) }
     }
 
+    public func poolAccess() throws -> [PoolID: [PoolAccessEntry]] {
+        try read { db in try Self.fetchAccess(db).entries }
+    }
+
     static func fetchPools(_ db: Database) throws -> [Pool] {
-        try Row.fetchAll(db, sql: "SELECT * FROM pools ORDER BY priority DESC, id").map(RowDecoding.pool)
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT pools.*, v.version AS rule_version, v.rules AS rules_json
+                FROM pools LEFT JOIN pool_rule_versions v ON v.id = pools.rule_version_id
+                ORDER BY pools.priority DESC, pools.id
+                """
+        ).map(RowDecoding.pool)
+    }
+
+    static func fetchAccess(_ db: Database) throws -> PoolAccess {
+        var entries: [PoolID: [PoolAccessEntry]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM pool_access ORDER BY pool_id, principal_kind, principal_value") {
+            let value: String = row["principal_value"]
+            let principal: PoolAccessEntry.Principal?
+            switch row["principal_kind"] as String {
+            case "department": principal = Int64(value).map { .department(DepartmentID($0)) }
+            case "user": principal = Int64(value).map { .user(UserID($0)) }
+            default: principal = Role(rawValue: value).map { .role($0) }
+            }
+            guard let principal, let level = PoolAccessEntry.Level(rawValue: row["level"]) else { continue }
+            entries[PoolID(row["pool_id"]), default: []].append(PoolAccessEntry(principal: principal, level: level))
+        }
+        return PoolAccess(entries: entries)
+    }
+
+    private func insertRuleVersion(_ db: Database, pool: PoolID, rules: PoolRules, by user: UserID?, at: Int64) throws {
+        let version = (try Int64.fetchOne(
+            db, sql: "SELECT max(version) FROM pool_rule_versions WHERE pool_id = ?", arguments: [pool.rawValue]) ?? 0) + 1
+        try db.execute(
+            sql: "INSERT INTO pool_rule_versions (pool_id, version, rules, created_at, created_by) VALUES (?, ?, ?, ?, ?)",
+            arguments: [pool.rawValue, version, RowDecoding.encodeRules(rules), at, user?.rawValue])
+        try db.execute(
+            sql: "UPDATE pools SET rule_version_id = ? WHERE id = ?", arguments: [db.lastInsertedRowID, pool.rawValue])
+    }
+
+    private func replaceAccess(_ db: Database, pool: PoolID, _ entries: [PoolAccessEntry]?) throws {
+        guard let entries else { return }
+        try db.execute(sql: "DELETE FROM pool_access WHERE pool_id = ?", arguments: [pool.rawValue])
+        for entry in Set(entries) {
+            let (kind, value): (String, String)
+            switch entry.principal {
+            case .department(let id):
+                guard try Row.fetchOne(db, sql: "SELECT 1 FROM departments WHERE id = ?", arguments: [id.rawValue]) != nil else {
+                    throw PoolError.notFound(entity: "Department")
+                }
+                (kind, value) = ("department", String(id.rawValue))
+            case .user(let id):
+                guard try Row.fetchOne(db, sql: "SELECT 1 FROM users WHERE id = ?", arguments: [id.rawValue]) != nil else {
+                    throw PoolError.notFound(entity: "User")
+                }
+                (kind, value) = ("user", String(id.rawValue))
+            case .role(let role): (kind, value) = ("role", role.rawValue)
+            }
+            try db.execute(
+                sql: "INSERT INTO pool_access (pool_id, principal_kind, principal_value, level) VALUES (?, ?, ?, ?)",
+                arguments: [pool.rawValue, kind, value, entry.level.rawValue])
+        }
+    }
+
+    static func clean(_ values: [String]) -> [String] {
+        values.map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
     }
 }

@@ -7,12 +7,15 @@ import PoolDomain
 public final class SQLitePoolDatabase: PoolDatabase, @unchecked Sendable {
     let pool: DatabasePool
     let clock: any TimeSource
+    /// The team's calendar: "N days" in rules count its dates.
+    public let calendar: LocalCalendar
 
     /// - Parameter statementObserver: called with every SQL statement run; tests count them.
     public init(
-        path: String, clock: any TimeSource = SystemTimeSource(),
+        path: String, clock: any TimeSource = SystemTimeSource(), timeZone: TimeZone = .current,
         statementObserver: (@Sendable (String) -> Void)? = nil
     ) throws {
+        calendar = LocalCalendar(timeZone: timeZone)
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.maximumReaderCount = max(4, ProcessInfo.processInfo.activeProcessorCount * 2)

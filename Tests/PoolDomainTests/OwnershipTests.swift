@@ -9,6 +9,14 @@ import Testing
     let otherRep = Actor(userID: UserID(11), name: "other", role: .rep, departmentID: nil)
     let manager = Actor(userID: UserID(2), name: "manager", role: .manager, departmentID: nil)
 
+    /// Reps see their own customers and pools 1 and 3; the manager also sees both reps'.
+    func view(_ actor: Actor) -> Viewer {
+        let owners: Set<UserID> = actor.role == .manager ? [rep.userID, otherRep.userID, actor.userID] : [actor.userID]
+        return Viewer(
+            actor: actor, scope: .restricted(owners: owners, pools: [PoolID(1), PoolID(3)], collaborator: actor.userID),
+            adminPools: [])
+    }
+
     func customer(_ placement: Placement, locked: Bool = false) -> Customer {
         Customer(id: CustomerID(1), name: "ACME", placement: placement, locked: locked, createdAt: now)
     }
@@ -18,7 +26,7 @@ import Testing
     }
 
     @Test func claimingAPoolCustomerIsConditionalOnItStillBeingInThatPool() throws {
-        let change = try Ownership.claim(customer(.inPool(PoolID(3))), by: rep, at: now)
+        let change = try Ownership.claim(customer(.inPool(PoolID(3))), by: view(rep), at: now)
         #expect(change.expected == .inPool(PoolID(3)))
         #expect(change.target == .owned(by: rep.userID))
         #expect(change.kind == .claim)
@@ -27,14 +35,14 @@ import Testing
 
     @Test func claimingAnOwnedCustomerFailsWithAlreadyOwned() {
         #expect(throws: PoolError.alreadyOwned(ownerName: nil)) {
-            try Ownership.claim(customer(.owned(by: rep.userID)), by: rep, at: now)
+            try Ownership.claim(customer(.owned(by: rep.userID)), by: view(rep), at: now)
         }
     }
 
     @Test func aRepCannotSeeAnotherRepsCustomerSoCannotReleaseIt() {
         #expect(throws: PoolError.notFound(entity: "Customer")) {
             try Ownership.release(
-                customer(.owned(by: otherRep.userID)), by: rep, reason: "x", into: PoolID(1),
+                customer(.owned(by: otherRep.userID)), by: view(rep), reason: "x", into: PoolID(1),
                 routedBy: .explicit, at: now)
         }
     }
@@ -42,10 +50,10 @@ import Testing
     @Test func releaseNeedsAReasonAndRecordsThePreviousOwner() throws {
         #expect(throws: PoolError.invalidInput(field: "reason", message: "a reason is required")) {
             try Ownership.release(
-                customer(.owned(by: rep.userID)), by: rep, reason: "  ", into: PoolID(1), routedBy: .explicit, at: now)
+                customer(.owned(by: rep.userID)), by: view(rep), reason: "  ", into: PoolID(1), routedBy: .explicit, at: now)
         }
         let change = try Ownership.release(
-            customer(.owned(by: rep.userID)), by: rep, reason: " no budget ", into: PoolID(1), routedBy: .matched,
+            customer(.owned(by: rep.userID)), by: view(rep), reason: " no budget ", into: PoolID(1), routedBy: .matched,
             at: now)
         #expect(change.reason == "no budget")
         #expect(change.leavingOwner == rep.userID)
@@ -55,32 +63,32 @@ import Testing
     @Test func lockedCustomersCannotBeReleasedTransferredOrReassigned() {
         let locked = customer(.owned(by: rep.userID), locked: true)
         #expect(throws: PoolError.locked) {
-            try Ownership.release(locked, by: rep, reason: "x", into: PoolID(1), routedBy: .explicit, at: now)
+            try Ownership.release(locked, by: view(rep), reason: "x", into: PoolID(1), routedBy: .explicit, at: now)
         }
         #expect(throws: PoolError.locked) {
-            try Ownership.transfer(locked, to: user(otherRep), by: manager, reason: nil, at: now)
+            try Ownership.transfer(locked, to: user(otherRep), by: view(manager), reason: nil, at: now)
         }
         #expect(throws: PoolError.locked) {
-            try Ownership.assign(locked, to: user(otherRep), by: manager, reason: nil, at: now)
+            try Ownership.assign(locked, to: user(otherRep), by: view(manager), reason: nil, at: now)
         }
     }
 
     @Test func onlyManagersAssignAndNeverToDeactivatedUsers() throws {
         let pooled = customer(.inPool(PoolID(1)))
-        #expect(throws: PoolError.self) { try Ownership.assign(pooled, to: user(otherRep), by: rep, reason: nil, at: now) }
+        #expect(throws: PoolError.self) { try Ownership.assign(pooled, to: user(otherRep), by: view(rep), reason: nil, at: now) }
         #expect(throws: PoolError.invalidInput(field: "toUserId", message: "the user is deactivated")) {
-            try Ownership.assign(pooled, to: user(otherRep, active: false), by: manager, reason: nil, at: now)
+            try Ownership.assign(pooled, to: user(otherRep, active: false), by: view(manager), reason: nil, at: now)
         }
-        let change = try Ownership.assign(pooled, to: user(otherRep), by: manager, reason: "region", at: now)
+        let change = try Ownership.assign(pooled, to: user(otherRep), by: view(manager), reason: "region", at: now)
         #expect(change.target == .owned(by: otherRep.userID))
     }
 
     @Test func transferNeedsAPrivateCustomerAndADifferentRep() throws {
         #expect(throws: PoolError.notOwner) {
-            try Ownership.transfer(customer(.inPool(PoolID(1))), to: user(otherRep), by: manager, reason: nil, at: now)
+            try Ownership.transfer(customer(.inPool(PoolID(1))), to: user(otherRep), by: view(manager), reason: nil, at: now)
         }
         let change = try Ownership.transfer(
-            customer(.owned(by: rep.userID)), to: user(otherRep), by: rep, reason: "handover", at: now)
+            customer(.owned(by: rep.userID)), to: user(otherRep), by: view(rep), reason: "handover", at: now)
         #expect(change.expected == .owned(by: rep.userID))
         #expect(change.leavingOwner == rep.userID)
     }

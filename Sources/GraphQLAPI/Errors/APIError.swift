@@ -41,8 +41,31 @@ public struct APIError: Error, Sendable {
             return APIError(.customerLocked, "The customer is locked; unlock it first.")
         case .duplicate(let match):
             return duplicate(match)
+        case .limit(let refusal):
+            return limit(refusal)
         case .invalidInput(let field, let message):
             return APIError(.badUserInput, "\(field): \(message).", extensions: ["field": .string(field)])
+        }
+    }
+
+    private static func limit(_ refusal: LimitRefusal) -> APIError {
+        var extensions: [String: Map] = ["limit": .number(.init(refusal.limit))]
+        if let current = refusal.current { extensions["current"] = .number(.init(current)) }
+        if let frees = refusal.freesAt { extensions["freesAt"] = .string(DateTimeFormat.format(frees)) }
+        let until = refusal.freesAt.map { " until \(DateTimeFormat.format($0))" } ?? ""
+        switch refusal.kind {
+        case .ownedLimit:
+            return APIError(
+                .ownedLimitReached, "You hold \(refusal.current ?? refusal.limit) private customers; the limit is \(refusal.limit). Release or close one first.",
+                extensions: extensions)
+        case .lockedLimit:
+            return APIError(.lockedLimitReached, "At most \(refusal.limit) locked customers; unlock one first.", extensions: extensions)
+        case .dailyClaimLimit:
+            return APIError(.dailyClaimLimitReached, "At most \(refusal.limit) claims a day from this pool\(until).", extensions: extensions)
+        case .cooldown:
+            return APIError(.claimCooldown, "You released or lost this customer recently; it can be re-claimed after a \(refusal.limit)-day cooldown\(until).", extensions: extensions)
+        case .embargo:
+            return APIError(.claimEmbargo, "The customer entered the pool recently; it can be claimed after \(refusal.limit) hours\(until).", extensions: extensions)
         }
     }
 

@@ -20,6 +20,11 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case notOwner = "NOT_OWNER"
     case customerLocked = "CUSTOMER_LOCKED"
     case duplicateCustomer = "DUPLICATE_CUSTOMER"
+    case ownedLimitReached = "OWNED_LIMIT_REACHED"
+    case lockedLimitReached = "LOCKED_LIMIT_REACHED"
+    case dailyClaimLimitReached = "DAILY_CLAIM_LIMIT_REACHED"
+    case claimCooldown = "CLAIM_COOLDOWN"
+    case claimEmbargo = "CLAIM_EMBARGO"
     case internalError = "INTERNAL"
 
     /// The HTTP status of a request-level error under `application/graphql-response+json`.

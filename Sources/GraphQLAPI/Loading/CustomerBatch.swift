@@ -10,6 +10,7 @@ final class CustomerBatch: @unchecked Sendable {
     private let lock = NSLock()
     private var followUpsByLimit: [Int: [CustomerID: [FollowUp]]] = [:]
     private var events: [CustomerID: [OwnershipEvent]]?
+    private var collaboratorLists: [CustomerID: [(UserID, CollaboratorAccess)]]?
     private var followUpUsers: [Int: UserPrefetch] = [:]
     private var eventUsers: UserPrefetch?
     private lazy var customerUsers = UserPrefetch(
@@ -48,6 +49,17 @@ final class CustomerBatch: @unchecked Sendable {
             }
             let users = eventUsers!
             return (events?[id] ?? []).map { EventNode(event: $0, users: users) }
+        }
+    }
+
+    func collaborators(of id: CustomerID) throws -> [CollaboratorValue] {
+        try withLock {
+            if collaboratorLists == nil {
+                let loaded = try context.database.collaborators(of: customers.map(\.id))
+                try context.preloadUsers(loaded.values.flatMap { $0.map(\.0) })
+                collaboratorLists = loaded
+            }
+            return (collaboratorLists?[id] ?? []).map { CollaboratorValue(userID: $0.0, access: $0.1, context: context) }
         }
     }
 

@@ -25,7 +25,7 @@ final class CustomerConnection: Sendable {
         let order = try orderInput(args.object("orderBy"))
         let first = try PageSize.check(args.int("first") ?? 20, context.limits)
         let after = try args.string("after").map { try CursorCodec.decode($0, order: order) }
-        let query = CustomerQuery(scope: context.scope, filter: filter, order: order, first: first, after: after)
+        let query = CustomerQuery(scope: try context.scope, filter: filter, order: order, first: first, after: after)
         return CustomerConnection(page: try context.database.customerPage(query), query: query, context: context)
     }
 

@@ -4,8 +4,9 @@ enum CustomerResolvers {
     static let fields: [String: FieldResolver] = [
         "id": value { GlobalID.encode($0.id) },
         "name": value { $0.name },
-        "phone": value { $0.phone },
-        "email": value { $0.email },
+        "phone": node { node, _ in try node.visible().phone },
+        "email": node { node, _ in try node.visible().email },
+        "masked": node { node, _ in try !node.maskedFields().isEmpty },
         "industry": value { $0.industry },
         "region": value { $0.region },
         "level": value { $0.level },
@@ -28,6 +29,8 @@ enum CustomerResolvers {
             return try node.batch.followUps(of: node.customer.id, limit: limit)
         },
         "ownershipHistory": node { node, _ in try node.batch.events(of: node.customer.id) },
+        "reclaimForecast": node { node, _ in try ReclaimForecastValue.make(node.customer, context: node.batch.context) },
+        "collaborators": node { node, _ in try node.batch.collaborators(of: node.customer.id) },
     ]
 
     private static func value(_ read: @escaping @Sendable (Customer) -> (any Sendable)?) -> FieldResolver {
@@ -38,6 +41,45 @@ enum CustomerResolvers {
         _ body: @escaping @Sendable (CustomerNode, Arguments) throws -> (any Sendable)?
     ) -> FieldResolver {
         on(CustomerNode.self) { node, args, _ in try body(node, args) }
+    }
+}
+
+extension CustomerNode {
+    /// Fields the customer's pool hides while it is in the pool; masking is done here, on the
+    /// server, for every viewer: pool admins use `revealCustomerContact`, which is logged.
+    func maskedFields() throws -> Set<MaskableField> {
+        guard let pool = try batch.context.pool(customer.poolID) else { return [] }
+        return Set(pool.rules.maskedFields)
+    }
+
+    func visible() throws -> Customer { Masking.apply(customer, hiding: try maskedFields()) }
+}
+
+/// A collaborator of a customer.
+struct CollaboratorValue: Sendable {
+    let userID: UserID
+    let access: CollaboratorAccess
+    let context: RequestContext
+}
+
+/// The explanation of a private customer's reclaim clock.
+struct ReclaimForecastValue: Sendable {
+    let pool: Pool?
+    let assessment: ReclaimAssessment
+    let daysLeft: Int?
+    let warning: Bool
+
+    static func make(_ customer: Customer, context: RequestContext) throws -> ReclaimForecastValue? {
+        guard customer.ownerID != nil else { return nil }
+        let pools = try context.pools()
+        guard let (poolID, _) = PoolRouter(pools: pools).route(industry: customer.industry, region: customer.region),
+            let pool = pools.first(where: { $0.id == poolID })
+        else { return ReclaimForecastValue(pool: nil, assessment: .exempt(.noRule), daysLeft: nil, warning: false) }
+        let calendar = context.database.calendar
+        let assessment = ReclaimEvaluator.assess(ReclaimFacts(customer), rules: pool.rules.reclaim, calendar: calendar)
+        let daysLeft = assessment.due.map { calendar.days(from: context.today, to: $0.reclaimOn) }
+        let warning = daysLeft.map { $0 <= pool.rules.reclaim.warningDays } ?? false
+        return ReclaimForecastValue(pool: pool, assessment: assessment, daysLeft: daysLeft, warning: warning)
     }
 }
 
@@ -63,6 +105,9 @@ enum OwnershipEventResolvers {
         "reason": field(EventNode.self) { $0.event.reason },
         "routedBy": field(EventNode.self) { optionalEnumName($0.event.routedBy) },
         "at": field(EventNode.self) { DateTimeFormat.format($0.event.at) },
+        "rule": field(EventNode.self) { optionalEnumName($0.event.rule) },
+        "ruleVersion": field(EventNode.self) { $0.event.ruleVersion.map { Int($0) } },
+        "sweepRunId": field(EventNode.self) { $0.event.sweepRunID.map { "run_\($0)" } },
     ]
 }
 

@@ -30,8 +30,8 @@ func field<Source>(_: Source.Type, _ read: @escaping @Sendable (Source) throws -
 enum Resolvers {
     /// Every resolver of the API.
     static let table: ResolverTable = [
-        "Query": QueryResolvers.fields,
-        "Mutation": MutationResolvers.fields,
+        "Query": QueryResolvers.fields.merging(RuleQueryResolvers.query) { _, new in new },
+        "Mutation": MutationResolvers.fields.merging(RuleQueryResolvers.mutation) { _, new in new },
         "User": UserResolvers.fields,
         "Department": DepartmentResolvers.fields,
         "Pool": PoolResolvers.fields,
@@ -44,6 +44,26 @@ enum Resolvers {
         "CustomerOperationPayload": OperationResultResolvers.payload,
         "CustomerOperationResult": OperationResultResolvers.result,
         "OperationError": OperationResultResolvers.error,
+        "OwnerLimit": RuleResolvers.ownerLimit,
+        "OwnerLimitSetting": RuleResolvers.limitSetting,
+        "Collaborator": RuleResolvers.collaborator,
+        "ContactDetails": RuleResolvers.contact,
+        "ReclaimForecast": RuleResolvers.forecast,
+        "PoolRules": RuleResolvers.poolRules,
+        "ClaimRules": RuleResolvers.claimRules,
+        "ReclaimRules": RuleResolvers.reclaimRules,
+        "LevelReclaimDays": RuleResolvers.levelDays,
+        "PoolAccessEntry": RuleResolvers.accessEntry,
+        "Notification": OperationsResolvers.notification,
+        "SweepRun": OperationsResolvers.sweepRun,
+        "SweepRunItem": OperationsResolvers.sweepRunItem,
+        "RulePreview": RuleResolvers.preview,
+        "OwnerPreview": RuleResolvers.ownerPreview,
+        "PreviewCustomer": RuleResolvers.previewCustomer,
+        "RepMetrics": OperationsResolvers.repMetrics,
+        "PoolMetrics": OperationsResolvers.poolMetrics,
+        "AssignmentFairness": OperationsResolvers.fairness,
+        "MemberAssignments": OperationsResolvers.member,
     ]
 }
 

@@ -11,8 +11,7 @@ enum MutationResolvers {
         },
         "updateCustomer": { _, args, context in
             let id = CustomerID(try args.requireID("id", .customer))
-            guard let current = try context.database.customers(ids: [id])[id],
-                context.scope.contains(current.placement)
+            guard let current = try context.database.customers(ids: [id])[id], try context.canSee(current)
             else { throw PoolError.notFound(entity: "Customer") }
             let draft = try CustomerInput.draft(from: args.object("input") ?? .none, base: current)
             return single(try context.database.updateCustomer(id, draft, by: context.actor), context)

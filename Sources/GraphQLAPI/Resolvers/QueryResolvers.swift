@@ -5,8 +5,7 @@ enum QueryResolvers {
         "me": { _, _, context in context.user },
         "customer": { _, args, context in
             let id = CustomerID(try args.requireID("id", .customer))
-            guard let customer = try context.database.customers(ids: [id])[id],
-                context.scope.contains(customer.placement)
+            guard let customer = try context.database.customers(ids: [id])[id], try context.canSee(customer)
             else { throw APIError.from(PoolError.notFound(entity: "Customer")) }
             return CustomerNode(customer: customer, batch: CustomerBatch([customer], context: context))
         },

@@ -6,6 +6,8 @@ enum UserResolvers {
         "name": field(User.self) { $0.name },
         "role": field(User.self) { enumName($0.role) },
         "active": field(User.self) { $0.active },
+        "onLeave": field(User.self) { $0.onLeave },
+        "ownerLimit": on(User.self) { user, _, context in try context.effectiveLimit(of: user) },
         "department": on(User.self) { user, _, context in try context.department(user.departmentID) },
     ]
 }
@@ -31,6 +33,9 @@ enum PoolResolvers {
         "regions": field(Pool.self) { $0.regions },
         "priority": field(Pool.self) { $0.priority },
         "isDefault": field(Pool.self) { $0.isDefault },
+        "rules": field(Pool.self) { $0.rules },
+        "ruleVersion": field(Pool.self) { Int($0.ruleVersion) },
+        "access": on(Pool.self) { pool, _, context in try context.poolAccess()[pool.id] ?? [] },
         "customers": on(Pool.self) { pool, args, context in
             try CustomerConnection.load(args, context: context, pool: pool.id)
         },

@@ -40,6 +40,8 @@ public struct Customer: Sendable, Equatable, Identifiable {
     public var lastFollowUpAt: Date?
     public var lastProgressAt: Date?
     public var updatedAt: Date
+    /// When the customer last entered a pool (for the claim embargo and pool age).
+    public var enteredPoolAt: Date?
 
     public init(
         id: CustomerID, name: String, phone: String? = nil, email: String? = nil,
@@ -47,8 +49,10 @@ public struct Customer: Sendable, Equatable, Identifiable {
         source: String? = nil, status: CustomerStatus = .lead, dealAmountCents: Int64? = nil,
         placement: Placement, previousOwnerID: UserID? = nil, locked: Bool = false,
         createdByID: UserID? = nil, createdAt: Date, ownerSince: Date? = nil,
-        lastFollowUpAt: Date? = nil, lastProgressAt: Date? = nil, updatedAt: Date? = nil
+        lastFollowUpAt: Date? = nil, lastProgressAt: Date? = nil, updatedAt: Date? = nil,
+        enteredPoolAt: Date? = nil
     ) {
+        self.enteredPoolAt = enteredPoolAt
         self.id = id
         self.name = name
         self.phone = phone

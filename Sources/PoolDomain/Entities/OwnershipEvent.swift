@@ -25,12 +25,20 @@ public struct OwnershipEvent: Sendable, Equatable, Identifiable {
     /// How the target pool was chosen, when the customer went into a pool.
     public var routedBy: RoutingReason?
     public var at: Date
+    /// For reclaims: the rule that fired, its pool's rule version, and the sweep run.
+    public var rule: ReclaimRule?
+    public var ruleVersion: Int64?
+    public var sweepRunID: Int64?
 
     public init(
         id: OwnershipEventID, customerID: CustomerID, kind: OwnershipEventKind,
         fromOwnerID: UserID?, toOwnerID: UserID?, fromPoolID: PoolID?, toPoolID: PoolID?,
-        actorID: UserID?, reason: String?, routedBy: RoutingReason? = nil, at: Date
+        actorID: UserID?, reason: String?, routedBy: RoutingReason? = nil, at: Date,
+        rule: ReclaimRule? = nil, ruleVersion: Int64? = nil, sweepRunID: Int64? = nil
     ) {
+        self.rule = rule
+        self.ruleVersion = ruleVersion
+        self.sweepRunID = sweepRunID
         self.id = id
         self.customerID = customerID
         self.kind = kind

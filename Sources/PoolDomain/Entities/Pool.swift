@@ -10,11 +10,16 @@ public struct Pool: Sendable, Equatable, Identifiable {
     public var priority: Int
     /// The pool for customers that match no other pool; exactly one pool is the default.
     public var isDefault: Bool
+    /// The rules in force and their version (each save makes a new version).
+    public var rules: PoolRules
+    public var ruleVersion: Int64
 
     public init(
         id: PoolID, name: String, industries: [String], regions: [String], priority: Int,
-        isDefault: Bool
+        isDefault: Bool, rules: PoolRules = .standard, ruleVersion: Int64 = 1
     ) {
+        self.rules = rules
+        self.ruleVersion = ruleVersion
         self.id = id
         self.name = name
         self.industries = industries

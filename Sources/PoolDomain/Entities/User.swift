@@ -7,12 +7,15 @@ public struct User: Sendable, Equatable, Identifiable {
     public var role: Role
     public var departmentID: DepartmentID?
     public var active: Bool
+    /// Reps on leave (休假) get no auto-assigned customers.
+    public var onLeave: Bool
     public var createdAt: Date
 
     public init(
         id: UserID, name: String, role: Role, departmentID: DepartmentID?, active: Bool,
-        createdAt: Date
+        createdAt: Date, onLeave: Bool = false
     ) {
+        self.onLeave = onLeave
         self.id = id
         self.name = name
         self.role = role

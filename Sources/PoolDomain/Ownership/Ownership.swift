@@ -4,7 +4,7 @@ import Foundation
 /// each returns the change to apply or throws why not. No I/O; the store applies the result.
 public enum Ownership {
     /// A rep takes a pool customer (领取).
-    public static func claim(_ customer: Customer, by actor: Actor, at now: Date) throws
+    public static func claim(_ customer: Customer, by viewer: Viewer, at now: Date) throws
         -> OwnershipChange
     {
         // Ownership first: a rep who lost the race for a pool customer must hear ALREADY_OWNED,
@@ -12,53 +12,68 @@ public enum Ownership {
         guard case .inPool = customer.placement else {
             throw PoolError.alreadyOwned(ownerName: nil)
         }
-        try AccessPolicy.require(.claim, by: actor, on: customer)
-        return change(customer, .claim, to: .owned(by: actor.userID), actor, nil, nil, now)
+        try AccessPolicy.require(.claim, by: viewer, on: customer)
+        return change(customer, .claim, to: .owned(by: viewer.actor.userID), viewer.actor, nil, nil, now)
     }
 
     /// The owner (or a manager) puts a customer back into a pool (放入公海).
     public static func release(
-        _ customer: Customer, by actor: Actor, reason: String, into pool: PoolID,
+        _ customer: Customer, by viewer: Viewer, reason: String, into pool: PoolID,
         routedBy: RoutingReason, at now: Date
     ) throws -> OwnershipChange {
-        try AccessPolicy.require(.release, by: actor, on: customer)
+        try AccessPolicy.require(.release, by: viewer, on: customer)
         guard customer.ownerID != nil else { throw PoolError.notOwner }
         guard !customer.locked else { throw PoolError.locked }
         let reason = try requireReason(reason)
-        return change(customer, .release, to: .inPool(pool), actor, reason, routedBy, now)
+        return change(customer, .release, to: .inPool(pool), viewer.actor, reason, routedBy, now)
     }
 
     /// A manager gives a pool or team customer to a rep (分配).
     public static func assign(
-        _ customer: Customer, to rep: User, by actor: Actor, reason: String?, at now: Date
+        _ customer: Customer, to rep: User, by viewer: Viewer, reason: String?, at now: Date
     ) throws -> OwnershipChange {
-        try AccessPolicy.require(.assign, by: actor, on: customer)
+        try AccessPolicy.require(.assign, by: viewer, on: customer)
         try requireActive(rep)
         if customer.ownerID == rep.id { throw PoolError.alreadyOwned(ownerName: rep.name) }
         if customer.ownerID != nil && customer.locked { throw PoolError.locked }
-        return change(customer, .assign, to: .owned(by: rep.id), actor, reason, nil, now)
+        return change(customer, .assign, to: .owned(by: rep.id), viewer.actor, reason, nil, now)
     }
 
     /// The owner or a manager hands a private customer to another rep (转移).
     public static func transfer(
-        _ customer: Customer, to rep: User, by actor: Actor, reason: String?, at now: Date
+        _ customer: Customer, to rep: User, by viewer: Viewer, reason: String?, at now: Date
     ) throws -> OwnershipChange {
-        try AccessPolicy.require(.transfer, by: actor, on: customer)
+        try AccessPolicy.require(.transfer, by: viewer, on: customer)
         guard let owner = customer.ownerID else { throw PoolError.notOwner }
         try requireActive(rep)
         guard owner != rep.id else {
             throw PoolError.invalidInput(field: "toUserId", message: "the rep already owns this customer")
         }
         guard !customer.locked else { throw PoolError.locked }
-        return change(customer, .transfer, to: .owned(by: rep.id), actor, reason, nil, now)
+        return change(customer, .transfer, to: .owned(by: rep.id), viewer.actor, reason, nil, now)
     }
 
     /// Locking (锁定) exempts a private customer from moving until unlocked.
-    public static func setLocked(_ customer: Customer, _ locked: Bool, by actor: Actor) throws {
-        try AccessPolicy.require(locked ? .lock : .unlock, by: actor, on: customer)
+    public static func setLocked(_ customer: Customer, _ locked: Bool, by viewer: Viewer) throws {
+        try AccessPolicy.require(locked ? .lock : .unlock, by: viewer, on: customer)
         guard customer.ownerID != nil else {
             throw PoolError.invalidInput(field: "id", message: "only private customers can be locked")
         }
+    }
+
+    /// A rule takes a private customer back into the pool (回收), conditional on every fact the
+    /// decision read: a follow-up or status change since then keeps the customer with its owner.
+    public static func reclaim(
+        _ customer: Customer, due: ReclaimDue, ruleVersion: Int64?, into pool: PoolID,
+        routedBy: RoutingReason, at now: Date
+    ) -> OwnershipChange {
+        var change = OwnershipChange(
+            customerID: customer.id, kind: .reclaim, expected: customer.placement, target: .inPool(pool),
+            actorID: nil, reason: ReclaimReason.describe(due), routedBy: routedBy, at: now)
+        change.expectedUpdatedAt = customer.updatedAt
+        change.ruleVersion = ruleVersion
+        change.ruleName = due.rule.rawValue
+        return change
     }
 
     private static func change(

@@ -15,6 +15,13 @@ public struct OwnershipChange: Sendable, Equatable {
     public let reason: String?
     public let routedBy: RoutingReason?
     public let at: Date
+    /// When set, the write also requires the customer's `updatedAt` to be unchanged: a rule's
+    /// decision read follow-up and progress facts, and any edit since voids it.
+    public var expectedUpdatedAt: Date?
+    /// The rule version and sweep run behind a reclaim, recorded on its event.
+    public var ruleVersion: Int64?
+    public var ruleName: String?
+    public var sweepRunID: Int64?
 
     public init(
         customerID: CustomerID, kind: OwnershipEventKind, expected: Placement, target: Placement,

@@ -7,7 +7,7 @@ enum RowDecoding {
     static let customerColumns = """
         id, name, phone, email, industry, region, level, source, status, deal_amount_cents,
         owner_id, pool_id, previous_owner_id, locked, created_by, created_at, owner_since,
-        last_follow_up_at, last_progress_at, updated_at
+        last_follow_up_at, last_progress_at, updated_at, entered_pool_at
         """
 
     static func customer(_ row: Row) -> Customer {
@@ -34,7 +34,8 @@ enum RowDecoding {
             ownerSince: Timestamp.decode(optional: row["owner_since"]),
             lastFollowUpAt: Timestamp.decode(optional: row["last_follow_up_at"]),
             lastProgressAt: Timestamp.decode(optional: row["last_progress_at"]),
-            updatedAt: Timestamp.decode(row["updated_at"] as Int64))
+            updatedAt: Timestamp.decode(row["updated_at"] as Int64),
+            enteredPoolAt: Timestamp.decode(optional: row["entered_pool_at"]))
     }
 
     static func user(_ row: Row) -> User {
@@ -44,7 +45,8 @@ enum RowDecoding {
             role: Role(rawValue: row["role"]) ?? .rep,
             departmentID: (row["department_id"] as Int64?).map(DepartmentID.init),
             active: row["active"],
-            createdAt: Timestamp.decode(row["created_at"] as Int64))
+            createdAt: Timestamp.decode(row["created_at"] as Int64),
+            onLeave: row["on_leave"] ?? false)
     }
 
     static func department(_ row: Row) -> Department {
@@ -57,7 +59,19 @@ enum RowDecoding {
         Pool(
             id: PoolID(row["id"]), name: row["name"],
             industries: stringList(row["industries"]), regions: stringList(row["regions"]),
-            priority: row["priority"], isDefault: row["is_default"])
+            priority: row["priority"], isDefault: row["is_default"],
+            rules: (row["rules_json"] as String?).map(decodeRules) ?? .standard,
+            ruleVersion: row["rule_version"] ?? 1)
+    }
+
+    static func decodeRules(_ json: String) -> PoolRules {
+        (try? JSONDecoder().decode(PoolRules.self, from: Data(json.utf8))) ?? .standard
+    }
+
+    static func encodeRules(_ rules: PoolRules) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: (try? encoder.encode(rules)) ?? Data("{}".utf8), as: UTF8.self)
     }
 
     static func followUp(_ row: Row) -> FollowUp {
@@ -79,7 +93,18 @@ enum RowDecoding {
             actorID: (row["actor_id"] as Int64?).map(UserID.init),
             reason: row["reason"],
             routedBy: (row["routed_by"] as String?).flatMap(RoutingReason.init(rawValue:)),
-            at: Timestamp.decode(row["at"] as Int64))
+            at: Timestamp.decode(row["at"] as Int64),
+            rule: (row["rule"] as String?).flatMap(ReclaimRule.init(rawValue:)),
+            ruleVersion: row["rule_version"], sweepRunID: row["sweep_run_id"])
+    }
+
+    static func notification(_ row: Row) -> UserNotification {
+        UserNotification(
+            id: row["id"], userID: UserID(row["user_id"]),
+            kind: UserNotification.Kind(rawValue: row["kind"]) ?? .assigned,
+            customerID: (row["customer_id"] as Int64?).map(CustomerID.init), message: row["message"],
+            dueOn: (row["due_on"] as String?).flatMap(Day.init), createdAt: Timestamp.decode(row["created_at"] as Int64),
+            readAt: Timestamp.decode(optional: row["read_at"]))
     }
 
     /// Pools keep their industries and regions as a JSON array of strings.

@@ -3,7 +3,7 @@ import Foundation
 /// Times are stored as INTEGER milliseconds since 1970: compact, indexable, exact to the ms.
 enum Timestamp {
     static func encode(_ date: Date) -> Int64 {
-        Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        Int64((date.timeIntervalSince1970 * 1000).rounded())
     }
 
     static func encode(optional date: Date?) -> Int64? { date.map { encode($0) } }

@@ -7,6 +7,7 @@ enum Migrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-foundation", migrate: foundation)
+        migrator.registerMigration("v2-rules", migrate: rules)
         return migrator
     }
 

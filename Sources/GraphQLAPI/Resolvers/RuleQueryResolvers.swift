@@ -1,0 +1,156 @@
+import Foundation
+import PoolDomain
+
+/// The rule-engine fields of Query and Mutation; merged into those types' tables.
+enum RuleQueryResolvers {
+    static let query: [String: FieldResolver] = [
+        "notifications": { _, args, context in
+            let first = try PageSize.check(args.int("first") ?? 20, context.limits)
+            return try context.database.notifications(for: context.actor.userID, unreadOnly: args.bool("unreadOnly") ?? false, first: first)
+                .map { OperationsResolvers.NotificationValue(notification: $0, context: context) }
+        },
+        "customersDueForReclaim": { _, args, context in
+            let days = args.int("days") ?? 7
+            guard (0...365).contains(days) else {
+                throw APIError(.badUserInput, "days: 0 to 365.", extensions: ["field": .string("days")])
+            }
+            let owner = try args.id("ownerId", .user).map(UserID.init) ?? context.actor.userID
+            guard case .restricted(let owners, _, _) = try context.scope, !owners.contains(owner) else {
+                return try dueCustomers(owner: owner, days: days, context: context)
+            }
+            throw APIError.from(PoolError.notFound(entity: "User"))
+        },
+        "previewRules": { _, args, context in
+            let pool = PoolID(try args.requireID("poolId", .pool))
+            try requirePoolAdmin(pool, context)
+            let rules = try RulesInput.rules(args.object("rules"))
+            let preview = try context.database.previewRules(rules, for: pool, today: context.today, batchSize: 1000)
+            return RuleResolvers.PreviewValue(preview: preview, context: context)
+        },
+        "sweepRuns": { _, args, context in
+            try AccessPolicy.require(.viewMetrics, by: context.actor)
+            let first = try PageSize.check(args.int("first") ?? 20, context.limits)
+            return try context.database.sweepRuns(first: first).map { OperationsResolvers.RunValue(report: $0, context: context) }
+        },
+        "sweepRun": { _, args, context in
+            try AccessPolicy.require(.viewMetrics, by: context.actor)
+            let id = try args.requireID("id", .sweepRun)
+            guard let report = try context.database.sweepRun(id) else { throw APIError.from(PoolError.notFound(entity: "Sweep run")) }
+            return OperationsResolvers.RunValue(report: report, context: context)
+        },
+        "repMetrics": { _, args, context in
+            try AccessPolicy.require(.viewMetrics, by: context.actor)
+            let (from, to) = try period(args)
+            let users: [UserID]
+            switch try context.scope {
+            case .all: users = try context.database.users().map(\.id)
+            case .restricted(let owners, _, _): users = owners.sorted()
+            }
+            try context.preloadUsers(users)
+            return try context.database.repMetrics(users: users, from: from, to: to)
+                .map { OperationsResolvers.RepValue(metrics: $0, context: context) }
+        },
+        "poolMetrics": { _, args, context in
+            try AccessPolicy.require(.viewMetrics, by: context.actor)
+            let (from, to) = try period(args)
+            let pools: [PoolID]
+            switch try context.scope {
+            case .all: pools = try context.pools().map(\.id)
+            case .restricted(_, let visible, _): pools = try context.pools().map(\.id).filter(visible.contains)
+            }
+            return try context.database.poolMetrics(pools: pools, from: from, to: to)
+                .map { OperationsResolvers.PoolValue(metrics: $0, from: from, to: to, context: context) }
+        },
+        "ownerLimits": { _, _, context in
+            try AccessPolicy.require(.manageUsers, by: context.actor)
+            return RuleResolvers.settings(try context.ownerLimits())
+        },
+    ]
+
+    static let mutation: [String: FieldResolver] = [
+        "setCollaborator": { _, args, context in
+            let id = CustomerID(try args.requireID("customerId", .customer))
+            let user = UserID(try args.requireID("userId", .user))
+            let access = args.enumValue("access", CollaboratorAccess.self)
+            let customer = try context.database.setCollaborator(user, on: id, access: access, by: context.actor)
+            return CustomerNode(customer: customer, batch: CustomerBatch([customer], context: context))
+        },
+        "revealCustomerContact": { _, args, context in
+            try context.database.revealContact(CustomerID(try args.requireID("id", .customer)), by: context.actor)
+        },
+        "createPool": { _, args, context in
+            try AccessPolicy.require(.managePools, by: context.actor)
+            return try context.database.createPool(try RulesInput.pool(args.object("input") ?? .none))
+        },
+        "updatePool": { _, args, context in
+            try AccessPolicy.require(.managePools, by: context.actor)
+            let id = PoolID(try args.requireID("id", .pool))
+            return try context.database.updatePool(id, try RulesInput.pool(args.object("input") ?? .none))
+        },
+        "setPoolRules": { _, args, context in
+            let pool = PoolID(try args.requireID("poolId", .pool))
+            try requirePoolAdmin(pool, context)
+            return try context.database.setRules(try RulesInput.rules(args.object("rules")), for: pool, by: context.actor)
+        },
+        "setOwnerLimit": { _, args, context in
+            try AccessPolicy.require(.manageUsers, by: context.actor)
+            try context.database.setOwnerLimit(RulesInput.limit(args.object("limit")), for: try RulesInput.scope(args.object("scope")))
+            return RuleResolvers.settings(try context.database.ownerLimits())
+        },
+        "setUserActive": { _, args, context in
+            try context.database.setActive(
+                UserID(try args.requireID("id", .user)), args.bool("active") ?? true, by: context.actor)
+        },
+        "setUserOnLeave": { _, args, context in
+            try context.database.setOnLeave(
+                UserID(try args.requireID("id", .user)), args.bool("onLeave") ?? false, by: context.actor)
+        },
+        "runSweep": { _, args, context in
+            try AccessPolicy.require(.runSweep, by: context.actor)
+            let day = try RulesInput.day(args, "asOf", context: context)
+            let dryRun = args.bool("dryRun") ?? false
+            let report: SweepReport
+            if dryRun {
+                report = try context.database.sweep(asOf: day, dryRun: true, trigger: "api", batchSize: 500)
+            } else {
+                let missed = try context.database.sweepMissedDays(through: day, trigger: "api", batchSize: 500)
+                if let last = missed.last, last.asOf == day.description {
+                    report = last
+                } else {
+                    report = try context.database.sweep(asOf: day, dryRun: false, trigger: "api", batchSize: 500)
+                }
+            }
+            return OperationsResolvers.RunValue(report: report, context: context)
+        },
+        "markNotificationsRead": { _, args, context in
+            let ids: [Int64]? = args.has("ids") ? try args.ids("ids", .notification) : nil
+            return try context.database.markNotificationsRead(for: context.actor.userID, ids: ids)
+        },
+    ]
+
+    /// Previewing or saving a pool's rules takes an administrator or one of the pool's admins.
+    private static func requirePoolAdmin(_ pool: PoolID, _ context: RequestContext) throws {
+        guard try context.pool(pool) != nil else { throw APIError.from(PoolError.notFound(entity: "Pool")) }
+        guard try context.viewer().administers(pool) else {
+            throw APIError.from(PoolError.forbidden("only administrators and the pool's admins may change its rules"))
+        }
+    }
+
+    private static func period(_ args: Arguments) throws -> (Date, Date) {
+        guard let from = try args.date("from"), let to = try args.date("to"), from < to else {
+            throw APIError(.badUserInput, "from must be before to.", extensions: ["field": .string("to")])
+        }
+        return (from, to)
+    }
+
+    private static func dueCustomers(owner: UserID, days: Int, context: RequestContext) throws -> [CustomerNode] {
+        let customers = try context.database.privateCustomers(ownedBy: owner)
+        let forecasts = try customers.compactMap { customer -> (Customer, Int)? in
+            guard let daysLeft = try ReclaimForecastValue.make(customer, context: context)?.daysLeft, daysLeft <= days else {
+                return nil
+            }
+            return (customer, daysLeft)
+        }.sorted { ($0.1, $0.0.id) < ($1.1, $1.0.id) }
+        return CustomerBatch(forecasts.map(\.0), context: context).nodes()
+    }
+}

@@ -1,0 +1,172 @@
+import Foundation
+import GRDB
+import PoolDomain
+
+extension SQLitePoolDatabase {
+    /// What `actor` may see: admins everything; managers their department subtree's customers;
+    /// everyone the pools they are members or admins of, and customers they collaborate on.
+    public func viewer(for actor: Actor) throws -> Viewer {
+        try read { db in try viewer(db, actor) }
+    }
+
+    func viewer(_ db: Database, _ actor: Actor, customers: [CustomerID] = []) throws -> Viewer {
+        var collaborations: [CustomerID: CollaboratorAccess] = [:]
+        if !customers.isEmpty {
+            for row in try Row.fetchAll(
+                db,
+                sql: "SELECT customer_id, access FROM collaborators WHERE user_id = ? AND customer_id IN (SELECT value FROM json_each(?))",
+                arguments: [actor.userID.rawValue, Self.jsonIDs(customers.map(\.rawValue))])
+            {
+                collaborations[CustomerID(row["customer_id"])] = CollaboratorAccess(rawValue: row["access"])
+            }
+        }
+        if actor.role == .admin {
+            return Viewer(actor: actor, scope: .all, adminPools: [], collaborations: collaborations)
+        }
+        let tree = DepartmentTree(try Row.fetchAll(db, sql: "SELECT * FROM departments").map(RowDecoding.department))
+        let ancestry = tree.ancestry(of: actor.departmentID)
+        let access = try Self.fetchAccess(db)
+        let poolIDs = try Int64.fetchAll(db, sql: "SELECT id FROM pools").map(PoolID.init)
+        let member = poolIDs.filter { access.isMember(actor.userID, role: actor.role, ancestry: ancestry, of: $0) }
+        let admin = poolIDs.filter { access.isAdmin(actor.userID, role: actor.role, ancestry: ancestry, of: $0) }
+        var owners: Set<UserID> = [actor.userID]
+        if actor.role == .manager, let department = actor.departmentID {
+            let subtree = tree.subtree(of: department)
+            owners.formUnion(
+                try Int64.fetchAll(
+                    db, sql: "SELECT id FROM users WHERE department_id IN (SELECT value FROM json_each(?))",
+                    arguments: [Self.jsonIDs(subtree.map(\.rawValue))]
+                ).map(UserID.init))
+        }
+        return Viewer(
+            actor: actor, scope: .restricted(owners: owners, pools: Set(member + admin), collaborator: actor.userID),
+            adminPools: Set(admin), collaborations: collaborations)
+    }
+
+    // MARK: Owner limits
+
+    public func ownerLimits() throws -> [LimitScope: OwnerLimit] {
+        try read { db in try Self.fetchLimits(db) }
+    }
+
+    public func setOwnerLimit(_ limit: OwnerLimit?, for scope: LimitScope) throws {
+        let (kind, id) = Self.scopeKey(scope)
+        try writeTransaction { db in
+            if let limit {
+                if let max = limit.maxPrivate, max < 0 { throw PoolError.invalidInput(field: "maxPrivate", message: "must not be negative") }
+                if let max = limit.maxLocked, max < 0 { throw PoolError.invalidInput(field: "maxLocked", message: "must not be negative") }
+                try db.execute(
+                    sql: """
+                        INSERT INTO owner_limits (scope_kind, scope_id, max_private, count_won, max_locked) VALUES (?, ?, ?, ?, ?)
+                        ON CONFLICT (scope_kind, scope_id) DO UPDATE SET max_private = excluded.max_private,
+                          count_won = excluded.count_won, max_locked = excluded.max_locked
+                        """, arguments: [kind, id, limit.maxPrivate, limit.countWon, limit.maxLocked])
+            } else {
+                try db.execute(sql: "DELETE FROM owner_limits WHERE scope_kind = ? AND scope_id = ?", arguments: [kind, id])
+            }
+        }
+    }
+
+    static func fetchLimits(_ db: Database) throws -> [LimitScope: OwnerLimit] {
+        var limits: [LimitScope: OwnerLimit] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM owner_limits") {
+            let id: Int64 = row["scope_id"]
+            let scope: LimitScope
+            switch row["scope_kind"] as String {
+            case "user": scope = .user(UserID(id))
+            case "department": scope = .department(DepartmentID(id))
+            default: scope = .everyone
+            }
+            limits[scope] = OwnerLimit(maxPrivate: row["max_private"], countWon: row["count_won"], maxLocked: row["max_locked"])
+        }
+        return limits
+    }
+
+    static func scopeKey(_ scope: LimitScope) -> (String, Int64) {
+        switch scope {
+        case .everyone: return ("everyone", 0)
+        case .department(let id): return ("department", id.rawValue)
+        case .user(let id): return ("user", id.rawValue)
+        }
+    }
+
+    /// The limit that applies to `user`, read inside the caller's transaction.
+    func effectiveLimit(_ db: Database, for user: User) throws -> OwnerLimit {
+        let tree = DepartmentTree(try Row.fetchAll(db, sql: "SELECT * FROM departments").map(RowDecoding.department))
+        return OwnerLimits.effective(for: user.id, departments: tree.ancestry(of: user.departmentID), in: try Self.fetchLimits(db))
+    }
+
+    /// Private customers `user` owns, counted the way `limit` says.
+    func ownedCount(_ db: Database, _ user: UserID, _ limit: OwnerLimit) throws -> Int {
+        try Int.fetchOne(
+            db, sql: "SELECT COUNT(*) FROM customers WHERE owner_id = ? AND (? OR status <> 'won')",
+            arguments: [user.rawValue, limit.countWon]) ?? 0
+    }
+
+    // MARK: Collaborators
+
+    public func collaborators(of ids: [CustomerID]) throws -> [CustomerID: [(UserID, CollaboratorAccess)]] {
+        guard !ids.isEmpty else { return [:] }
+        return try read { db in
+            var result: [CustomerID: [(UserID, CollaboratorAccess)]] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM collaborators WHERE customer_id IN (SELECT value FROM json_each(?)) ORDER BY customer_id, added_at",
+                arguments: [Self.jsonIDs(ids.map(\.rawValue))])
+            {
+                result[CustomerID(row["customer_id"]), default: []].append(
+                    (UserID(row["user_id"]), CollaboratorAccess(rawValue: row["access"]) ?? .read))
+            }
+            return result
+        }
+    }
+
+    /// Adds, changes (`access`) or removes (`nil`) a collaborator; the owner or a manager decides.
+    public func setCollaborator(_ user: UserID, on id: CustomerID, access: CollaboratorAccess?, by actor: Actor) throws -> Customer {
+        let now = nowMillis
+        return try writeTransaction { db in
+            guard let customer = try Self.fetchCustomer(db, id) else { throw PoolError.notFound(entity: "Customer") }
+            try AccessPolicy.require(.manageCollaborators, by: try viewer(db, actor, customers: [id]), on: customer)
+            guard let target = try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ?", arguments: [user.rawValue]).map(RowDecoding.user) else {
+                throw PoolError.notFound(entity: "User")
+            }
+            guard target.id != customer.ownerID else {
+                throw PoolError.invalidInput(field: "userId", message: "the owner is not a collaborator")
+            }
+            if let access {
+                guard target.active else { throw PoolError.invalidInput(field: "userId", message: "the user is deactivated") }
+                try db.execute(
+                    sql: """
+                        INSERT INTO collaborators (customer_id, user_id, access, added_at) VALUES (?, ?, ?, ?)
+                        ON CONFLICT (customer_id, user_id) DO UPDATE SET access = excluded.access
+                        """, arguments: [id.rawValue, user.rawValue, access.rawValue, now])
+            } else {
+                try db.execute(sql: "DELETE FROM collaborators WHERE customer_id = ? AND user_id = ?", arguments: [id.rawValue, user.rawValue])
+            }
+            return customer
+        }
+    }
+
+    /// Returns the customer with its contact fields unmasked, and logs who saw them.
+    public func revealContact(_ id: CustomerID, by actor: Actor) throws -> Customer {
+        let now = nowMillis
+        return try writeTransaction { db in
+            guard let customer = try Self.fetchCustomer(db, id) else { throw PoolError.notFound(entity: "Customer") }
+            let viewer = try viewer(db, actor, customers: [id])
+            guard customer.poolID != nil else {
+                try AccessPolicy.require(.viewCustomer, by: viewer, on: customer)
+                return customer
+            }
+            try AccessPolicy.require(.revealContact, by: viewer, on: customer)
+            try db.execute(
+                sql: "INSERT INTO reveal_log (user_id, customer_id, fields, at) VALUES (?, ?, 'phone,email', ?)",
+                arguments: [actor.userID.rawValue, id.rawValue, now])
+            return customer
+        }
+    }
+
+    public func revealCount(customer id: CustomerID) throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM reveal_log WHERE customer_id = ?", arguments: [id.rawValue]) ?? 0 }
+    }
+}
+

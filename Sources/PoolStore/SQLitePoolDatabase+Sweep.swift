@@ -1,0 +1,258 @@
+import Foundation
+import GRDB
+import PoolDomain
+
+extension SQLitePoolDatabase {
+    /// Runs the reclaim sweep for `asOf`: evaluates every private customer in bounded batches,
+    /// reclaims the due ones (each write conditional on the facts evaluated), warns owners of
+    /// customers inside their pool's warning window, and records the run. A dry run writes nothing.
+    public func sweep(asOf: Day, dryRun: Bool, trigger: String, batchSize: Int = 500) throws -> SweepReport {
+        let now = clock.now()
+        var report = SweepReport(runId: nil, asOf: asOf, dryRun: dryRun)
+        if !dryRun { report.runId = try startRun(asOf: asOf, trigger: trigger, at: now) }
+        do {
+            let pools = try self.pools()
+            let router = PoolRouter(pools: pools)
+            let byID = Dictionary(uniqueKeysWithValues: pools.map { ($0.id, $0) })
+            var lastID: Int64 = 0
+            while true {
+                let batch = try privateCustomers(after: lastID, limit: batchSize)
+                guard let last = batch.last else { break }
+                lastID = last.id.rawValue
+                var due: [(Customer, ReclaimDue, Pool, RoutingReason)] = []
+                var warnings: [(Customer, ReclaimDue)] = []
+                for customer in batch {
+                    guard let (poolID, routedBy) = router.route(industry: customer.industry, region: customer.region),
+                        let pool = byID[poolID]
+                    else { continue }
+                    report.evaluated += 1
+                    guard let assessment = ReclaimEvaluator.assess(ReclaimFacts(customer), rules: pool.rules.reclaim, calendar: calendar).due else { continue }
+                    let daysAway = calendar.days(from: asOf, to: assessment.reclaimOn)
+                    if daysAway <= 0 {
+                        due.append((customer, assessment, pool, routedBy))
+                    } else if daysAway <= pool.rules.reclaim.warningDays {
+                        warnings.append((customer, assessment))
+                    }
+                }
+                if dryRun {
+                    for (customer, assessment, pool, _) in due {
+                        report.reclaimed += 1
+                        report.reclaimedCustomers.append(try item(customer, assessment.rule.rawValue, pool, ReclaimReason.describe(assessment)))
+                    }
+                } else {
+                    try applyBatch(due, warnings, asOf: asOf, now: now, report: &report)
+                }
+            }
+            report.status = "completed"
+        } catch {
+            report.status = "failed"
+            if let runID = report.runId { try? finishRun(runID, report) }
+            throw error
+        }
+        if let runID = report.runId { try finishRun(runID, report) }
+        return report
+    }
+
+    /// Catches up: runs every day after the last completed run up to `through` (at most 31),
+    /// or `through` alone when there was none. Returns the runs made.
+    public func sweepMissedDays(through: Day, trigger: String, batchSize: Int = 500) throws -> [SweepReport] {
+        var reports: [SweepReport] = []
+        for day in try missedDays(through: through) {
+            reports.append(try sweep(asOf: day, dryRun: false, trigger: trigger, batchSize: batchSize))
+        }
+        return reports
+    }
+
+    public func missedDays(through: Day) throws -> [Day] {
+        let last = try read { db in
+            try String.fetchOne(db, sql: "SELECT max(as_of) FROM sweep_runs WHERE status = 'completed'")
+        }.flatMap(Day.init)
+        guard let last else { return [through] }
+        let gap = calendar.days(from: last, to: through)
+        guard gap > 0 else { return [] }
+        return (max(1, gap - 30)...gap).map { calendar.adding($0, to: last) }
+    }
+
+    private func applyBatch(
+        _ due: [(Customer, ReclaimDue, Pool, RoutingReason)], _ warnings: [(Customer, ReclaimDue)], asOf: Day,
+        now: Date, report: inout SweepReport
+    ) throws {
+        let runID = report.runId
+        var outcome = report
+        try writeTransaction { db in
+            for (customer, assessment, pool, routedBy) in due {
+                var change = Ownership.reclaim(
+                    customer, due: assessment, ruleVersion: pool.ruleVersion, into: pool.id, routedBy: routedBy, at: now)
+                change.sweepRunID = runID
+                let entry = try item(db, customer, assessment.rule.rawValue, pool, change.reason ?? "")
+                do {
+                    try db.inSavepoint {
+                        try apply(change, db)
+                        try notify(
+                            db, user: customer.ownerID!, kind: "reclaimed", customer: customer.id,
+                            message: "客户已回收 / reclaimed: \(customer.name) — \(change.reason ?? "")", at: now)
+                        try autoAssign(db, customer.id, at: now)
+                        return .commit
+                    }
+                    try record(db, runID, entry, outcome: "reclaimed")
+                    outcome.reclaimed += 1
+                    outcome.reclaimedCustomers.append(entry)
+                } catch is StaleDecision {
+                    try skip(db, runID, entry, "跟进或更新于评估之后 / changed since it was evaluated", &outcome)
+                } catch PoolError.alreadyOwned {
+                    try skip(db, runID, entry, "已被他人变更 / moved by someone else", &outcome)
+                } catch {
+                    var failed = entry
+                    failed.reason = "failed: \(type(of: error))"
+                    try record(db, runID, failed, outcome: "failed")
+                    outcome.failed += 1
+                }
+            }
+            for (customer, assessment) in warnings {
+                try notify(
+                    db, user: customer.ownerID!, kind: "reclaim_warning", customer: customer.id,
+                    message: "客户将于 \(assessment.reclaimOn) 回收 / \(customer.name) will be reclaimed on \(assessment.reclaimOn): \(ReclaimReason.describe(assessment))",
+                    dueOn: assessment.reclaimOn, at: now)
+                outcome.warned += db.changesCount
+            }
+        }
+        report = outcome
+    }
+
+    private func skip(_ db: Database, _ runID: Int64?, _ entry: SweepReport.Item, _ reason: String, _ report: inout SweepReport) throws {
+        var skipped = entry
+        skipped.reason = reason
+        try record(db, runID, skipped, outcome: "skipped")
+        report.skipped += 1
+        report.skippedCustomers.append(skipped)
+    }
+
+    private func record(_ db: Database, _ runID: Int64?, _ item: SweepReport.Item, outcome: String) throws {
+        guard let runID else { return }
+        try db.execute(
+            sql: """
+                INSERT OR REPLACE INTO sweep_items (run_id, customer_id, outcome, rule, reason, previous_owner_id, pool_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [runID, item.customerId, outcome, item.rule, item.reason, item.previousOwnerId, item.poolId])
+    }
+
+    private func item(_ customer: Customer, _ rule: String, _ pool: Pool, _ reason: String) throws -> SweepReport.Item {
+        try read { db in try item(db, customer, rule, pool, reason) }
+    }
+
+    private func item(_ db: Database, _ customer: Customer, _ rule: String, _ pool: Pool, _ reason: String) throws -> SweepReport.Item {
+        SweepReport.Item(
+            customerId: customer.id.rawValue, customerName: customer.name, previousOwnerId: customer.ownerID?.rawValue,
+            previousOwner: try ownerName(db, customer), rule: rule, poolId: pool.id.rawValue, pool: pool.name, reason: reason)
+    }
+
+    /// Marks runs left `running` by a crash as failed, then opens a new run.
+    private func startRun(asOf: Day, trigger: String, at now: Date) throws -> Int64 {
+        try writeTransaction { db in
+            try db.execute(sql: "UPDATE sweep_runs SET status = 'failed', finished_at = ? WHERE status = 'running'", arguments: [Timestamp.encode(now)])
+            try db.execute(
+                sql: "INSERT INTO sweep_runs (as_of, started_at, status, triggered_by) VALUES (?, ?, 'running', ?)",
+                arguments: [asOf.description, Timestamp.encode(now), trigger])
+            return db.lastInsertedRowID
+        }
+    }
+
+    private func finishRun(_ id: Int64, _ report: SweepReport) throws {
+        try writeTransaction { db in
+            try db.execute(
+                sql: """
+                    UPDATE sweep_runs SET status = ?, finished_at = ?, evaluated = ?, reclaimed = ?, skipped = ?,
+                      failed = ?, warned = ? WHERE id = ?
+                    """,
+                arguments: [
+                    report.status, nowMillis, report.evaluated, report.reclaimed, report.skipped, report.failed,
+                    report.warned, id,
+                ])
+        }
+    }
+
+    // MARK: Reading runs
+
+    public func sweepRuns(first: Int) throws -> [SweepReport] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM sweep_runs ORDER BY id DESC LIMIT ?", arguments: [first]).map { row in
+                var report = SweepReport(runId: row["id"], asOf: Day(row["as_of"]) ?? Day(year: 1970, month: 1, day: 1), dryRun: false)
+                report.status = row["status"]
+                report.evaluated = row["evaluated"]
+                report.reclaimed = row["reclaimed"]
+                report.skipped = row["skipped"]
+                report.failed = row["failed"]
+                report.warned = row["warned"]
+                return report
+            }
+        }
+    }
+
+    public func sweepRun(_ id: Int64) throws -> SweepReport? {
+        guard var report = try sweepRuns(first: Int.max).first(where: { $0.runId == id }) else { return nil }
+        let rows = try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT i.*, c.name AS customer_name, u.name AS owner_name, p.name AS pool_name FROM sweep_items i
+                    JOIN customers c ON c.id = i.customer_id LEFT JOIN users u ON u.id = i.previous_owner_id
+                    LEFT JOIN pools p ON p.id = i.pool_id WHERE i.run_id = ? ORDER BY i.customer_id
+                    """, arguments: [id])
+        }
+        for row in rows {
+            let item = SweepReport.Item(
+                customerId: row["customer_id"], customerName: row["customer_name"], previousOwnerId: row["previous_owner_id"],
+                previousOwner: row["owner_name"], rule: row["rule"], poolId: row["pool_id"], pool: row["pool_name"],
+                reason: row["reason"])
+            if row["outcome"] as String == "reclaimed" {
+                report.reclaimedCustomers.append(item)
+            } else {
+                report.skippedCustomers.append(item)
+            }
+        }
+        return report
+    }
+
+    // MARK: Forecasts and previews
+
+    /// Private customers, optionally of one owner, for forecasts.
+    public func privateCustomers(ownedBy owner: UserID?) throws -> [Customer] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT \(RowDecoding.customerColumns) FROM customers WHERE owner_id IS NOT NULL AND (? IS NULL OR owner_id = ?) ORDER BY id",
+                arguments: [owner?.rawValue, owner?.rawValue]
+            ).map(RowDecoding.customer)
+        }
+    }
+
+    /// One bounded batch of private customers by id: sweeps and previews never hold them all.
+    private func privateCustomers(after id: Int64, limit: Int) throws -> [Customer] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT \(RowDecoding.customerColumns) FROM customers WHERE owner_id IS NOT NULL AND id > ? ORDER BY id LIMIT ?",
+                arguments: [id, limit]
+            ).map(RowDecoding.customer)
+        }
+    }
+
+    /// What `rules` would reclaim among the private customers governed by `pool`.
+    public func previewRules(_ rules: PoolRules, for pool: PoolID, today: Day, batchSize: Int = 1000) throws -> RulePreview {
+        let pools = try self.pools()
+        guard pools.contains(where: { $0.id == pool }) else { throw PoolError.notFound(entity: "Pool") }
+        let rules = try rules.validated()
+        let router = PoolRouter(pools: pools)
+        var preview = RulePreview()
+        var lastID: Int64 = 0
+        while true {
+            let batch = try privateCustomers(after: lastID, limit: batchSize)
+            guard let last = batch.last else { break }
+            lastID = last.id.rawValue
+            let governed = batch.filter { router.route(industry: $0.industry, region: $0.region)?.0 == pool }
+            preview.add(governed, rules: rules.reclaim, today: today, calendar: calendar)
+        }
+        return preview
+    }
+}
