@@ -50,8 +50,9 @@ let package = Package(
         .executableTarget(
             name: "gonghai",
             dependencies: [
-                "GonghaiServer", "PoolStore", "PoolDomain",
+                "GonghaiServer", "PoolStore", "PoolDomain", "GraphQLAPI", "HTTPServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(

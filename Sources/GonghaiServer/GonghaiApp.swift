@@ -13,12 +13,13 @@ public final class GonghaiApp: @unchecked Sendable {
 
     public init(
         databasePath: String, schemaSDL: String, http: HTTPServerConfiguration,
-        limits: APILimits = APILimits(), clock: any TimeSource = SystemTimeSource(),
+        limits: APILimits = APILimits(), clock: any TimeSource = SystemTimeSource(), timeZone: TimeZone = .current,
         statementObserver: (@Sendable (String) -> Void)? = nil,
         logger: Logger = Logger(label: "gonghai")
     ) throws {
         let log: @Sendable (String) -> Void = { logger.error("\($0)") }
-        database = try SQLitePoolDatabase(path: databasePath, clock: clock, statementObserver: statementObserver)
+        database = try SQLitePoolDatabase(
+            path: databasePath, clock: clock, timeZone: timeZone, statementObserver: statementObserver)
         endpoint = try GraphQLEndpoint(
             schemaSDL: schemaSDL, database: database, limits: limits, clock: clock, log: log)
         server = HTTPServer(configuration: http, handler: Router(graphQL: endpoint))

@@ -3,6 +3,8 @@ import Foundation
 import GonghaiServer
 import GraphQLAPI
 import HTTPServer
+import Logging
+import PoolDomain
 import PoolStore
 
 struct Serve: ParsableCommand {
@@ -31,6 +33,15 @@ struct Serve: ParsableCommand {
     @Option(help: "Path of schema.graphql (default: found beside the working directory or binary).")
     var schema: String?
 
+    @Option(name: .customLong("sweep-at"), help: "Local time of the daily reclaim sweep, HH:MM.")
+    var sweepAt = "02:00"
+
+    @Flag(name: .customLong("no-sweep"), help: "Do not run the daily sweep inside this server.")
+    var noSweep = false
+
+    @Option(name: .customLong("time-zone"), help: "The team's time zone for rule days and the sweep, e.g. Asia/Shanghai (default: the system's).")
+    var timeZone: String?
+
     @Option(help: "Maximum query depth.")
     var maxDepth = 12
 
@@ -42,9 +53,12 @@ struct Serve: ParsableCommand {
         let http = HTTPServerConfiguration(host: host, port: port, threads: max(1, threads))
         let app = try GonghaiApp(
             databasePath: options.database, schemaSDL: sdl, http: http,
-            limits: APILimits(maxDepth: maxDepth, maxCost: maxCost))
+            limits: APILimits(maxDepth: maxDepth, maxCost: maxCost), timeZone: try TimeZoneOption.resolve(timeZone))
         let token = demo ? try seedDemo(app.database) : nil
+        let scheduler = noSweep ? nil : try SweepScheduler(
+            database: app.database, clock: SystemTimeSource(), at: sweepAt, logger: Logger(label: "gonghai.sweep"))
         try app.start()
+        scheduler?.start()
         let shownHost = host.contains(":") ? "[\(host)]" : host
         print("gonghai listening on http://\(shownHost):\(app.port)/graphql (database \(options.database))")
         if let token {
@@ -56,6 +70,7 @@ struct Serve: ParsableCommand {
         fflush(nil)
         waitForTermination()
         print("gonghai: stopping (finishing requests in flight)")
+        scheduler?.stop()
         app.stop()
     }
 

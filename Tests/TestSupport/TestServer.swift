@@ -31,7 +31,7 @@ public final class TestServer: @unchecked Sendable {
             databasePath: directory.appendingPathComponent("test.sqlite").path,
             schemaSDL: try String(contentsOf: Self.schemaURL, encoding: .utf8),
             http: HTTPServerConfiguration(host: "127.0.0.1", port: 0, threads: threads, maxBodyBytes: maxBodyBytes),
-            limits: limits, clock: clock, statementObserver: { log.record($0) }, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+            limits: limits, clock: clock, timeZone: TimeZone(identifier: "UTC")!, statementObserver: { log.record($0) }, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         try app.start()
         client = HTTPClient(port: app.port)
         try seedOrganisation()
@@ -82,6 +82,27 @@ public final class TestServer: @unchecked Sendable {
             CustomerDraft(name: name, phone: phone, email: email, industry: industry, region: region),
             by: actor, intoPool: pool.map { pools[$0]!.id })
         return "cus_\(customer.id.rawValue)"
+    }
+
+    /// Saves rules for a pool through the API (a `PoolRulesInput` object).
+    @discardableResult
+    public func setRules(_ pool: String, _ rules: [String: Any]) throws -> [String: Any] {
+        try query(
+            "mutation($p: ID!, $r: PoolRulesInput!) { setPoolRules(poolId: $p, rules: $r) { ruleVersion } }",
+            variables: ["p": poolID(pool), "r": rules])
+    }
+
+    public func poolID(_ name: String) -> String { "pool_\(pools[name]!.id.rawValue)" }
+
+    public func userID(_ name: String) -> String { "usr_\(users[name]!.id.rawValue)" }
+
+    /// Adds a user with a token, e.g. for races and other departments.
+    @discardableResult
+    public func addUser(_ name: String, role: Role = .rep, department: DepartmentID? = nil) throws -> User {
+        let user = try database.createUser(name: name, role: role, departmentID: department)
+        users[name] = user
+        tokens[name] = try database.issueToken(for: user.id, label: "test")
+        return user
     }
 
     /// Runs a GraphQL request as the named user and returns the decoded JSON.

@@ -1,3 +1,5 @@
+import PoolDomain
+
 /// The vocabulary demo data is drawn from: an East/South/North China sales organisation selling
 /// to companies across industries.
 enum DemoCatalog {
@@ -26,13 +28,29 @@ enum DemoCatalog {
         ("马丽", "华北销售部 North China Sales"), ("朱军", "华北销售部 North China Sales"),
     ]
 
-    static let pools: [(name: String, industries: [String], regions: [String], priority: Int, isDefault: Bool)] = [
-        ("医疗行业池 Healthcare", ["医疗健康"], [], 20, false),
-        ("华东公海 East China", [], ["上海", "江苏", "浙江", "安徽"], 10, false),
-        ("华南公海 South China", [], ["广东", "福建", "广西", "海南"], 10, false),
-        ("华北公海 North China", [], ["北京", "天津", "河北", "山东"], 10, false),
-        ("默认公海 General", [], [], 0, true),
+    /// Pools with the departments that may claim from them (none: open to all) and their admins.
+    static let pools: [(name: String, industries: [String], regions: [String], priority: Int, isDefault: Bool,
+                        members: [String], admins: [String], autoAssign: AutoAssignMode)] = [
+        ("医疗行业池 Healthcare", ["医疗健康"], [], 20, false, [], ["王磊", "陈静"], .roundRobin),
+        ("华东公海 East China", [], ["上海", "江苏", "浙江", "安徽"], 10, false, ["华东销售部 East China Sales"], ["王磊"], .off),
+        ("华南公海 South China", [], ["广东", "福建", "广西", "海南"], 10, false, ["华南销售部 South China Sales"], ["陈静"], .off),
+        ("华北公海 North China", [], ["北京", "天津", "河北", "山东"], 10, false, ["华北销售部 North China Sales"], [], .off),
+        ("默认公海 General", [], [], 0, true, [], [], .off),
     ]
+
+    /// 30 days without follow-up, 90 without progress, 7 to make a first follow-up, warned 7 days
+    /// ahead; A-level customers get 45 days. At most 10 claims a day and a 30-day cooldown.
+    static func rules(autoAssign: AutoAssignMode) -> PoolRules {
+        PoolRules(
+            claim: ClaimRules(maxClaimsPerDay: 10, cooldownDays: 30),
+            reclaim: ReclaimRules(
+                days: ReclaimDays(noFollowUpDays: 30, noProgressDays: 90, claimedNoFollowUpDays: 7),
+                byLevel: ["A": ReclaimDays(noFollowUpDays: 45, noProgressDays: 120)], warningDays: 7),
+            maskedFields: [.phone, .email], autoAssign: autoAssign)
+    }
+
+    /// Every rep may hold 150 private customers (won ones do not count) and lock 10.
+    static let ownerLimit = OwnerLimit(maxPrivate: 150, countWon: false, maxLocked: 10)
 
     static let industries = ["互联网", "制造业", "医疗健康", "教育", "金融", "零售", "物流", "新能源"]
     static let industryWords = [

@@ -32,8 +32,12 @@ public struct DemoSeeder {
         var random = SeededGenerator(seed: seed)
         return try database.writeTransaction { db in
             let departments = try insertDepartments(db)
-            let (reps, people) = try insertUsers(db, departments, now)
-            let pools = try insertPools(db)
+            let (reps, people, userIDs) = try insertUsers(db, departments, now)
+            let pools = try insertPools(db, departments: departments, users: userIDs, at: now)
+            let (kind, scope) = SQLitePoolDatabase.scopeKey(.everyone)
+            try db.execute(
+                sql: "INSERT INTO owner_limits (scope_kind, scope_id, max_private, count_won, max_locked) VALUES (?, ?, ?, ?, ?)",
+                arguments: [kind, scope, DemoCatalog.ownerLimit.maxPrivate, DemoCatalog.ownerLimit.countWon, DemoCatalog.ownerLimit.maxLocked])
             let router = PoolRouter(pools: pools)
             var writer = CustomerWriter(db: db, database: database, router: router, reps: reps, now: now)
             var names = Set<String>()
@@ -58,22 +62,24 @@ public struct DemoSeeder {
         return ids
     }
 
-    private func insertUsers(_ db: Database, _ departments: [String: Int64], _ now: Date) throws -> ([UserID], Int) {
+    private func insertUsers(_ db: Database, _ departments: [String: Int64], _ now: Date) throws -> ([UserID], Int, [String: Int64]) {
         let created = Timestamp.encode(now.addingTimeInterval(-200 * 86_400))
         var people: [(String, Role, String)] = [(DemoCatalog.admin.name, .admin, DemoCatalog.admin.department)]
         people += DemoCatalog.managers.map { ($0.name, .manager, $0.department) }
         people += DemoCatalog.reps.map { ($0.0, .rep, $0.1) }
         var reps: [UserID] = []
+        var ids: [String: Int64] = [:]
         for (name, role, department) in people {
             try db.execute(
                 sql: "INSERT INTO users (name, role, department_id, active, created_at) VALUES (?, ?, ?, 1, ?)",
                 arguments: [name, role.rawValue, departments[department], created])
+            ids[name] = db.lastInsertedRowID
             if role == .rep { reps.append(UserID(db.lastInsertedRowID)) }
         }
-        return (reps, people.count)
+        return (reps, people.count, ids)
     }
 
-    private func insertPools(_ db: Database) throws -> [Pool] {
+    private func insertPools(_ db: Database, departments: [String: Int64], users: [String: Int64], at now: Date) throws -> [Pool] {
         var pools: [Pool] = []
         for pool in DemoCatalog.pools {
             try db.execute(
@@ -82,10 +88,23 @@ public struct DemoSeeder {
                     pool.name, RowDecoding.encodeList(pool.industries), RowDecoding.encodeList(pool.regions),
                     pool.priority, pool.isDefault,
                 ])
+            let id = db.lastInsertedRowID
+            let rules = DemoCatalog.rules(autoAssign: pool.autoAssign)
+            try db.execute(
+                sql: "INSERT INTO pool_rule_versions (pool_id, version, rules, created_at) VALUES (?, 1, ?, ?)",
+                arguments: [id, RowDecoding.encodeRules(rules), Timestamp.encode(now)])
+            try db.execute(sql: "UPDATE pools SET rule_version_id = ? WHERE id = ?", arguments: [db.lastInsertedRowID, id])
+            let access = pool.members.map { ("department", String(departments[$0]!), "member") }
+                + pool.admins.map { ("user", String(users[$0]!), "admin") }
+            for (kind, value, level) in access {
+                try db.execute(
+                    sql: "INSERT INTO pool_access (pool_id, principal_kind, principal_value, level) VALUES (?, ?, ?, ?)",
+                    arguments: [id, kind, value, level])
+            }
             pools.append(
                 Pool(
-                    id: PoolID(db.lastInsertedRowID), name: pool.name, industries: pool.industries,
-                    regions: pool.regions, priority: pool.priority, isDefault: pool.isDefault))
+                    id: PoolID(id), name: pool.name, industries: pool.industries, regions: pool.regions,
+                    priority: pool.priority, isDefault: pool.isDefault, rules: rules))
         }
         return pools
     }

@@ -1,0 +1,73 @@
+import Foundation
+import Logging
+import PoolDomain
+import PoolStore
+
+/// Runs the reclaim sweep inside `serve` once a day at a configured local time, catching up
+/// days missed while the server was down. A plain thread: the sweep is synchronous SQLite work.
+public final class SweepScheduler: @unchecked Sendable {
+    let database: SQLitePoolDatabase
+    let clock: any TimeSource
+    let hour: Int
+    let minute: Int
+    let logger: Logger
+    private let stopped = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var running = true
+
+    /// - Parameter at: local time `HH:MM` in the database calendar's time zone.
+    public init(database: SQLitePoolDatabase, clock: any TimeSource, at: String, logger: Logger) throws {
+        let parts = at.split(separator: ":").compactMap { Int($0) }
+        guard parts.count == 2, (0..<24).contains(parts[0]), (0..<60).contains(parts[1]) else {
+            throw SchedulerError.badTime(at)
+        }
+        self.database = database
+        self.clock = clock
+        self.hour = parts[0]
+        self.minute = parts[1]
+        self.logger = logger
+    }
+
+    public enum SchedulerError: Error, CustomStringConvertible {
+        case badTime(String)
+        public var description: String { "--sweep-at takes a local time HH:MM, not \"\(self)\"" }
+    }
+
+    public func start() {
+        Thread { [self] in
+            while lock.withLock({ running }) {
+                tick()
+                _ = stopped.wait(timeout: .now() + 30)
+            }
+        }.start()
+    }
+
+    public func stop() {
+        lock.withLock { running = false }
+        stopped.signal()
+    }
+
+    /// The last day whose sweep is due by now: today once the configured time has passed.
+    public func dueThrough(_ now: Date) -> Day {
+        let calendar = database.calendar
+        let today = calendar.day(of: now)
+        let sweepTime = calendar.start(of: today).addingTimeInterval(TimeInterval(hour * 3600 + minute * 60))
+        return now >= sweepTime ? today : calendar.adding(-1, to: today)
+    }
+
+    func tick() {
+        do {
+            for report in try database.sweepMissedDays(through: dueThrough(clock.now()), trigger: "schedule") {
+                logger.info(
+                    "sweep run",
+                    metadata: [
+                        "run": "\(report.runId ?? 0)", "asOf": "\(report.asOf)", "evaluated": "\(report.evaluated)",
+                        "reclaimed": "\(report.reclaimed)", "skipped": "\(report.skipped)", "failed": "\(report.failed)",
+                        "warned": "\(report.warned)",
+                    ])
+            }
+        } catch {
+            logger.error("sweep failed: \(String(reflecting: error))")
+        }
+    }
+}
