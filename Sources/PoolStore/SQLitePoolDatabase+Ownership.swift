@@ -21,6 +21,9 @@ extension SQLitePoolDatabase {
     {
         try change(id, actor) { db, customer, viewer, now in
             let (target, routedBy) = try poolTarget(db, customer, explicit: pool)
+            if routedBy == .explicit && !viewer.scope.contains(.inPool(target)) {
+                throw PoolError.forbidden("you may release only into pools you are a member of")
+            }
             return try Ownership.release(
                 customer, by: viewer, reason: reason, into: target, routedBy: routedBy, at: now)
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+import PoolStore
 import TestSupport
 
 /// The command forms operators' scripts depend on, run as the real `gonghai` binary.
@@ -68,9 +69,36 @@ import TestSupport
         #expect(serve.terminationStatus == 0)
     }
 
+    @Test func sweepPrintsItsRunAsJSONAndASecondRunReclaimsNothing() throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = try SQLitePoolDatabase(path: self.database, timeZone: TimeZone(identifier: "UTC")!)
+        let now = Date()
+        try DemoSeeder(database: database, customerCount: 300).seed(now: now)
+        let today = database.calendar.day(of: now).description
+        let dry = try run(["sweep", "--database", self.database, "--as-of", today, "--dry-run", "--json", "--time-zone", "UTC"])
+        #expect(dry.status == 0, "\(dry.stderr)")
+        let dryJSON = try #require(try JSONSerialization.jsonObject(with: Data(dry.stdout.utf8)) as? [String: Any])
+        #expect(dryJSON["dryRun"] as? Bool == true)
+        let wouldReclaim = try #require(dryJSON["reclaimed"] as? Int)
+        #expect(wouldReclaim > 0)
+        let first = try run(["sweep", "--database", self.database, "--as-of", today, "--json", "--time-zone", "UTC"])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any])
+        #expect(json["reclaimed"] as? Int == wouldReclaim, "the dry run changed nothing, so the real run takes the same")
+        #expect(json["runId"] as? Int != nil)
+        #expect(json["evaluated"] as? Int ?? 0 >= wouldReclaim)
+        for key in ["asOf", "skipped", "failed"] { #expect(json[key] != nil) }
+        let item = try #require((json["reclaimedCustomers"] as? [[String: Any]])?.first)
+        for key in ["customerId", "previousOwner", "previousOwnerId", "rule", "pool", "poolId"] { #expect(item[key] != nil, "\(key)") }
+        let second = try run(["sweep", "--database", self.database, "--as-of", today, "--json", "--time-zone", "UTC"])
+        let again = try #require(try JSONSerialization.jsonObject(with: Data(second.stdout.utf8)) as? [String: Any])
+        #expect(again["reclaimed"] as? Int == 0)
+        #expect(try run(["sweep", "--database", self.database, "--as-of", "yesterday"]).status != 0)
+    }
+
     @Test func helpExplainsEveryCommand() throws {
         let help = try run(["--help"])
-        for command in ["serve", "migrate", "users"] { #expect(help.stdout.contains(command)) }
+        for command in ["serve", "migrate", "users", "sweep"] { #expect(help.stdout.contains(command)) }
         let serveHelp = try run(["serve", "--help"])
         for option in ["--host", "--port", "--database", "--demo", "--threads"] { #expect(serveHelp.stdout.contains(option)) }
     }

@@ -1,0 +1,49 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import PoolDomain
+@testable import PoolStore
+
+@Suite struct SweepStoreTests {
+    let fixture = try! StoreFixture()
+
+    /// The sweep's write is conditional on the facts it evaluated: a follow-up recorded between
+    /// evaluation and write keeps the customer with its owner.
+    @Test func aReclaimDecidedOnStaleFactsIsRefusedAndTheCustomerStays() throws {
+        let database = fixture.database
+        let rep = try fixture.actor("rep")
+        let pool = try database.createPool(PoolDraft(name: "P", isDefault: true))
+        let customer = try database.createCustomer(CustomerDraft(name: "ACME"), by: rep, intoPool: nil)
+        fixture.clock.advance(days: 10)
+        let calendar = database.calendar
+        let rules = ReclaimRules(days: ReclaimDays(noFollowUpDays: 3))
+        let due = try #require(ReclaimEvaluator.assess(ReclaimFacts(customer), rules: rules, calendar: calendar).due)
+        let decision = Ownership.reclaim(customer, due: due, ruleVersion: 1, into: pool.id, routedBy: .defaultPool, at: fixture.clock.now())
+        fixture.clock.advance(seconds: 60)
+        _ = try database.addFollowUp(to: customer.id, kind: .call, text: "called just now", at: nil, by: rep)
+        #expect(throws: StaleDecision.self) {
+            try database.writeTransaction { db in try database.apply(decision, db) }
+        }
+        #expect(try database.customers(ids: [customer.id])[customer.id]?.ownerID == rep.userID)
+        #expect(try database.ownershipEvents(of: [customer.id])[customer.id]?.map(\.kind) == [.create])
+    }
+
+    @Test func sweepsWorkInBoundedBatchesAndAnInterruptedRunIsReportedFailed() throws {
+        let database = fixture.database
+        let rep = try fixture.actor("rep")
+        _ = try database.createPool(PoolDraft(
+            name: "P", isDefault: true, rules: PoolRules(reclaim: ReclaimRules(days: ReclaimDays(noFollowUpDays: 1)))))
+        for index in 0..<25 { _ = try database.createCustomer(CustomerDraft(name: "C\(index)"), by: rep, intoPool: nil) }
+        try database.writeForTests { db in
+            try db.execute(sql: "INSERT INTO sweep_runs (as_of, started_at, status, triggered_by) VALUES ('2026-09-20', 0, 'running', 'test')")
+        }
+        fixture.clock.advance(days: 5)
+        let report = try database.sweep(asOf: database.calendar.day(of: fixture.clock.now()), dryRun: false, trigger: "test", batchSize: 7)
+        #expect(report.evaluated == 25)
+        #expect(report.reclaimed == 25)
+        let statuses = try database.readForTests { db in try String.fetchAll(db, sql: "SELECT status FROM sweep_runs ORDER BY id") }
+        #expect(statuses == ["failed", "completed"])
+        #expect(try database.sweepRun(report.runId!)?.reclaimedCustomers.count == 25)
+    }
+}
