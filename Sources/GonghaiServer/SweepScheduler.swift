@@ -12,6 +12,7 @@ public final class SweepScheduler: @unchecked Sendable {
     let minute: Int
     let logger: Logger
     private let stopped = DispatchSemaphore(value: 0)
+    private let exited = DispatchSemaphore(value: 0)
     private let lock = NSLock()
     private var running = true
 
@@ -30,7 +31,11 @@ public final class SweepScheduler: @unchecked Sendable {
 
     public enum SchedulerError: Error, CustomStringConvertible {
         case badTime(String)
-        public var description: String { "--sweep-at takes a local time HH:MM, not \"\(self)\"" }
+        public var description: String {
+            switch self {
+            case .badTime(let text): return "--sweep-at takes a local time HH:MM, not \"\(text)\""
+            }
+        }
     }
 
     public func start() {
@@ -39,12 +44,16 @@ public final class SweepScheduler: @unchecked Sendable {
                 tick()
                 _ = stopped.wait(timeout: .now() + 30)
             }
+            exited.signal()
         }.start()
     }
 
-    public func stop() {
+    /// Stops scheduling and waits (up to `grace` seconds) for a sweep in progress to finish, so
+    /// the database is never closed under it.
+    public func stop(grace: TimeInterval = 120) {
         lock.withLock { running = false }
         stopped.signal()
+        _ = exited.wait(timeout: .now() + grace)
     }
 
     /// The last day whose sweep is due by now: today once the configured time has passed.
