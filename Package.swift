@@ -30,8 +30,10 @@ let package = Package(
                 "PoolDomain",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        .target(name: "AdminConsole", dependencies: ["PoolDomain", "PoolStore", "HTTPServer"]),
         .target(
             name: "GraphQLAPI",
             dependencies: [
@@ -43,7 +45,7 @@ let package = Package(
         .target(
             name: "GonghaiServer",
             dependencies: [
-                "PoolDomain", "PoolStore", "GraphQLAPI", "HTTPServer",
+                "PoolDomain", "PoolStore", "GraphQLAPI", "HTTPServer", "AdminConsole",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -58,7 +60,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "GonghaiServer", "PoolStore", "PoolDomain", .product(name: "Logging", package: "swift-log"),
+                "GonghaiServer", "PoolStore", "PoolDomain", "AdminConsole", .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/TestSupport"
         ),
@@ -70,7 +72,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "GonghaiServer", "GraphQLAPI", "HTTPServer", "PoolStore", "PoolDomain", "TestSupport",
+                "GonghaiServer", "GraphQLAPI", "HTTPServer", "PoolStore", "PoolDomain", "TestSupport", "AdminConsole",
                 .product(name: "GraphQL", package: "GraphQL"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]

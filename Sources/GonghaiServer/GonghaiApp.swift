@@ -1,3 +1,4 @@
+import AdminConsole
 import Foundation
 import GraphQLAPI
 import Logging
@@ -15,14 +16,16 @@ public final class GonghaiApp: @unchecked Sendable {
         databasePath: String, schemaSDL: String, http: HTTPServerConfiguration,
         limits: APILimits = APILimits(), clock: any TimeSource = SystemTimeSource(), timeZone: TimeZone = .current,
         statementObserver: (@Sendable (String) -> Void)? = nil,
-        logger: Logger = Logger(label: "gonghai")
+        logger: Logger = Logger(label: "gonghai"), assets: StaticAssets = .locate(explicit: nil),
+        passwordHasher: PasswordHasher = .standard
     ) throws {
         let log: @Sendable (String) -> Void = { logger.error("\($0)") }
         database = try SQLitePoolDatabase(
             path: databasePath, clock: clock, timeZone: timeZone, statementObserver: statementObserver)
         endpoint = try GraphQLEndpoint(
             schemaSDL: schemaSDL, database: database, limits: limits, clock: clock, log: log)
-        server = HTTPServer(configuration: http, handler: Router(graphQL: endpoint))
+        let console = AdminConsole(database: database, assets: assets, clock: clock, hasher: passwordHasher)
+        server = HTTPServer(configuration: http, handler: Router(graphQL: endpoint, console: console))
     }
 
     public func start() throws { try server.start() }

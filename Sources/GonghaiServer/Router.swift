@@ -1,3 +1,4 @@
+import AdminConsole
 import Foundation
 import GraphQLAPI
 import HTTPServer
@@ -5,6 +6,7 @@ import HTTPServer
 /// Sends each request to its endpoint and gives it a request id. Knows routes, not pools.
 public struct Router: HTTPHandler {
     let graphQL: GraphQLEndpoint
+    let console: AdminConsole
     let requestIDs = RequestIDGenerator()
 
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
@@ -16,15 +18,15 @@ public struct Router: HTTPHandler {
         case "/healthz":
             response = HTTPResponse(status: 200, contentType: "application/json", body: #"{"status":"ok"}"#)
         case "/":
-            response = HTTPResponse(
-                status: 200, contentType: "text/plain; charset=utf-8",
-                body: "gonghai (公海) pool server. GraphQL: POST /graphql with Authorization: Bearer <token>. Health: /healthz\n")
+            response = HTTPResponse(status: 303, headers: [("Location", "/admin")], body: [])
+        case "/admin", _ where request.path.hasPrefix("/admin/"):
+            response = console.handle(request)
         default:
             response = .text(404, "Not found.\n")
         }
         response.headers.append(("X-Request-Id", requestID))
         response.headers.append(("X-Content-Type-Options", "nosniff"))
-        response.headers.append(("Cache-Control", "no-store"))
+        if response.header("cache-control") == nil { response.headers.append(("Cache-Control", "no-store")) }
         return response
     }
 }

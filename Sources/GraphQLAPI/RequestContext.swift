@@ -54,6 +54,10 @@ public final class RequestContext: @unchecked Sendable {
 
     var today: Day { database.calendar.day(of: clock.now()) }
 
+    func forecaster() throws -> ReclaimForecaster {
+        ReclaimForecaster(pools: try pools(), calendar: database.calendar, today: today)
+    }
+
     /// Loads whichever of `ids` are not cached yet, in one query.
     func preloadUsers(_ ids: some Sequence<UserID>) throws {
         lock.lock()

@@ -9,15 +9,15 @@ import PoolDomain
 public protocol PoolDatabase: Sendable {
     // MARK: People
     func authenticate(token: String) throws -> User?
-    func createDepartment(name: String, parentID: DepartmentID?) throws -> Department
+    func createDepartment(name: String, parentID: DepartmentID?, by actor: Actor?) throws -> Department
     func departments() throws -> [Department]
-    func createUser(name: String, role: Role, departmentID: DepartmentID?) throws -> User
+    func createUser(name: String, role: Role, departmentID: DepartmentID?, by actor: Actor?) throws -> User
     func users() throws -> [User]
     func users(ids: [UserID]) throws -> [UserID: User]
     func user(named name: String) throws -> User?
     func department(named name: String) throws -> Department?
     /// Issues a new API token for the user; the plain token is returned once and stored hashed.
-    func issueToken(for user: UserID, label: String?) throws -> String
+    func issueToken(for user: UserID, label: String?, by actor: Actor?) throws -> String
 
     func setActive(_ id: UserID, _ active: Bool, by actor: Actor) throws -> User
     func setOnLeave(_ id: UserID, _ onLeave: Bool, by actor: Actor) throws -> User
@@ -25,15 +25,15 @@ public protocol PoolDatabase: Sendable {
     func viewer(for actor: Actor) throws -> Viewer
 
     // MARK: Pools and rules
-    func createPool(_ draft: PoolDraft) throws -> Pool
-    func updatePool(_ id: PoolID, _ draft: PoolDraft) throws -> Pool
+    func createPool(_ draft: PoolDraft, by actor: Actor?) throws -> Pool
+    func updatePool(_ id: PoolID, _ draft: PoolDraft, by actor: Actor?) throws -> Pool
     /// Saves the rules as a new version.
     func setRules(_ rules: PoolRules, for pool: PoolID, by actor: Actor) throws -> Pool
     func pools() throws -> [Pool]
     func poolAccess() throws -> [PoolID: [PoolAccessEntry]]
     func ownerLimits() throws -> [LimitScope: OwnerLimit]
     /// Sets (or, with nil, removes) the owner limit of a scope.
-    func setOwnerLimit(_ limit: OwnerLimit?, for scope: LimitScope) throws
+    func setOwnerLimit(_ limit: OwnerLimit?, for scope: LimitScope, by actor: Actor?) throws
 
     // MARK: Customers
     func customers(ids: [CustomerID]) throws -> [CustomerID: Customer]
@@ -83,3 +83,40 @@ public protocol PoolDatabase: Sendable {
     /// Each customer's ownership history, oldest first.
     func ownershipEvents(of ids: [CustomerID]) throws -> [CustomerID: [OwnershipEvent]]
 }
+
+/// Conveniences for set-up code (seeding, tests, the command line) where no signed-in user acts;
+/// the audit log records such changes without a user.
+extension PoolDatabase {
+    public func createDepartment(name: String, parentID: DepartmentID?) throws -> Department {
+        try createDepartment(name: name, parentID: parentID, by: nil)
+    }
+
+    public func createUser(name: String, role: Role, departmentID: DepartmentID?) throws -> User {
+        try createUser(name: name, role: role, departmentID: departmentID, by: nil)
+    }
+
+    public func issueToken(for user: UserID, label: String?) throws -> String {
+        try issueToken(for: user, label: label, by: nil)
+    }
+
+    public func createPool(_ draft: PoolDraft) throws -> Pool { try createPool(draft, by: nil) }
+}
+
+/// What the admin console needs beyond the API: accounts, sessions, tokens and the audit log.
+public protocol ConsoleStore: Sendable {
+    func setPassword(_ user: UserID, _ password: String, hasher: PasswordHasher, by actor: Actor?) throws
+    func signIn(name: String, password: String) throws -> SignInResult
+    func createSession(for user: UserID, lifetime: TimeInterval) throws -> (token: String, csrf: String)
+    func session(_ token: String) throws -> (User, String)?
+    func endSession(_ token: String) throws
+    func updateUser(_ id: UserID, role: Role, departmentID: DepartmentID?, by actor: Actor) throws -> User
+    func apiTokens() throws -> [TokenInfo]
+    func revokeToken(_ id: Int64, by actor: Actor) throws
+    func auditLog(first: Int, before: Int64?) throws -> [AuditEntry]
+    func recordAudit(_ actor: Actor, _ action: String, _ entity: String, before: String?, after: String?) throws
+    func dailyEventCounts(days: Int, through: Day) throws -> [Day: [String: Int]]
+    /// Where an existing record of this customer is, as far as `actor` may see, or nil.
+    func duplicate(of draft: CustomerDraft, for actor: Actor) throws -> DuplicateMatch?
+}
+
+extension SQLitePoolDatabase: ConsoleStore {}

@@ -49,9 +49,12 @@ extension SQLitePoolDatabase {
         try read { db in try Self.fetchLimits(db) }
     }
 
-    public func setOwnerLimit(_ limit: OwnerLimit?, for scope: LimitScope) throws {
+    public func setOwnerLimit(_ limit: OwnerLimit?, for scope: LimitScope, by actor: Actor?) throws {
         let (kind, id) = Self.scopeKey(scope)
         try writeTransaction { db in
+            let before = try Self.fetchLimits(db)[scope].map { "{\"maxPrivate\":\($0.maxPrivate.map(String.init) ?? "null"),\"countWon\":\($0.countWon),\"maxLocked\":\($0.maxLocked.map(String.init) ?? "null")}" }
+            let after = limit.map { "{\"maxPrivate\":\($0.maxPrivate.map(String.init) ?? "null"),\"countWon\":\($0.countWon),\"maxLocked\":\($0.maxLocked.map(String.init) ?? "null")}" }
+            try audit(db, actor, "set_owner_limit", "limit \(kind) \(id)", before: before, after: after)
             if let limit {
                 if let max = limit.maxPrivate, max < 0 { throw PoolError.invalidInput(field: "maxPrivate", message: "must not be negative") }
                 if let max = limit.maxLocked, max < 0 { throw PoolError.invalidInput(field: "maxLocked", message: "must not be negative") }

@@ -109,6 +109,17 @@ extension SQLitePoolDatabase {
         }
     }
 
+    public func duplicate(of draft: CustomerDraft, for actor: Actor) throws -> DuplicateMatch? {
+        try read { db in
+            do {
+                try requireNoDuplicate(db, draft.duplicateKeys, except: nil, viewer: try viewer(db, actor))
+                return nil
+            } catch PoolError.duplicate(let match) {
+                return match
+            }
+        }
+    }
+
     func insertCustomer(
         _ db: Database, _ draft: CustomerDraft, placement: Placement, createdBy: UserID?, at: Date
     ) throws -> CustomerID {

@@ -116,3 +116,30 @@ extension SQLitePoolDatabase {
         }
     }
 }
+
+extension SQLitePoolDatabase {
+    /// Ownership events per day and kind for the console's charts: "inflow" and "outflow" of
+    /// pools, and "claim" and "reclaim", for the `days` days through `through`.
+    public func dailyEventCounts(days: Int, through: Day) throws -> [Day: [String: Int]] {
+        let first = calendar.adding(-(days - 1), to: through)
+        let start = Timestamp.encode(calendar.start(of: first))
+        let end = Timestamp.encode(calendar.start(of: calendar.adding(1, to: through)))
+        let rows = try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT at, kind, to_pool_id IS NOT NULL AS inflow, from_pool_id IS NOT NULL AND to_owner_id IS NOT NULL AS outflow
+                    FROM ownership_events WHERE at >= ? AND at < ?
+                    """, arguments: [start, end])
+        }
+        var counts: [Day: [String: Int]] = [:]
+        for row in rows {
+            let day = calendar.day(of: Timestamp.decode(row["at"] as Int64))
+            if row["inflow"] as Bool { counts[day, default: [:]]["inflow", default: 0] += 1 }
+            if row["outflow"] as Bool { counts[day, default: [:]]["outflow", default: 0] += 1 }
+            let kind: String = row["kind"]
+            if kind == "claim" || kind == "reclaim" { counts[day, default: [:]][kind, default: 0] += 1 }
+        }
+        return counts
+    }
+}

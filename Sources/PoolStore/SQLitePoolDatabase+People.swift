@@ -18,7 +18,7 @@ extension SQLitePoolDatabase {
         }
     }
 
-    public func createDepartment(name: String, parentID: DepartmentID?) throws -> Department {
+    public func createDepartment(name: String, parentID: DepartmentID?, by actor: Actor?) throws -> Department {
         let name = try requireName(name, field: "name")
         return try writeTransaction { db in
             if let parentID, try Row.fetchOne(db, sql: "SELECT 1 FROM departments WHERE id = ?", arguments: [parentID.rawValue]) == nil {
@@ -30,7 +30,10 @@ extension SQLitePoolDatabase {
             try db.execute(
                 sql: "INSERT INTO departments (name, parent_id) VALUES (?, ?)",
                 arguments: [name, parentID?.rawValue])
-            return Department(id: DepartmentID(db.lastInsertedRowID), name: name, parentID: parentID)
+            let department = Department(id: DepartmentID(db.lastInsertedRowID), name: name, parentID: parentID)
+            try audit(db, actor, "create_department", "department \(department.id.rawValue)", before: nil,
+                      after: "{\"name\":\(Self.json(name)),\"parent\":\(parentID.map { String($0.rawValue) } ?? "null")}")
+            return department
         }
     }
 
@@ -47,7 +50,7 @@ extension SQLitePoolDatabase {
         }
     }
 
-    public func createUser(name: String, role: Role, departmentID: DepartmentID?) throws -> User {
+    public func createUser(name: String, role: Role, departmentID: DepartmentID?, by actor: Actor?) throws -> User {
         let name = try requireName(name, field: "name")
         let now = nowMillis
         return try writeTransaction { db in
@@ -60,9 +63,11 @@ extension SQLitePoolDatabase {
             try db.execute(
                 sql: "INSERT INTO users (name, role, department_id, active, created_at) VALUES (?, ?, ?, 1, ?)",
                 arguments: [name, role.rawValue, departmentID?.rawValue, now])
-            return User(
+            let user = User(
                 id: UserID(db.lastInsertedRowID), name: name, role: role, departmentID: departmentID,
                 active: true, createdAt: Timestamp.decode(now))
+            try audit(db, actor, "create_user", "user \(user.id.rawValue)", before: nil, after: Self.describe(user))
+            return user
         }
     }
 
@@ -89,7 +94,7 @@ extension SQLitePoolDatabase {
         }
     }
 
-    public func issueToken(for user: UserID, label: String?) throws -> String {
+    public func issueToken(for user: UserID, label: String?, by actor: Actor?) throws -> String {
         let token = TokenDigest.newToken()
         let now = nowMillis
         try writeTransaction { db in
@@ -99,6 +104,8 @@ extension SQLitePoolDatabase {
             try db.execute(
                 sql: "INSERT INTO api_tokens (user_id, token_hash, label, created_at) VALUES (?, ?, ?, ?)",
                 arguments: [user.rawValue, TokenDigest.digest(token), label, now])
+            try audit(db, actor, "issue_token", "token \(db.lastInsertedRowID) of user \(user.rawValue)", before: nil,
+                      after: label.map { "{\"label\":\(Self.json($0))}" })
         }
         return token
     }

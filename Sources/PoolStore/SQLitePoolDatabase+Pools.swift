@@ -3,7 +3,7 @@ import GRDB
 import PoolDomain
 
 extension SQLitePoolDatabase {
-    public func createPool(_ draft: PoolDraft) throws -> Pool {
+    public func createPool(_ draft: PoolDraft, by actor: Actor?) throws -> Pool {
         let name = try requireName(draft.name, field: "name")
         let rules = try draft.rules.validated()
         let now = nowMillis
@@ -23,14 +23,16 @@ extension SQLitePoolDatabase {
             let id = PoolID(db.lastInsertedRowID)
             try insertRuleVersion(db, pool: id, rules: rules, by: nil, at: now)
             try replaceAccess(db, pool: id, draft.access)
-            return try Self.fetchPools(db).first { $0.id == id }!
+            let created = try Self.fetchPools(db).first { $0.id == id }!
+            try audit(db, actor, "create_pool", "pool \(id.rawValue)", before: nil, after: Self.describe(created))
+            return created
         }
     }
 
-    public func updatePool(_ id: PoolID, _ draft: PoolDraft) throws -> Pool {
+    public func updatePool(_ id: PoolID, _ draft: PoolDraft, by actor: Actor?) throws -> Pool {
         let name = try requireName(draft.name, field: "name")
         return try writeTransaction { db in
-            guard try Row.fetchOne(db, sql: "SELECT 1 FROM pools WHERE id = ?", arguments: [id.rawValue]) != nil else {
+            guard let before = try Self.fetchPools(db).first(where: { $0.id == id }) else {
                 throw PoolError.notFound(entity: "Pool")
             }
             if try Row.fetchOne(db, sql: "SELECT 1 FROM pools WHERE name = ? AND id <> ?", arguments: [name, id.rawValue]) != nil {
@@ -46,7 +48,9 @@ extension SQLitePoolDatabase {
                     RowDecoding.encodeList(Self.clean(draft.regions)), draft.priority, draft.isDefault, id.rawValue,
                 ])
             try replaceAccess(db, pool: id, draft.access)
-            return try Self.fetchPools(db).first { $0.id == id }!
+            let after = try Self.fetchPools(db).first { $0.id == id }!
+            try audit(db, actor, "update_pool", "pool \(id.rawValue)", before: Self.describe(before), after: Self.describe(after))
+            return after
         }
     }
 
@@ -55,11 +59,13 @@ extension SQLitePoolDatabase {
         let rules = try rules.validated()
         let now = nowMillis
         return try writeTransaction { db in
-            guard try Row.fetchOne(db, sql: "SELECT 1 FROM pools WHERE id = ?", arguments: [pool.rawValue]) != nil else {
+            guard let before = try Self.fetchPools(db).first(where: { $0.id == pool }) else {
                 throw PoolError.notFound(entity: "Pool")
             }
             try insertRuleVersion(db, pool: pool, rules: rules, by: actor.userID, at: now)
-            return try Self.fetchPools(db).first { $0.id == pool }!
+            let after = try Self.fetchPools(db).first { $0.id == pool }!
+            try audit(db, actor, "set_rules", "pool \(pool.rawValue)", before: Self.describe(before), after: Self.describe(after))
+            return after
         }
     }
 

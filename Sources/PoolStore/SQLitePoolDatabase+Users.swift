@@ -14,6 +14,8 @@ extension SQLitePoolDatabase {
                 throw PoolError.invalidInput(field: "id", message: "you cannot deactivate yourself")
             }
             try db.execute(sql: "UPDATE users SET active = ? WHERE id = ?", arguments: [active, id.rawValue])
+            try audit(db, actor, active ? "activate_user" : "deactivate_user", "user \(id.rawValue)",
+                      before: Self.describe(user), after: Self.describe(try requireUser(db, id)))
             if !active && user.active {
                 for customer in try Row.fetchAll(
                     db, sql: "SELECT \(RowDecoding.customerColumns) FROM customers WHERE owner_id = ? ORDER BY id",
@@ -35,9 +37,11 @@ extension SQLitePoolDatabase {
     public func setOnLeave(_ id: UserID, _ onLeave: Bool, by actor: Actor) throws -> User {
         try AccessPolicy.require(.manageUsers, by: actor)
         return try writeTransaction { db in
-            _ = try requireUser(db, id)
+            let before = try requireUser(db, id)
             try db.execute(sql: "UPDATE users SET on_leave = ? WHERE id = ?", arguments: [onLeave, id.rawValue])
-            return try requireUser(db, id)
+            let after = try requireUser(db, id)
+            try audit(db, actor, "set_on_leave", "user \(id.rawValue)", before: Self.describe(before), after: Self.describe(after))
+            return after
         }
     }
 

@@ -62,6 +62,7 @@ struct Serve: ParsableCommand {
         let shownHost = host.contains(":") ? "[\(host)]" : host
         print("gonghai listening on http://\(shownHost):\(app.port)/graphql (database \(options.database))")
         if let token {
+            print("admin console: http://\(shownHost):\(app.port)/admin (sign in as admin / \(Self.demoPassword), or 王磊 / \(Self.demoPassword) as a manager)")
             print("demo admin token: \(token)")
             print(
                 "try: curl -s http://\(shownHost):\(app.port)/graphql -H 'Authorization: Bearer \(token)' -H 'Content-Type: application/json' -d '{\"query\":\"{ me { name role } customers(first: 3) { totalCount nodes { name owner { name } pool { name } } } }\"}'"
@@ -74,6 +75,9 @@ struct Serve: ParsableCommand {
         app.stop()
     }
 
+    /// The demo's console password for the admin and managers: a demo database is not for real data.
+    static let demoPassword = "gonghai-demo"
+
     private func seedDemo(_ database: SQLitePoolDatabase) throws -> String {
         let seeder = DemoSeeder(database: database)
         if try seeder.isEmpty() {
@@ -82,6 +86,9 @@ struct Serve: ParsableCommand {
         }
         guard let admin = try database.users().first(where: { $0.role == .admin && $0.active }) else {
             throw ValidationError("--demo: the database has no active admin; add one with `gonghai users add`")
+        }
+        for user in try database.users() where user.role != .rep && user.active {
+            try database.setPassword(user.id, Self.demoPassword, hasher: .standard, by: nil)
         }
         return try database.issueToken(for: admin.id, label: "demo")
     }

@@ -6,7 +6,7 @@ import PoolStore
 struct Users: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Add users and issue their API tokens.",
-        subcommands: [Add.self, Token.self])
+        subcommands: [Add.self, Token.self, Password.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -58,6 +58,27 @@ struct Users: ParsableCommand {
                 throw ValidationError("no user named \(name)")
             }
             print(try database.issueToken(for: user.id, label: label))
+        }
+    }
+
+    struct Password: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set a user's console password, read from the first line of standard input.",
+            discussion: "Administrators and managers sign in to /admin with their name and this password.")
+
+        @OptionGroup var options: DatabaseOption
+
+        @Option(help: "The user's name.")
+        var name: String
+
+        func run() throws {
+            guard let password = readLine(strippingNewline: true), !password.isEmpty else {
+                throw ValidationError("give the password on standard input")
+            }
+            let database = try SQLitePoolDatabase(path: options.database)
+            guard let user = try database.user(named: name) else { throw ValidationError("no user named \(name)") }
+            try database.setPassword(user.id, password, hasher: .standard, by: nil)
+            print("password set for \(name)")
         }
     }
 }

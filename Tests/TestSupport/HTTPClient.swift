@@ -11,6 +11,8 @@ public struct HTTPClient: Sendable {
         public let status: Int
         public let headers: [String: String]
         public let body: [UInt8]
+        /// Every Set-Cookie header, in order (the headers map keeps only one).
+        public var setCookies: [String] = []
 
         public var text: String { String(decoding: body, as: UTF8.self) }
 
@@ -91,13 +93,19 @@ public struct HTTPClient: Sendable {
         let statusParts = head[0].split(separator: " ")
         guard statusParts.count >= 2, let status = Int(statusParts[1]) else { throw ClientError.malformed }
         var headers: [String: String] = [:]
+        var cookies: [String] = []
         for line in head.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            let name = line[..<colon].lowercased()
+            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[name] = value
+            if name == "set-cookie" { cookies.append(value) }
         }
         var body = Array(raw[split.upperBound...])
         if headers["transfer-encoding"]?.lowercased() == "chunked" { body = dechunk(body) }
-        return Response(status: status, headers: headers, body: body)
+        var response = Response(status: status, headers: headers, body: body)
+        response.setCookies = cookies
+        return response
     }
 
     private func dechunk(_ bytes: [UInt8]) -> [UInt8] {

@@ -1,3 +1,4 @@
+import AdminConsole
 import Foundation
 import GonghaiServer
 import Logging
@@ -31,7 +32,8 @@ public final class TestServer: @unchecked Sendable {
             databasePath: directory.appendingPathComponent("test.sqlite").path,
             schemaSDL: try String(contentsOf: Self.schemaURL, encoding: .utf8),
             http: HTTPServerConfiguration(host: "127.0.0.1", port: 0, threads: threads, maxBodyBytes: maxBodyBytes),
-            limits: limits, clock: clock, timeZone: TimeZone(identifier: "UTC")!, statementObserver: { log.record($0) }, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+            limits: limits, clock: clock, timeZone: TimeZone(identifier: "UTC")!, statementObserver: { log.record($0) }, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
+            assets: StaticAssets(directory: Self.repositoryURL.appendingPathComponent("Public")), passwordHasher: .fastForTests)
         try app.start()
         client = HTTPClient(port: app.port)
         try seedOrganisation()
@@ -82,6 +84,14 @@ public final class TestServer: @unchecked Sendable {
             CustomerDraft(name: name, phone: phone, email: email, industry: industry, region: region),
             by: actor, intoPool: pool.map { pools[$0]!.id })
         return "cus_\(customer.id.rawValue)"
+    }
+
+    /// Gives the named user a console password (fast test hashing) and a signed-in client.
+    public func console(as name: String, password: String = "correct horse", language: String = "en") throws -> ConsoleClient {
+        try database.setPassword(users[name]!.id, password, hasher: .fastForTests, by: nil)
+        let client = ConsoleClient(port: app.port, language: language)
+        try client.signIn(name, password)
+        return client
     }
 
     /// Saves rules for a pool through the API (a `PoolRulesInput` object).

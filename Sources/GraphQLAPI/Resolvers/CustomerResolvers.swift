@@ -70,16 +70,9 @@ struct ReclaimForecastValue: Sendable {
     let warning: Bool
 
     static func make(_ customer: Customer, context: RequestContext) throws -> ReclaimForecastValue? {
-        guard customer.ownerID != nil else { return nil }
-        let pools = try context.pools()
-        guard let (poolID, _) = PoolRouter(pools: pools).route(industry: customer.industry, region: customer.region),
-            let pool = pools.first(where: { $0.id == poolID })
-        else { return ReclaimForecastValue(pool: nil, assessment: .exempt(.noRule), daysLeft: nil, warning: false) }
-        let calendar = context.database.calendar
-        let assessment = ReclaimEvaluator.assess(ReclaimFacts(customer), rules: pool.rules.reclaim, calendar: calendar)
-        let daysLeft = assessment.due.map { calendar.days(from: context.today, to: $0.reclaimOn) }
-        let warning = daysLeft.map { $0 <= pool.rules.reclaim.warningDays } ?? false
-        return ReclaimForecastValue(pool: pool, assessment: assessment, daysLeft: daysLeft, warning: warning)
+        try context.forecaster().forecast(customer).map {
+            ReclaimForecastValue(pool: $0.pool, assessment: $0.assessment, daysLeft: $0.daysLeft, warning: $0.warning)
+        }
     }
 }
 

@@ -80,12 +80,12 @@ enum RuleQueryResolvers {
         },
         "createPool": { _, args, context in
             try AccessPolicy.require(.managePools, by: context.actor)
-            return try context.database.createPool(try RulesInput.pool(args.object("input") ?? .none))
+            return try context.database.createPool(try RulesInput.pool(args.object("input") ?? .none), by: context.actor)
         },
         "updatePool": { _, args, context in
             try AccessPolicy.require(.managePools, by: context.actor)
             let id = PoolID(try args.requireID("id", .pool))
-            return try context.database.updatePool(id, try RulesInput.pool(args.object("input") ?? .none))
+            return try context.database.updatePool(id, try RulesInput.pool(args.object("input") ?? .none), by: context.actor)
         },
         "setPoolRules": { _, args, context in
             let pool = PoolID(try args.requireID("poolId", .pool))
@@ -94,7 +94,8 @@ enum RuleQueryResolvers {
         },
         "setOwnerLimit": { _, args, context in
             try AccessPolicy.require(.manageUsers, by: context.actor)
-            try context.database.setOwnerLimit(RulesInput.limit(args.object("limit")), for: try RulesInput.scope(args.object("scope")))
+            try context.database.setOwnerLimit(
+                RulesInput.limit(args.object("limit")), for: try RulesInput.scope(args.object("scope")), by: context.actor)
             return RuleResolvers.settings(try context.database.ownerLimits())
         },
         "setUserActive": { _, args, context in
@@ -144,13 +145,7 @@ enum RuleQueryResolvers {
     }
 
     private static func dueCustomers(owner: UserID, days: Int, context: RequestContext) throws -> [CustomerNode] {
-        let customers = try context.database.privateCustomers(ownedBy: owner)
-        let forecasts = try customers.compactMap { customer -> (Customer, Int)? in
-            guard let daysLeft = try ReclaimForecastValue.make(customer, context: context)?.daysLeft, daysLeft <= days else {
-                return nil
-            }
-            return (customer, daysLeft)
-        }.sorted { ($0.1, $0.0.id) < ($1.1, $1.0.id) }
-        return CustomerBatch(forecasts.map(\.0), context: context).nodes()
+        let due = try context.forecaster().due(try context.database.privateCustomers(ownedBy: owner), within: days)
+        return CustomerBatch(due.map(\.0), context: context).nodes()
     }
 }

@@ -8,6 +8,7 @@ enum Migrations {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-foundation", migrate: foundation)
         migrator.registerMigration("v2-rules", migrate: rules)
+        migrator.registerMigration("v3-console", migrate: console)
         return migrator
     }
 

@@ -1,0 +1,102 @@
+import Foundation
+import HTTPServer
+import PoolDomain
+import PoolStore
+
+/// The server-rendered admin console under `/admin`: sign-in, then pages for administrators
+/// and managers. It uses the same domain and store as the GraphQL API; no rule lives here.
+public final class AdminConsole: Sendable {
+    let database: any PoolDatabase & ConsoleStore
+    let assets: StaticAssets
+    let clock: any TimeSource
+    let hasher: PasswordHasher
+    static let sessionCookie = "gh_session"
+    static let loginCookie = "gh_login"
+
+    public init(database: any PoolDatabase & ConsoleStore, assets: StaticAssets, clock: any TimeSource, hasher: PasswordHasher = .standard) {
+        self.database = database
+        self.assets = assets
+        self.clock = clock
+        self.hasher = hasher
+    }
+
+    public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        let path = request.path.split(separator: "/").map(String.init).dropFirst().map { $0 }
+        if path.first == "static", path.count == 2 { return assets.response(path[1]) }
+        let cookies = Cookies.parse(request.header("cookie"))
+        let language = Language.choose(
+            query: request.queryArguments["lang"], cookie: cookies["gh_lang"], acceptLanguage: request.header("accept-language"))
+        var response = route(request, path: path, cookies: cookies, language: language)
+        if let chosen = request.queryArguments["lang"], Language(rawValue: chosen) != nil {
+            response.headers.append(("Set-Cookie", Cookies.set("gh_lang", chosen, maxAge: 31_536_000, secure: Self.secure(request))))
+        }
+        return response
+    }
+
+    private func route(_ request: HTTPRequest, path: [String], cookies: [String: String], language: Language) -> HTTPResponse {
+        if request.bodyTooLarge { return .text(413, "The upload is larger than the server accepts.\n") }
+        if path == ["login"] { return LoginPage(console: self).handle(request, cookies: cookies, language: language) }
+        guard let token = cookies[Self.sessionCookie], let (user, csrf) = try? database.session(token) else {
+            return Layout.redirect("/admin/login")
+        }
+        let form = request.method == "POST" ? Form.parse(body: request.body, contentType: request.header("content-type")) : Form()
+        let timeZone = cookies["gh_tz"].flatMap { TimeZone(identifier: Form.decode($0)) } ?? database.calendar.timeZone
+        let console = ConsoleRequest(
+            http: request, form: form, user: user, actor: Actor(user), csrf: csrf, language: language, timeZone: timeZone,
+            path: path)
+        if request.method == "POST" && form["_csrf"] != csrf {
+            return Layout.message(console, status: 403, title: "Forbidden", console.t("Your session expired or the form is stale. Please try again."))
+        }
+        if path == ["logout"], request.method == "POST" {
+            try? database.endSession(token)
+            return Layout.redirect("/admin/login", cookies: [Cookies.set(Self.sessionCookie, "", maxAge: 0, secure: Self.secure(request))])
+        }
+        do {
+            return try dispatch(console)
+        } catch let error as PoolError {
+            return Layout.message(console, status: 400, title: "Not found", ErrorText.describe(error, console))
+        } catch {
+            return Layout.message(console, status: 500, title: "Not found", "Internal error.")
+        }
+    }
+
+    private func dispatch(_ request: ConsoleRequest) throws -> HTTPResponse {
+        let adminOnly = ["people", "tokens", "import", "audit"]
+        if let first = request.path.first, adminOnly.contains(first), !request.isAdmin {
+            return Layout.message(request, status: 403, title: "Forbidden", request.t("Only administrators may open this page."))
+        }
+        switch request.path.first {
+        case nil: return try DashboardPage(console: self).render(request)
+        case "pools": return try PoolsPages(console: self).handle(request)
+        case "sweeps": return try SweepPages(console: self).handle(request)
+        case "people": return try PeoplePages(console: self).handle(request)
+        case "tokens": return try TokenPages(console: self).handle(request)
+        case "customers": return try CustomerPages(console: self).handle(request)
+        case "import": return try ImportPage(console: self).handle(request)
+        case "export.csv": return try ImportPage(console: self).export(request)
+        case "audit": return try AuditPage(console: self).render(request)
+        default: return Layout.message(request, status: 404, title: "Not found", request.t("Not found"))
+        }
+    }
+
+    /// Cookies get `Secure` when the request came over TLS (via a proxy that says so).
+    static func secure(_ request: HTTPRequest) -> Bool {
+        request.header("x-forwarded-proto")?.lowercased() == "https"
+    }
+}
+
+/// Domain refusals as console messages.
+enum ErrorText {
+    static func describe(_ error: PoolError, _ request: ConsoleRequest) -> String {
+        switch error {
+        case .notFound(let entity): return "\(entity): \(request.t("Not found"))"
+        case .forbidden(let why): return "\(request.t("Forbidden")): \(why)"
+        case .alreadyOwned(let owner): return "Already owned\(owner.map { " (\($0))" } ?? "")"
+        case .notOwner: return "The customer is in a pool."
+        case .locked: return request.t("Locked")
+        case .duplicate(let match): return "Duplicate \(match.field.rawValue): \(match.ownerName ?? match.poolName ?? "")"
+        case .limit(let refusal): return "Limit \(refusal.kind.rawValue): \(refusal.limit)"
+        case .invalidInput(let field, let message): return "\(field): \(message)"
+        }
+    }
+}

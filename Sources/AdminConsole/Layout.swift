@@ -1,0 +1,95 @@
+import Foundation
+import HTTPServer
+import PoolDomain
+
+/// The page shell, navigation and shared widgets.
+enum Layout {
+    static func page(_ request: ConsoleRequest, title: String, flash: String? = nil, error: String? = nil, _ body: HTML) -> HTTPResponse {
+        let nav: [(String, String, Bool)] = [
+            ("/admin", "Dashboard", true), ("/admin/pools", "Pools", true), ("/admin/customers", "Customers", true),
+            ("/admin/sweeps", "Sweep", true), ("/admin/people", "People", request.isAdmin),
+            ("/admin/tokens", "API tokens", request.isAdmin), ("/admin/import", "Import", request.isAdmin),
+            ("/admin/audit", "Audit log", request.isAdmin),
+        ]
+        let links = nav.filter(\.2).map { path, label, _ in
+            let current = path == "/admin" ? request.http.path == "/admin" : request.http.path.hasPrefix(path)
+            return HTML("<a href=\"\(path)\"\(current ? HTML(" aria-current=\"page\"") : .empty)>\(request.t(label))</a>")
+        }
+        let other = request.language == .zh ? Language.en : Language.zh
+        let switchLink = request.http.path + "?lang=" + other.rawValue
+        let body: HTML = """
+            <header class="top">
+              <a class="brand" href="/admin">\(request.t("gonghai console"))</a>
+              <nav>\(links)</nav>
+              <div class="who">
+                <span>\(request.user.name) · \(request.user.role.rawValue)</span>
+                <a href="\(switchLink)" hreflang="\(other.rawValue)">\(other == .en ? "English" : "中文")</a>
+                <form method="post" action="/admin/logout" class="inline">\(request.csrfField)<button type="submit" class="link">\(request.t("Sign out"))</button></form>
+              </div>
+            </header>
+            <main>
+              <h1>\(title)</h1>
+              \(flash.map { HTML("<p class=\"flash ok\" role=\"status\">\($0)</p>") } ?? .empty)
+              \(error.map { HTML("<p class=\"flash error\" role=\"alert\">\($0)</p>") } ?? .empty)
+              \(body)
+            </main>
+            """
+        return document(language: request.language, title: title, body: body)
+    }
+
+    static func document(language: Language, title: String, body: HTML, status: Int = 200) -> HTTPResponse {
+        let html: HTML = """
+            <!doctype html>
+            <html lang="\(language == .zh ? "zh-CN" : "en")">
+            <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(title) · gonghai</title>
+            <link rel="icon" href="/admin/static/favicon.svg"><link rel="stylesheet" href="/admin/static/admin.css"><script src="/admin/static/admin.js" defer></script></head>
+            <body>\(body)</body></html>
+            """
+        return HTTPResponse(
+            status: status,
+            headers: [
+                ("Content-Type", "text/html; charset=utf-8"),
+                ("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'"),
+                ("X-Frame-Options", "DENY"), ("Referrer-Policy", "same-origin"),
+            ],
+            body: Array(html.rendered.utf8))
+    }
+
+    static func redirect(_ location: String, cookies: [String] = []) -> HTTPResponse {
+        HTTPResponse(status: 303, headers: [("Location", location)] + cookies.map { ("Set-Cookie", $0) }, body: [])
+    }
+
+    static func message(_ request: ConsoleRequest, status: Int, title: String, _ text: String) -> HTTPResponse {
+        var response = page(request, title: request.t(title), HTML("<p>\(text)</p>"))
+        response.status = status
+        return response
+    }
+
+    /// A form field with its label, the user's input kept, and its error next to it.
+    static func field(_ label: String, name: String, value: String?, error: String? = nil, type: String = "text", hint: String? = nil, required: Bool = false) -> HTML {
+        """
+        <label class="field\(error == nil ? "" : " invalid")"><span>\(label)</span>
+        <input type="\(type)" name="\(name)" value="\(value ?? "")"\(required ? HTML(" required") : .empty)\(error == nil ? .empty : HTML(" aria-invalid=\"true\""))>
+        \(hint.map { HTML("<small>\($0)</small>") } ?? .empty)\(error.map { HTML("<em class=\"error\">\($0)</em>") } ?? .empty)</label>
+        """
+    }
+
+    static func checkbox(_ label: String, name: String, checked: Bool, value: String = "1") -> HTML {
+        "<label class=\"check\"><input type=\"checkbox\" name=\"\(name)\" value=\"\(value)\"\(checked ? HTML(" checked") : .empty)> \(label)</label>"
+    }
+
+    static func select(_ label: String, name: String, options: [(String, String)], selected: String?) -> HTML {
+        let items = options.map { value, text in
+            HTML("<option value=\"\(value)\"\(value == selected ? HTML(" selected") : .empty)>\(text)</option>")
+        }
+        return "<label class=\"field\"><span>\(label)</span><select name=\"\(name)\">\(items)</select></label>"
+    }
+
+    static func table(_ headers: [String], _ rows: [[HTML]], empty: String) -> HTML {
+        guard !rows.isEmpty else { return "<p class=\"empty\">\(empty)</p>" }
+        let head = headers.map { HTML("<th scope=\"col\">\($0)</th>") }
+        let body = rows.map { cells in HTML("<tr>\(cells.map { HTML("<td>\($0)</td>") })</tr>") }
+        return "<table><thead><tr>\(head)</tr></thead><tbody>\(body)</tbody></table>"
+    }
+}

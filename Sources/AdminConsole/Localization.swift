@@ -1,0 +1,74 @@
+/// Interface language: Simplified Chinese or English, from `?lang=`, the `gh_lang` cookie, or
+/// the browser's Accept-Language, in that order.
+public enum Language: String, Sendable, CaseIterable {
+    case zh, en
+
+    static func choose(query: String?, cookie: String?, acceptLanguage: String?) -> Language {
+        if let query, let language = Language(rawValue: query) { return language }
+        if let cookie, let language = Language(rawValue: cookie) { return language }
+        for part in (acceptLanguage ?? "").lowercased().split(separator: ",") {
+            let tag = part.split(separator: ";")[0].trimmingCharacters(in: .whitespaces)
+            if tag.hasPrefix("zh") { return .zh }
+            if tag.hasPrefix("en") { return .en }
+        }
+        return .zh
+    }
+
+    /// The interface text in this language; English text is the key.
+    func t(_ english: String) -> String {
+        self == .en ? english : (Strings.chinese[english] ?? english)
+    }
+}
+
+enum Strings {
+    static let chinese: [String: String] = [
+        "gonghai console": "公海管理台", "Sign in": "登录", "Sign out": "退出", "Name": "名称", "Password": "密码",
+        "Wrong name or password.": "用户名或密码错误。",
+        "Too many failed attempts. Try again after": "失败次数过多，请在此时间后重试：",
+        "Sales reps use the app, not the console.": "销售代表请使用应用，不能登录管理台。",
+        "Dashboard": "仪表盘", "Pools": "公海池", "Sweep": "回收任务", "People": "人员", "API tokens": "API 令牌",
+        "Customers": "客户", "Import": "导入", "Export CSV": "导出 CSV", "Audit log": "审计日志",
+        "Pool sizes": "公海池规模", "Inflow and outflow, last 30 days": "近 30 天流入与流出",
+        "Claims and reclaims, last 30 days": "近 30 天领取与回收", "Due for reclaim this week": "本周将回收的客户",
+        "Last sweep": "最近一次回收", "No sweep has run yet.": "尚未运行回收任务。", "inflow": "流入", "outflow": "流出",
+        "claims": "领取", "reclaims": "回收", "Customer": "客户", "Owner": "负责人", "Pool": "公海池", "Rule": "规则",
+        "Reclaim on": "回收日期", "Days left": "剩余天数", "Nothing is due this week.": "本周没有将被回收的客户。",
+        "New pool": "新建公海池", "Industries": "行业", "Regions": "地区", "Priority": "优先级", "Default pool": "默认公海池",
+        "comma separated": "以逗号分隔", "Save": "保存", "Create": "创建", "Members": "成员", "Pool admins": "公海池管理员",
+        "Departments": "部门", "Users": "用户", "Roles": "角色", "Masked fields": "脱敏字段", "Phone": "电话", "E-mail": "邮箱",
+        "Claim rules": "领取规则", "Claims per day": "每日领取上限", "Cooldown days": "冷却天数",
+        "Cooldown binds the department": "冷却期适用于整个部门", "Embargo hours": "入池保护小时数",
+        "Reclaim rules": "回收规则", "Days without follow-up": "未跟进天数", "Days without progress": "无进展天数",
+        "Days to first follow-up": "首次跟进期限天数", "Warning days": "提前提醒天数", "Exempt locked": "锁定客户豁免",
+        "Exempt won": "已成交客户豁免", "Days by level": "按客户等级设置天数", "Level": "等级",
+        "Auto-assignment": "自动分配", "Off": "关闭", "Round robin": "轮询", "Weighted by capacity": "按容量加权",
+        "Preview": "预览", "Save as new version": "保存为新版本", "Rules version": "规则版本",
+        "Preview of these rules": "规则预览", "Reclaimed today": "今天回收", "Within 7 days": "7 天内", "Within 30 days": "30 天内",
+        "Evaluated": "评估客户数", "Per owner": "按负责人", "The rules are not saved yet.": "规则尚未保存。",
+        "Saved.": "已保存。", "Rules saved as version": "规则已保存为版本", "Pool created.": "公海池已创建。",
+        "Run now": "立即运行", "Dry run as of": "试运行，截至日期", "Run history": "运行记录", "As of": "截至",
+        "Status": "状态", "Reclaimed": "回收", "Skipped": "跳过", "Failed": "失败", "Warned": "提醒",
+        "Previous owner": "前负责人", "Reason": "原因", "Dry run: nothing was changed.": "试运行：未做任何更改。",
+        "Department tree": "部门架构", "New department": "新建部门", "Parent": "上级部门", "New user": "新建用户",
+        "Role": "角色", "Department": "部门", "Active": "在职", "On leave": "休假", "Deactivate": "停用", "Activate": "启用",
+        "Set on leave": "设为休假", "Back from leave": "结束休假", "Set password": "设置密码", "User saved.": "用户已保存。",
+        "Label": "标签", "User": "用户", "Created": "创建时间", "Revoked": "已撤销", "Revoke": "撤销", "New token": "新建令牌",
+        "Copy this token now; it is not shown again:": "请立即复制此令牌，它不会再次显示：", "Token revoked.": "令牌已撤销。",
+        "Search": "搜索", "All": "全部", "In pools": "公海中", "Owned": "私有", "Industry": "行业", "Region": "地区",
+        "Filter": "筛选", "Next page": "下一页", "First page": "第一页", "customers match": "位客户符合条件",
+        "Follow-ups": "跟进记录", "Ownership history": "归属历史", "Reclaim forecast": "回收预测",
+        "Assign to": "分配给", "Transfer to": "转移给", "Release to pool": "放入公海", "Lock": "锁定", "Unlock": "解锁",
+        "Locked": "已锁定", "Done.": "完成。", "Exempt": "豁免", "Counting from": "起算时间", "Reset by": "重置方式",
+        "add a follow-up": "添加跟进", "change the status": "更新状态", "Upload CSV": "上传 CSV",
+        "Columns: name, phone, email, industry, region, level, source, status.": "列：name, phone, email, industry, region, level, source, status。",
+        "Check (dry run)": "检查（试运行）", "Import into": "导入到", "New": "新客户", "Duplicates": "重复", "Invalid rows": "无效行",
+        "Line": "行号", "Where it is": "所在位置", "Imported": "已导入", "Owner (optional)": "负责人（可选）",
+        "When": "时间", "Who": "操作人", "What": "操作", "Before": "变更前", "After": "变更后", "Created by": "创建人",
+        "Language": "语言", "Please correct the fields marked below.": "请修正下方标出的字段。", "Forbidden": "无权访问",
+        "Only administrators may open this page.": "只有管理员可以打开此页面。", "Not found": "未找到",
+        "Your session expired or the form is stale. Please try again.": "会话已过期或表单已失效，请重试。",
+        "System": "系统", "Last follow-up": "最近跟进", "Edit pool": "编辑公海池", "Required": "必填",
+        "Dry run": "试运行", "Run": "运行", "Open pool: everyone is a member.": "开放公海：所有人都是成员。",
+        "none": "无", "Kind": "方式", "Text": "内容", "At": "时间", "By": "操作人", "Version": "版本",
+    ]
+}

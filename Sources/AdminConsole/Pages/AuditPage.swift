@@ -1,0 +1,26 @@
+import Foundation
+import HTTPServer
+import PoolDomain
+
+/// Every administrative change: who, when, what, before and after.
+struct AuditPage {
+    let console: AdminConsole
+
+    func render(_ request: ConsoleRequest) throws -> HTTPResponse {
+        let before = request.query("before").flatMap(Int64.init)
+        let entries = try console.database.auditLog(first: 100, before: before)
+        let names = Dictionary(uniqueKeysWithValues: try console.database.users().map { ($0.id, $0.name) })
+        let rows = entries.map { entry -> [HTML] in
+            [
+                HTML("\(request.format(entry.at))"), HTML("\(entry.userID.flatMap { names[$0] } ?? request.t("System"))"),
+                HTML("\(entry.action) · \(entry.entity)"), HTML("<pre>\(entry.before ?? "")</pre>"), HTML("<pre>\(entry.after ?? "")</pre>"),
+            ]
+        }
+        let older = entries.count == 100 ? entries.last.map { HTML("<p class=\"pager\"><a href=\"/admin/audit?before=\(String($0.id))\">\(request.t("Next page")) →</a></p>") } : nil
+        let body: HTML = """
+            \(Layout.table([request.t("When"), request.t("Who"), request.t("What"), request.t("Before"), request.t("After")], rows, empty: "–"))
+            \(older ?? .empty)
+            """
+        return Layout.page(request, title: request.t("Audit log"), body)
+    }
+}

@@ -1,0 +1,202 @@
+import Foundation
+import HTTPServer
+import PoolDomain
+import PoolStore
+
+/// Customers: a searchable, filterable, paginated list; a customer's page with fields,
+/// follow-ups, ownership timeline and reclaim forecast; manager actions.
+struct CustomerPages {
+    let console: AdminConsole
+    var database: any PoolDatabase & ConsoleStore { console.database }
+
+    func handle(_ request: ConsoleRequest) throws -> HTTPResponse {
+        if let _ = request.route("GET", "") { return try list(request) }
+        if let c = request.route("GET", "*") { let id = c[0]; return try detail(request, id) }
+        if let c = request.route("POST", "*/action") { let id = c[0]; return try act(request, id) }
+        return Layout.message(request, status: 404, title: "Not found", request.t("Not found"))
+    }
+
+    /// The list's filters from the query string; shared with the CSV export.
+    static func filter(_ request: ConsoleRequest) -> CustomerFilter {
+        var filter = CustomerFilter()
+        filter.text = request.query("q")
+        filter.poolID = request.query("pool").flatMap(Int64.init).map(PoolID.init)
+        filter.ownerID = request.query("owner").flatMap(Int64.init).map(UserID.init)
+        filter.industry = request.query("industry")
+        filter.region = request.query("region")
+        switch request.query("placement") {
+        case "pool": filter.inPool = true
+        case "owned": filter.inPool = false
+        default: break
+        }
+        filter.statuses = request.query("status").flatMap(CustomerStatus.init).map { [$0] }
+        return filter
+    }
+
+    private func list(_ request: ConsoleRequest) throws -> HTTPResponse {
+        let viewer = try database.viewer(for: request.actor)
+        let filter = Self.filter(request)
+        let after = request.query("after").flatMap(Self.cursor)
+        let page = try database.customerPage(CustomerQuery(scope: viewer.scope, filter: filter, first: 50, after: after))
+        let total = try database.countCustomers(filter, scope: viewer.scope)
+        let pools = try database.pools()
+        let names = try UserCache(database: database).names(page.customers.map(\.ownerID))
+        let rows = page.customers.map { customer -> [HTML] in
+            let shown = Self.masked(customer, pools)
+            return [
+                HTML("<a href=\"/admin/customers/\(String(customer.id.rawValue))\">\(customer.name)</a>"), HTML("\(shown.phone ?? "")"),
+                HTML("\(customer.industry ?? "")"), HTML("\(customer.region ?? "")"), HTML("\(customer.status.rawValue)"),
+                HTML("\(customer.ownerID.flatMap { names[$0] } ?? "–")"),
+                HTML("\(pools.first { $0.id == customer.poolID }?.name ?? "–")"), HTML("\(request.format(customer.lastFollowUpAt))"),
+            ]
+        }
+        var query = request.http.queryArguments
+        query["after"] = nil
+        let base = query.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.encode($0.value))" }.joined(separator: "&")
+        let next = page.hasNextPage ? page.cursors.last.map { "/admin/customers?\(base)\(base.isEmpty ? "" : "&")after=\($0.id.rawValue)_\(Self.key($0.key))" } : nil
+        let poolOptions = [("", request.t("All"))] + pools.map { (String($0.id.rawValue), $0.name) }
+        let body: HTML = """
+            <form method="get" action="/admin/customers" class="filters card">
+              \(Layout.field(request.t("Search"), name: "q", value: request.query("q"), type: "search"))
+              \(Layout.select(request.t("Pool"), name: "pool", options: poolOptions, selected: request.query("pool")))
+              \(Layout.select(request.t("Status"), name: "placement", options: [("", request.t("All")), ("pool", request.t("In pools")), ("owned", request.t("Owned"))], selected: request.query("placement")))
+              \(Layout.select("", name: "status", options: [("", request.t("All"))] + CustomerStatus.allCases.map { ($0.rawValue, $0.rawValue) }, selected: request.query("status")))
+              \(Layout.field(request.t("Industry"), name: "industry", value: request.query("industry")))
+              \(Layout.field(request.t("Region"), name: "region", value: request.query("region")))
+              <button type="submit">\(request.t("Filter"))</button>
+              <a class="button" href="/admin/export.csv?\(base)">\(request.t("Export CSV"))</a>
+            </form>
+            <p class="count"><strong id="total">\(total)</strong> \(request.t("customers match"))</p>
+            \(Layout.table([request.t("Customer"), request.t("Phone"), request.t("Industry"), request.t("Region"), request.t("Status"), request.t("Owner"), request.t("Pool"), request.t("Last follow-up")], rows, empty: "–"))
+            <p class="pager">\(after == nil ? .empty : HTML("<a href=\"/admin/customers?\(base)\">\(request.t("First page"))</a> "))\(next.map { HTML("<a href=\"\($0)\" rel=\"next\">\(request.t("Next page")) →</a>") } ?? .empty)</p>
+            """
+        return Layout.page(request, title: request.t("Customers"), body)
+    }
+
+    private func detail(_ request: ConsoleRequest, _ id: String, error: String? = nil) throws -> HTTPResponse {
+        guard let customer = try visible(id, request) else {
+            return Layout.message(request, status: 404, title: "Not found", request.t("Not found"))
+        }
+        let pools = try database.pools()
+        let shown = Self.masked(customer, pools)
+        let followUps = try database.followUps(of: [customer.id], limitEach: 50)[customer.id] ?? []
+        let events = try database.ownershipEvents(of: [customer.id])[customer.id] ?? []
+        let users = try database.users()
+        let names = Dictionary(uniqueKeysWithValues: users.map { ($0.id, $0.name) })
+        let poolName = { (id: PoolID?) in id.flatMap { id in pools.first { $0.id == id }?.name } }
+        let forecast = ReclaimForecaster(pools: pools, calendar: database.calendar, today: database.calendar.day(of: console.clock.now())).forecast(customer)
+        let facts: [(String, String?)] = [
+            ("Phone", shown.phone), ("E-mail", shown.email), ("Industry", customer.industry), ("Region", customer.region),
+            ("Level", customer.level), ("Status", customer.status.rawValue), ("Owner", customer.ownerID.flatMap { names[$0] }),
+            ("Previous owner", customer.previousOwnerID.flatMap { names[$0] }), ("Pool", poolName(customer.poolID)),
+            ("Locked", customer.locked ? "✓" : nil), ("Created", request.format(customer.createdAt)),
+            ("Last follow-up", request.format(customer.lastFollowUpAt)),
+        ]
+        let timeline = events.reversed().map { event in
+            HTML(
+                """
+                <li><time>\(request.format(event.at))</time> <strong>\(event.kind.rawValue)</strong>
+                \(event.fromOwnerID.flatMap { names[$0] } ?? poolName(event.fromPoolID) ?? "–") → \(event.toOwnerID.flatMap { names[$0] } ?? poolName(event.toPoolID) ?? "–")
+                · \(request.t("By")): \(event.actorID.flatMap { names[$0] } ?? request.t("System"))
+                \(event.reason.map { HTML(" · \(request.t("Reason")): \($0)") } ?? .empty)
+                \(event.rule.map { HTML(" · \(request.t("Rule")): \(RuleText.name($0, request)) (v\(Int(event.ruleVersion ?? 0)))") } ?? .empty)</li>
+                """)
+        }
+        let followUpRows = followUps.map { [HTML("\(request.format($0.at))"), HTML("\($0.kind.rawValue)"), HTML("\($0.text)"), HTML("\($0.byID.flatMap { names[$0] } ?? "–")")] }
+        let reps = users.filter { $0.active && $0.role == .rep }.map { (String($0.id.rawValue), $0.name) }
+        let base = "/admin/customers/\(customer.id.rawValue)/action"
+        let actions: HTML = """
+            <section class="card actions"><h2>\(request.t("Assign to")) / \(request.t("Transfer to"))</h2>
+              <form method="post" action="\(base)">\(request.csrfField)<input type="hidden" name="op" value="\(customer.ownerID == nil ? "assign" : "transfer")">
+                \(Layout.select(customer.ownerID == nil ? request.t("Assign to") : request.t("Transfer to"), name: "user", options: reps, selected: nil))
+                \(Layout.field(request.t("Reason"), name: "reason", value: nil))<button type="submit">\(request.t("Save"))</button></form>
+              \(customer.ownerID == nil ? .empty : HTML("""
+                <form method="post" action="\(base)">\(request.csrfField)<input type="hidden" name="op" value="release">
+                \(Layout.field(request.t("Reason"), name: "reason", value: nil, required: true))<button type="submit" data-confirm="\(request.t("Release to pool"))?">\(request.t("Release to pool"))</button></form>
+                <form method="post" action="\(base)" class="inline">\(request.csrfField)<input type="hidden" name="op" value="\(customer.locked ? "unlock" : "lock")"><button type="submit">\(request.t(customer.locked ? "Unlock" : "Lock"))</button></form>
+                """))
+            </section>
+            """
+        let body: HTML = """
+            <div class="grid two">
+              <section class="card"><dl class="facts">\(facts.map { HTML("<div><dt>\(request.t($0.0))</dt><dd>\($0.1 ?? "–")</dd></div>") })</dl></section>
+              <section class="card"><h2>\(request.t("Reclaim forecast"))</h2>\(Self.forecastHTML(forecast, request))</section>
+            </div>
+            \(actions)
+            <section class="card"><h2>\(request.t("Ownership history"))</h2><ol class="timeline">\(timeline)</ol></section>
+            <section class="card"><h2>\(request.t("Follow-ups"))</h2>\(Layout.table([request.t("At"), request.t("Kind"), request.t("Text"), request.t("By")], followUpRows, empty: "–"))</section>
+            """
+        return Layout.page(request, title: customer.name, flash: request.query("flash") == "done" ? request.t("Done.") : nil, error: error, body)
+    }
+
+    private func act(_ request: ConsoleRequest, _ id: String) throws -> HTTPResponse {
+        guard let customer = try visible(id, request) else {
+            return Layout.message(request, status: 404, title: "Not found", request.t("Not found"))
+        }
+        let form = request.form
+        let user = form.text("user").flatMap(Int64.init).map(UserID.init)
+        do {
+            switch form["op"] {
+            case "assign":
+                guard let user else { throw PoolError.invalidInput(field: "user", message: "required") }
+                _ = try database.assign(customer.id, to: user, by: request.actor, reason: form.text("reason"))
+            case "transfer":
+                guard let user else { throw PoolError.invalidInput(field: "user", message: "required") }
+                _ = try database.transfer(customer.id, to: user, by: request.actor, reason: form.text("reason"))
+            case "release": _ = try database.release(customer.id, by: request.actor, reason: form["reason"] ?? "", into: nil)
+            case "lock": _ = try database.setLocked(customer.id, true, by: request.actor)
+            case "unlock": _ = try database.setLocked(customer.id, false, by: request.actor)
+            default: throw PoolError.invalidInput(field: "op", message: "unknown action")
+            }
+        } catch let error as PoolError {
+            var response = try detail(request, id, error: ErrorText.describe(error, request))
+            response.status = 400
+            return response
+        }
+        return Layout.redirect("/admin/customers/\(id)?flash=done")
+    }
+
+    private func visible(_ id: String, _ request: ConsoleRequest) throws -> Customer? {
+        guard let number = Int64(id), let customer = try database.customers(ids: [CustomerID(number)])[CustomerID(number)] else { return nil }
+        let viewer = try database.viewer(for: request.actor)
+        if viewer.canSee(customer) { return customer }
+        let collaborates = try database.collaborators(of: [customer.id])[customer.id]?.contains { $0.0 == request.actor.userID } ?? false
+        return collaborates ? customer : nil
+    }
+
+    static func masked(_ customer: Customer, _ pools: [Pool]) -> Customer {
+        guard let pool = pools.first(where: { $0.id == customer.poolID }) else { return customer }
+        return Masking.apply(customer, hiding: Set(pool.rules.maskedFields))
+    }
+
+    static func forecastHTML(_ forecast: ReclaimForecaster.Forecast?, _ request: ConsoleRequest) -> HTML {
+        guard let forecast else { return "<p>–</p>" }
+        switch forecast.assessment {
+        case .exempt(let reason): return "<p>\(request.t("Exempt")): \(reason.rawValue)</p>"
+        case .due(let due):
+            let reset = due.rule.resetBy == .addFollowUp ? request.t("add a follow-up") : request.t("change the status")
+            return """
+                <dl class="facts"><div><dt>\(request.t("Pool"))</dt><dd>\(forecast.pool?.name ?? "–") (v\(Int(forecast.pool?.ruleVersion ?? 0)))</dd></div>
+                <div><dt>\(request.t("Rule"))</dt><dd>\(RuleText.name(due.rule, request)) (\(due.limitDays))</dd></div>
+                <div><dt>\(request.t("Reclaim on"))</dt><dd class="\(forecast.warning ? "warn" : "")">\(due.reclaimOn.description) (\(forecast.daysLeft ?? 0))</dd></div>
+                <div><dt>\(request.t("Counting from"))</dt><dd>\(request.format(due.countingFrom))</dd></div>
+                <div><dt>\(request.t("Reset by"))</dt><dd>\(reset)</dd></div></dl>
+                """
+        }
+    }
+
+    static func cursor(_ text: String) -> CustomerCursor? {
+        let parts = text.split(separator: "_")
+        guard parts.count == 2, let id = Int64(parts[0]), let key = Int64(parts[1]) else { return nil }
+        return CustomerCursor(order: .newestFirst, key: .integer(key), id: CustomerID(id))
+    }
+
+    static func key(_ key: CustomerCursor.Key) -> String {
+        if case .integer(let value) = key { return String(value) }
+        return "0"
+    }
+
+    static func encode(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import HTTPServer
+import PoolDomain
+import PoolStore
+
+/// CSV import (a dry run first: new rows, duplicates and where they are, invalid rows with
+/// line numbers and reasons; then import into a pool or to an owner) and CSV export.
+struct ImportPage {
+    let console: AdminConsole
+    var database: any PoolDatabase & ConsoleStore { console.database }
+    static let columns = ["name", "phone", "email", "industry", "region", "level", "source", "status"]
+
+    struct Checked {
+        var fresh: [(Int, CustomerDraft)] = []
+        var duplicates: [(Int, String, DuplicateMatch)] = []
+        var invalid: [(Int, String)] = []
+    }
+
+    func handle(_ request: ConsoleRequest) throws -> HTTPResponse {
+        guard request.http.method == "POST" else { return try render(request, checked: nil, imported: nil) }
+        guard let file = request.form.files["file"] ?? request.form["csv"].map({ Array($0.utf8) }), !file.isEmpty else {
+            return try render(request, checked: nil, imported: nil, error: request.t("Upload CSV"))
+        }
+        let checked = check(CSV.parse(file), actor: request.actor)
+        guard request.form["op"] == "import" else { return try render(request, checked: checked, imported: nil) }
+        let pool = request.form.text("pool").flatMap(Int64.init).map(PoolID.init)
+        let owner = try request.form.text("owner").flatMap(Int64.init).flatMap { try database.users(ids: [UserID($0)])[UserID($0)] }
+        var imported = 0
+        var failed: [(Int, String)] = []
+        for (line, draft) in checked.fresh {
+            do {
+                if let owner {
+                    _ = try database.createCustomer(draft, by: Actor(owner), intoPool: nil)
+                } else {
+                    _ = try database.createCustomer(draft, by: request.actor, intoPool: pool ?? database.pools().first(where: \.isDefault)?.id)
+                }
+                imported += 1
+            } catch let error as PoolError {
+                failed.append((line, ErrorText.describe(error, request)))
+            }
+        }
+        try database.recordAudit(request.actor, "import_customers", owner.map { "owner \($0.id.rawValue)" } ?? "pool \(pool?.rawValue ?? 0)", before: nil, after: "{\"imported\":\(imported)}")
+        var result = checked
+        result.invalid += failed
+        return try render(request, checked: result, imported: imported)
+    }
+
+    private func check(_ rows: [[String]], actor: Actor) -> Checked {
+        var checked = Checked()
+        guard let header = rows.first?.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) else { return checked }
+        guard let nameColumn = header.firstIndex(of: "name") else {
+            checked.invalid.append((1, "the header row needs a name column"))
+            return checked
+        }
+        var seen: [String: Int] = [:]
+        for (offset, row) in rows.dropFirst().enumerated() {
+            let line = offset + 2
+            func value(_ column: String) -> String? {
+                guard let index = header.firstIndex(of: column), index < row.count else { return nil }
+                return row[index]
+            }
+            guard nameColumn < row.count else {
+                checked.invalid.append((line, "missing name"))
+                continue
+            }
+            var draft = CustomerDraft(
+                name: row[nameColumn], phone: value("phone"), email: value("email"), industry: value("industry"),
+                region: value("region"), level: value("level"), source: value("source"))
+            if let status = value("status"), !status.isEmpty {
+                guard let parsed = CustomerStatus(rawValue: status.lowercased()) else {
+                    checked.invalid.append((line, "status: \(status)"))
+                    continue
+                }
+                draft.status = parsed
+            }
+            do {
+                draft = try draft.validated()
+            } catch PoolError.invalidInput(let field, let message) {
+                checked.invalid.append((line, "\(field): \(message)"))
+                continue
+            } catch {
+                checked.invalid.append((line, "invalid"))
+                continue
+            }
+            let keys = draft.duplicateKeys
+            if let earlier = seen[keys.name] {
+                checked.invalid.append((line, "same company as line \(earlier)"))
+                continue
+            }
+            seen[keys.name] = line
+            if let match = try? database.duplicate(of: draft, for: actor) {
+                checked.duplicates.append((line, draft.name, match))
+            } else {
+                checked.fresh.append((line, draft))
+            }
+        }
+        return checked
+    }
+
+    private func render(_ request: ConsoleRequest, checked: Checked?, imported: Int?, error: String? = nil) throws -> HTTPResponse {
+        let pools = try database.pools()
+        let users = try database.users().filter { $0.active && $0.role == .rep }
+        let csv = request.form.files["file"].map { String(decoding: $0, as: UTF8.self) } ?? request.form["csv"]
+        let result: HTML = checked.map { checked in
+            let duplicates = checked.duplicates.map { line, name, match in
+                [HTML("\(line)"), HTML("\(name)"), HTML("\(match.field.rawValue)"), HTML("\(match.ownerName.map { "\(request.t("Owner")): \($0)" } ?? match.poolName.map { "\(request.t("Pool")): \($0)" } ?? "–")")]
+            }
+            let invalid = checked.invalid.sorted { $0.0 < $1.0 }.map { [HTML("\($0.0)"), HTML("\($0.1)")] }
+            return HTML(
+                """
+                <section class="card" id="check">
+                \(imported.map { HTML("<p class=\"flash ok\" id=\"imported\">\(request.t("Imported")): \($0)</p>") } ?? .empty)
+                <dl class="stats"><div><dt>\(request.t("New"))</dt><dd id="count-new">\(checked.fresh.count)</dd></div>
+                <div><dt>\(request.t("Duplicates"))</dt><dd id="count-duplicates">\(checked.duplicates.count)</dd></div>
+                <div><dt>\(request.t("Invalid rows"))</dt><dd id="count-invalid">\(checked.invalid.count)</dd></div></dl>
+                <h3>\(request.t("Duplicates"))</h3>\(Layout.table([request.t("Line"), request.t("Name"), "", request.t("Where it is")], duplicates, empty: "–"))
+                <h3>\(request.t("Invalid rows"))</h3>\(Layout.table([request.t("Line"), request.t("Reason")], invalid, empty: "–"))
+                </section>
+                """)
+        } ?? .empty
+        let body: HTML = """
+            <form method="post" action="/admin/import" enctype="multipart/form-data" class="card">
+              \(request.csrfField)
+              <p>\(request.t("Columns: name, phone, email, industry, region, level, source, status."))</p>
+              <label class="field"><span>\(request.t("Upload CSV"))</span><input type="file" name="file" accept=".csv,text/csv"></label>
+              \(csv.map { HTML("<input type=\"hidden\" name=\"csv\" value=\"\($0)\">") } ?? .empty)
+              \(Layout.select(request.t("Import into"), name: "pool", options: pools.map { (String($0.id.rawValue), $0.name) }, selected: request.form["pool"]))
+              \(Layout.select(request.t("Owner (optional)"), name: "owner", options: [("", "–")] + users.map { (String($0.id.rawValue), $0.name) }, selected: request.form["owner"]))
+              <div class="actions"><button type="submit" name="op" value="check">\(request.t("Check (dry run)"))</button>
+              \(checked == nil || imported != nil ? .empty : HTML("<button type=\"submit\" name=\"op\" value=\"import\" class=\"primary\">\(request.t("Import"))</button>"))</div>
+            </form>
+            \(result)
+            """
+        return Layout.page(request, title: request.t("Import"), error: error, body)
+    }
+
+    /// The filtered customer list as CSV (UTF-8 with BOM so Excel keeps Chinese names).
+    func export(_ request: ConsoleRequest) throws -> HTTPResponse {
+        let viewer = try database.viewer(for: request.actor)
+        let filter = CustomerPages.filter(request)
+        let pools = try database.pools()
+        let names = Dictionary(uniqueKeysWithValues: try database.users().map { ($0.id, $0.name) })
+        var rows: [[String]] = [Self.columns + ["owner", "pool", "created_at", "last_follow_up_at"]]
+        var after: CustomerCursor?
+        repeat {
+            let page = try database.customerPage(CustomerQuery(scope: viewer.scope, filter: filter, first: 500, after: after))
+            for customer in page.customers.map({ CustomerPages.masked($0, pools) }) {
+                rows.append([
+                    customer.name, customer.phone ?? "", customer.email ?? "", customer.industry ?? "", customer.region ?? "",
+                    customer.level ?? "", customer.source ?? "", customer.status.rawValue,
+                    customer.ownerID.flatMap { names[$0] } ?? "", pools.first { $0.id == customer.poolID }?.name ?? "",
+                    request.format(customer.createdAt), request.format(customer.lastFollowUpAt),
+                ])
+            }
+            after = page.hasNextPage ? page.cursors.last : nil
+        } while after != nil && rows.count < 200_000
+        return HTTPResponse(
+            status: 200,
+            headers: [("Content-Type", "text/csv; charset=utf-8"), ("Content-Disposition", "attachment; filename=\"customers.csv\"")],
+            body: CSV.write(rows))
+    }
+}
