@@ -18,7 +18,8 @@ struct ImportPage {
 
     func handle(_ request: ConsoleRequest) throws -> HTTPResponse {
         guard request.http.method == "POST" else { return try render(request, checked: nil, imported: nil) }
-        guard let file = request.form.files["file"] ?? request.form["csv"].map({ Array($0.utf8) }), !file.isEmpty else {
+        let uploaded = request.form.files["file"].flatMap { $0.isEmpty ? nil : $0 }
+        guard let file = uploaded ?? request.form["csv"].map({ Array($0.utf8) }), !file.isEmpty else {
             return try render(request, checked: nil, imported: nil, error: request.t("Upload CSV"))
         }
         let checked = check(CSV.parse(file), actor: request.actor)
@@ -100,7 +101,7 @@ struct ImportPage {
     private func render(_ request: ConsoleRequest, checked: Checked?, imported: Int?, error: String? = nil) throws -> HTTPResponse {
         let pools = try database.pools()
         let users = try database.users().filter { $0.active && $0.role == .rep }
-        let csv = request.form.files["file"].map { String(decoding: $0, as: UTF8.self) } ?? request.form["csv"]
+        let csv = request.form.files["file"].flatMap { $0.isEmpty ? nil : String(decoding: $0, as: UTF8.self) } ?? request.form["csv"]
         let result: HTML = checked.map { checked in
             let duplicates = checked.duplicates.map { line, name, match in
                 [HTML("\(line)"), HTML("\(name)"), HTML("\(match.field.rawValue)"), HTML("\(match.ownerName.map { "\(request.t("Owner")): \($0)" } ?? match.poolName.map { "\(request.t("Pool")): \($0)" } ?? "–")")]
