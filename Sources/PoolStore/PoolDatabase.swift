@@ -80,6 +80,8 @@ public protocol PoolDatabase: Sendable {
     ) throws -> FollowUp
     /// The newest follow-ups of each customer, newest first, at most `limitEach` per customer.
     func followUps(of ids: [CustomerID], limitEach: Int) throws -> [CustomerID: [FollowUp]]
+    /// Ownership events after `id`, oldest first, of customers in `scope` (the feed).
+    func ownershipEvents(after id: Int64, scope: CustomerScope, first: Int) throws -> [OwnershipEvent]
     /// Each customer's ownership history, oldest first.
     func ownershipEvents(of ids: [CustomerID]) throws -> [CustomerID: [OwnershipEvent]]
 }

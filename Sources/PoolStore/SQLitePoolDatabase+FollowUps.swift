@@ -58,4 +58,14 @@ extension SQLitePoolDatabase {
         }
         return Dictionary(grouping: rows.map(RowDecoding.ownershipEvent), by: \.customerID)
     }
+
+    public func ownershipEvents(after id: Int64, scope: CustomerScope, first: Int) throws -> [OwnershipEvent] {
+        let visible = CustomerSQL.joined(CustomerSQL.conditions(CustomerFilter(), scope: scope, masked: MaskedPools(phone: [], email: [])))
+        let sql: SQL = """
+            SELECT * FROM ownership_events WHERE id > \(id)
+              AND customer_id IN (SELECT id FROM customers WHERE \(visible))
+            ORDER BY id LIMIT \(first)
+            """
+        return try read { db in try SQLRequest<Row>(literal: sql).fetchAll(db).map(RowDecoding.ownershipEvent) }
+    }
 }

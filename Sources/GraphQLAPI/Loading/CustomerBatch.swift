@@ -81,8 +81,10 @@ struct CustomerNode: Sendable {
 final class UserPrefetch: @unchecked Sendable {
     let context: RequestContext
     private let ids: [UserID]
-    private let once = NSLock()
+    fileprivate let once = NSLock()
     private var loaded = false
+    fileprivate var customerIDs: [CustomerID] = []
+    fileprivate var customerNodes: [CustomerID: CustomerNode]?
 
     init(_ ids: [UserID], context: RequestContext) {
         self.ids = ids
@@ -117,6 +119,20 @@ struct EventNode: Sendable {
 
 extension UserPrefetch {
     static func forEvents(_ events: [OwnershipEvent], context: RequestContext) -> UserPrefetch {
-        UserPrefetch(events.flatMap { [$0.fromOwnerID, $0.toOwnerID, $0.actorID] }.compactMap { $0 }, context: context)
+        let prefetch = UserPrefetch(events.flatMap { [$0.fromOwnerID, $0.toOwnerID, $0.actorID] }.compactMap { $0 }, context: context)
+        prefetch.customerIDs = Array(Set(events.map(\.customerID)))
+        return prefetch
+    }
+
+    /// The customers the events name, loaded once for all of them and shown only if visible.
+    func customer(_ id: CustomerID) throws -> CustomerNode? {
+        once.lock()
+        defer { once.unlock() }
+        if customerNodes == nil {
+            let loaded = try context.database.customers(ids: customerIDs)
+            let visible = try loaded.values.filter { try context.canSee($0) }.sorted { $0.id < $1.id }
+            customerNodes = Dictionary(uniqueKeysWithValues: CustomerBatch(visible, context: context).nodes().map { ($0.customer.id, $0) })
+        }
+        return customerNodes?[id]
     }
 }

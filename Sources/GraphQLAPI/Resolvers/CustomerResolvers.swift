@@ -101,6 +101,7 @@ enum OwnershipEventResolvers {
         "rule": field(EventNode.self) { optionalEnumName($0.event.rule) },
         "ruleVersion": field(EventNode.self) { $0.event.ruleVersion.map { Int($0) } },
         "sweepRunId": field(EventNode.self) { $0.event.sweepRunID.map { "run_\($0)" } },
+        "customer": field(EventNode.self) { try $0.users.customer($0.event.customerID) },
     ]
 }
 

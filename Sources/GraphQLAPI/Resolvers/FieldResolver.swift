@@ -64,6 +64,7 @@ enum Resolvers {
         "PoolMetrics": OperationsResolvers.poolMetrics,
         "AssignmentFairness": OperationsResolvers.fairness,
         "MemberAssignments": OperationsResolvers.member,
+        "OwnershipEventFeed": EventFeed.resolvers,
     ]
 }
 

@@ -61,6 +61,12 @@ enum RuleQueryResolvers {
             return try context.database.poolMetrics(pools: pools, from: from, to: to)
                 .map { OperationsResolvers.PoolValue(metrics: $0, from: from, to: to, context: context) }
         },
+        "ownershipEvents": { _, args, context in
+            let first = try PageSize.check(args.int("first") ?? 50, context.limits)
+            let after = try args.string("after").map(EventFeed.decode) ?? 0
+            let events = try context.database.ownershipEvents(after: after, scope: try context.scope, first: first + 1)
+            return EventFeed(events: Array(events.prefix(first)), hasMore: events.count > first, after: after, context: context)
+        },
         "ownerLimits": { _, _, context in
             try AccessPolicy.require(.manageUsers, by: context.actor)
             return RuleResolvers.settings(try context.ownerLimits())
@@ -148,4 +154,30 @@ enum RuleQueryResolvers {
         let due = try context.forecaster().due(try context.database.privateCustomers(ownedBy: owner), within: days)
         return CustomerBatch(due.map(\.0), context: context).nodes()
     }
+}
+
+/// A page of the ownership event feed; the cursor is the last event's id, opaque to clients.
+struct EventFeed: Sendable {
+    let events: [OwnershipEvent]
+    let hasMore: Bool
+    let after: Int64
+    let context: RequestContext
+
+    static func encode(_ id: Int64) -> String { Data("feed:\(id)".utf8).base64EncodedString() }
+
+    static func decode(_ cursor: String) throws -> Int64 {
+        guard let data = Data(base64Encoded: cursor), let text = String(data: data, encoding: .utf8), text.hasPrefix("feed:"),
+            let id = Int64(text.dropFirst(5)), id >= 0
+        else { throw APIError(.badUserInput, "after: not a cursor of the event feed.", extensions: ["field": .string("after")]) }
+        return id
+    }
+
+    static let resolvers: [String: FieldResolver] = [
+        "events": field(EventFeed.self) { feed in
+            let users = UserPrefetch.forEvents(feed.events, context: feed.context)
+            return feed.events.map { EventNode(event: $0, users: users) }
+        },
+        "endCursor": field(EventFeed.self) { feed in (feed.events.last?.id.rawValue ?? (feed.after > 0 ? feed.after : nil)).map(encode) },
+        "hasMore": field(EventFeed.self) { $0.hasMore },
+    ]
 }
