@@ -11,21 +11,26 @@ public final class GonghaiApp: @unchecked Sendable {
     public let database: SQLitePoolDatabase
     public let endpoint: GraphQLEndpoint
     public let server: HTTPServer
+    public let telemetry: Telemetry
 
     public init(
         databasePath: String, schemaSDL: String, http: HTTPServerConfiguration,
         limits: APILimits = APILimits(), clock: any TimeSource = SystemTimeSource(), timeZone: TimeZone = .current,
         statementObserver: (@Sendable (String) -> Void)? = nil,
         logger: Logger = Logger(label: "gonghai"), assets: StaticAssets = .locate(explicit: nil),
-        passwordHasher: PasswordHasher = .standard
+        passwordHasher: PasswordHasher = .standard, metricsToken: String? = nil
     ) throws {
         let log: @Sendable (String) -> Void = { logger.error("\($0)") }
+        telemetry = Telemetry(logger: logger, metricsToken: metricsToken)
         database = try SQLitePoolDatabase(
-            path: databasePath, clock: clock, timeZone: timeZone, statementObserver: statementObserver)
+            path: databasePath, clock: clock, timeZone: timeZone, statementObserver: statementObserver,
+            metrics: telemetry.factory)
         endpoint = try GraphQLEndpoint(
             schemaSDL: schemaSDL, database: database, limits: limits, clock: clock, log: log)
         let console = AdminConsole(database: database, assets: assets, clock: clock, hasher: passwordHasher)
-        server = HTTPServer(configuration: http, handler: Router(graphQL: endpoint, console: console))
+        server = HTTPServer(
+            configuration: http,
+            handler: Router(graphQL: endpoint, console: console, telemetry: telemetry, database: database))
     }
 
     public func start() throws { try server.start() }

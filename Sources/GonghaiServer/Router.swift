@@ -2,24 +2,36 @@ import AdminConsole
 import Foundation
 import GraphQLAPI
 import HTTPServer
+import PoolStore
 
 /// Sends each request to its endpoint and gives it a request id. Knows routes, not pools.
 public struct Router: HTTPHandler {
     let graphQL: GraphQLEndpoint
     let console: AdminConsole
+    let telemetry: Telemetry
+    let database: SQLitePoolDatabase
     let requestIDs = RequestIDGenerator()
 
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        let started = DispatchTime.now().uptimeNanoseconds
         let requestID = requestIDs.next(suggested: request.header("x-request-id"))
         var response: HTTPResponse
+        var summary: RequestSummary?
+        var route = "other"
         switch request.path {
         case "/graphql":
-            response = graphQL.handle(request, requestID: requestID)
+            route = "graphql"
+            summary = RequestSummary()
+            response = graphQL.handle(request, requestID: requestID, summary: summary)
+        case "/metrics":
+            route = "metrics"
+            response = telemetry.metrics(request, database: database, endpoint: graphQL, path: database.path)
         case "/healthz":
             response = HTTPResponse(status: 200, contentType: "application/json", body: #"{"status":"ok"}"#)
         case "/":
             response = HTTPResponse(status: 303, headers: [("Location", "/admin")], body: [])
         case "/admin", _ where request.path.hasPrefix("/admin/"):
+            route = request.path.hasPrefix("/admin/static/") ? "static" : "console"
             response = console.handle(request)
         default:
             response = .text(404, "Not found.\n")
@@ -27,6 +39,8 @@ public struct Router: HTTPHandler {
         response.headers.append(("X-Request-Id", requestID))
         response.headers.append(("X-Content-Type-Options", "nosniff"))
         if response.header("cache-control") == nil { response.headers.append(("Cache-Control", "no-store")) }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1_000_000_000
+        telemetry.record(request, response, requestID: requestID, route: route, summary: summary, seconds: seconds)
         return response
     }
 }

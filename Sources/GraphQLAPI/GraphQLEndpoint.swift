@@ -28,17 +28,45 @@ public final class GraphQLEndpoint: Sendable {
 
     public var cachedDocuments: Int { cache.count }
 
+    /// Parsed-document cache hits and misses since start.
+    public var documentCacheCounts: (hits: Int, misses: Int) { cache.counts }
+
     public func handle(_ request: HTTPRequest, requestID: String) -> HTTPResponse {
+        handle(request, requestID: requestID, summary: nil)
+    }
+
+    /// Also fills `summary` for the request log and metrics: who asked, which operation, which
+    /// error codes. Never customer data or tokens.
+    public func handle(_ request: HTTPRequest, requestID: String, summary: RequestSummary?) -> HTTPResponse {
         let format = ResponseFormat(accept: request.header("accept"))
+        let response: HTTPResponse
         do {
             let user = try admitHTTP(request)
+            summary?.userID = user.id.rawValue
             let body = try GraphQLRequestBody.decode(request)
-            return try run(body, user: user, isGET: request.method == "GET", requestID: requestID, format: format)
+            summary?.operationName = body.operationName
+            response = try run(body, user: user, isGET: request.method == "GET", requestID: requestID, format: format)
         } catch let error as APIError {
-            return format.requestError(error)
+            response = format.requestError(error)
         } catch {
-            return format.requestError(APIError.from(error, requestID: requestID, log: log))
+            response = format.requestError(APIError.from(error, requestID: requestID, log: log))
         }
+        summary?.errorCodes = Self.errorCodes(response.body)
+        return response
+    }
+
+    /// The `extensions.code` values of a response body, for the log line.
+    static func errorCodes(_ body: [UInt8]) -> [String] {
+        let text = String(decoding: body, as: UTF8.self)
+        guard text.contains("\"errors\"") else { return [] }
+        var codes: [String] = []
+        var rest = text[...]
+        while let range = rest.range(of: "\"code\":\"") {
+            let after = rest[range.upperBound...]
+            codes.append(String(after.prefix { $0 != "\"" }))
+            rest = after
+        }
+        return codes
     }
 
     /// The HTTP-level checks, in the order a client can act on them.

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import GRDB
 import PoolDomain
@@ -149,6 +150,9 @@ extension SQLitePoolDatabase {
             to: change.target, actor: change.actorID, reason: change.reason,
             routedBy: change.routedBy, at: change.at, rule: change.ruleName,
             ruleVersion: change.ruleVersion, sweepRun: change.sweepRunID)
+        if let metrics {
+            Counter(label: "gonghai_ownership_changes_total", dimensions: [("kind", change.kind.rawValue)], factory: metrics).increment()
+        }
     }
 
     func insertEvent(

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import GRDB
 import PoolDomain
@@ -8,6 +9,7 @@ extension SQLitePoolDatabase {
     /// customers inside their pool's warning window, and records the run. A dry run writes nothing.
     public func sweep(asOf: Day, dryRun: Bool, trigger: String, batchSize: Int = 500) throws -> SweepReport {
         let now = clock.now()
+        let start = DispatchTime.now()
         var report = SweepReport(runId: nil, asOf: asOf, dryRun: dryRun)
         if !dryRun { report.runId = try startRun(asOf: asOf, trigger: trigger, at: now) }
         do {
@@ -50,6 +52,12 @@ extension SQLitePoolDatabase {
             throw error
         }
         if let runID = report.runId { try finishRun(runID, report) }
+        if let metrics, !dryRun {
+            Timer(label: "gonghai_sweep_duration_seconds", factory: metrics).recordNanoseconds(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds)
+            for (outcome, count) in [("reclaimed", report.reclaimed), ("skipped", report.skipped), ("failed", report.failed), ("warned", report.warned)] {
+                Counter(label: "gonghai_sweep_customers_total", dimensions: [("outcome", outcome)], factory: metrics).increment(by: count)
+            }
+        }
         return report
     }
 

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import GRDB
 import PoolDomain
@@ -9,13 +10,18 @@ public final class SQLitePoolDatabase: PoolDatabase, @unchecked Sendable {
     let clock: any TimeSource
     /// The team's calendar: "N days" in rules count its dates.
     public let calendar: LocalCalendar
+    /// Where ownership changes and sweep runs are counted (a server's own Prometheus registry).
+    let metrics: (any MetricsFactory)?
+    public let path: String
 
     /// - Parameter statementObserver: called with every SQL statement run; tests count them.
     public init(
         path: String, clock: any TimeSource = SystemTimeSource(), timeZone: TimeZone = .current,
-        statementObserver: (@Sendable (String) -> Void)? = nil
+        statementObserver: (@Sendable (String) -> Void)? = nil, metrics: (any MetricsFactory)? = nil
     ) throws {
         calendar = LocalCalendar(timeZone: timeZone)
+        self.metrics = metrics
+        self.path = path
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.maximumReaderCount = max(4, ProcessInfo.processInfo.activeProcessorCount * 2)

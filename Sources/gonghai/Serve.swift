@@ -42,6 +42,15 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("time-zone"), help: "The team's time zone for rule days and the sweep, e.g. Asia/Shanghai (default: the system's).")
     var timeZone: String?
 
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel = "info"
+
+    @Option(name: .customLong("log-format"), help: "text or json (one object per line).")
+    var logFormat = "text"
+
+    @Option(name: .customLong("metrics-token"), help: "Enables GET /metrics for callers sending this bearer token.")
+    var metricsToken: String?
+
     @Option(help: "Maximum query depth.")
     var maxDepth = 12
 
@@ -49,11 +58,13 @@ struct Serve: ParsableCommand {
     var maxCost = 10_000
 
     func run() throws {
+        try LogSetup.bootstrap(format: logFormat, level: logLevel)
         let sdl = try SchemaLocator.locate(explicit: schema)
         let http = HTTPServerConfiguration(host: host, port: port, threads: max(1, threads))
         let app = try GonghaiApp(
             databasePath: options.database, schemaSDL: sdl, http: http,
-            limits: APILimits(maxDepth: maxDepth, maxCost: maxCost), timeZone: try TimeZoneOption.resolve(timeZone))
+            limits: APILimits(maxDepth: maxDepth, maxCost: maxCost), timeZone: try TimeZoneOption.resolve(timeZone),
+            logger: Logger(label: "gonghai"), metricsToken: metricsToken)
         let token = demo ? try seedDemo(app.database) : nil
         let scheduler = noSweep ? nil : try SweepScheduler(
             database: app.database, clock: SystemTimeSource(), at: sweepAt, logger: Logger(label: "gonghai.sweep"))

@@ -96,6 +96,40 @@ import TestSupport
         #expect(try run(["sweep", "--database", self.database, "--as-of", "yesterday"]).status != 0)
     }
 
+    @Test func jsonLogsHaveOneLinePerRequestWithoutContactDataOrTokens() throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let token = try run(["users", "add", "--database", database, "--name", "logger", "--role", "rep"]).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let serve = Process()
+        serve.executableURL = Self.binary
+        serve.arguments = ["serve", "--database", database, "--port", "0", "--log-format", "json", "--no-sweep"]
+        serve.currentDirectoryURL = TestServer.repositoryURL
+        let out = Pipe()
+        let err = Pipe()
+        serve.standardOutput = out
+        serve.standardError = err
+        try serve.run()
+        let port = try #require(Self.listeningPort(out.fileHandleForReading))
+        let client = HTTPClient(port: port)
+        _ = try client.graphQL(
+            "mutation Create($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }",
+            variables: ["i": ["name": "Log Co", "phone": "13912345678", "email": "secret@log.cn"]], operationName: "Create", token: token)
+        _ = try client.graphQL("{ me { name } }", token: "gh_stolen_token_value")
+        kill(serve.processIdentifier, SIGTERM)
+        serve.waitUntilExit()
+        let lines = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
+        let requests = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            .filter { $0["msg"] as? String == "request" }
+        #expect(requests.count == 2)
+        #expect(requests.first?["operation"] as? String == "Create")
+        #expect(requests.first?["status"] as? String == "200")
+        #expect(requests.first?["requestId"] != nil && requests.first?["durationMs"] != nil && requests.first?["user"] != nil)
+        #expect((requests.last?["errors"] as? [String]) == ["UNAUTHENTICATED"])
+        let all = lines.joined(separator: "\n")
+        for secret in ["13912345678", "secret@log.cn", "gh_stolen_token_value", token] { #expect(!all.contains(secret)) }
+    }
+
     @Test func helpExplainsEveryCommand() throws {
         let help = try run(["--help"])
         for command in ["serve", "migrate", "users", "sweep"] { #expect(help.stdout.contains(command)) }

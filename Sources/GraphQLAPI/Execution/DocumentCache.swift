@@ -31,6 +31,8 @@ final class DocumentCache: @unchecked Sendable {
 
     var count: Int { lock.withLock { entries.count } }
 
+    var counts: (hits: Int, misses: Int) { lock.withLock { (hits, misses) } }
+
     private func lookup(_ query: String) -> AdmittedDocument? {
         lock.withLock {
             tick += 1

@@ -1,0 +1,90 @@
+import CoreMetrics
+import Foundation
+import GraphQLAPI
+import HTTPServer
+import Logging
+import PoolStore
+import Prometheus
+
+/// Request logging and Prometheus metrics for one server: its own registry (no global
+/// bootstrap), exposed at `GET /metrics` to callers holding the metrics token.
+public final class Telemetry: @unchecked Sendable {
+    public let registry = PrometheusCollectorRegistry()
+    public let factory: PrometheusMetricsFactory
+    let logger: Logger
+    let metricsToken: String?
+    private let lock = NSLock()
+    private var operations: Set<String> = []
+    static let maxOperations = 200
+
+    public init(logger: Logger, metricsToken: String?) {
+        factory = PrometheusMetricsFactory(registry: registry)
+        self.logger = logger
+        self.metricsToken = metricsToken.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// One log line and the request metrics for a finished request.
+    func record(_ request: HTTPRequest, _ response: HTTPResponse, requestID: String, route: String, summary: RequestSummary?, seconds: Double) {
+        var metadata: Logger.Metadata = [
+            "requestId": .string(requestID), "method": .string(request.method), "route": .string(route),
+            "status": .stringConvertible(response.status), "durationMs": .string(String(format: "%.2f", seconds * 1000)),
+        ]
+        if let summary {
+            if let user = summary.userID { metadata["user"] = .stringConvertible(user) }
+            metadata["operation"] = .string(operationLabel(summary.operationName))
+            if !summary.errorCodes.isEmpty { metadata["errors"] = .array(summary.errorCodes.map { .string($0) }) }
+        }
+        logger.info("request", metadata: metadata)
+        let outcome = summary?.errorCodes.first ?? (response.status < 400 ? "ok" : String(response.status))
+        let operation = route == "graphql" ? operationLabel(summary?.operationName) : route
+        registry.makeCounter(name: "gonghai_requests_total", labels: [("operation", operation), ("outcome", outcome)]).increment()
+        registry.makeDurationHistogram(
+            name: "gonghai_request_duration_seconds", labels: [("route", route)], buckets: Self.buckets
+        ).recordNanoseconds(Int64(seconds * 1_000_000_000))
+    }
+
+    /// Operation names come from clients: at most 200 distinct labels, then "other".
+    private func operationLabel(_ name: String?) -> String {
+        guard let name, !name.isEmpty else { return "anonymous" }
+        let clipped = String(name.prefix(64))
+        return lock.withLock {
+            if operations.contains(clipped) { return clipped }
+            guard operations.count < Self.maxOperations else { return "other" }
+            operations.insert(clipped)
+            return clipped
+        }
+    }
+
+    static let buckets: [Duration] = [
+        .microseconds(250), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+        .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1), .seconds(5),
+    ]
+
+    /// `GET /metrics`: the registry in Prometheus text format, after refreshing the gauges
+    /// that are read at scrape time (pool sizes, database size, document cache).
+    func metrics(_ request: HTTPRequest, database: SQLitePoolDatabase, endpoint: GraphQLEndpoint, path: String) -> HTTPResponse {
+        guard let metricsToken else { return .text(404, "Metrics are off: start serve with --metrics-token.\n") }
+        let given = request.header("authorization").flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil } ?? ""
+        guard Self.constantTimeEqual(given, metricsToken) else {
+            return HTTPResponse(status: 401, headers: [("WWW-Authenticate", "Bearer")], body: Array("Metrics need the metrics token.\n".utf8))
+        }
+        if let pools = try? database.pools(), let metrics = try? database.poolMetrics(pools: pools.map(\.id), from: Date(timeIntervalSince1970: 0), to: Date()) {
+            for (pool, metric) in zip(pools, metrics) {
+                registry.makeGauge(name: "gonghai_pool_size", labels: [("pool", String(pool.id.rawValue))]).set(Double(metric.size))
+            }
+        }
+        let size = ["", "-wal"].compactMap { try? FileManager.default.attributesOfItem(atPath: path + $0)[.size] as? Int }.reduce(0, +)
+        registry.makeGauge(name: "gonghai_database_bytes").set(Double(size))
+        let (hits, misses) = endpoint.documentCacheCounts
+        registry.makeGauge(name: "gonghai_document_cache_hit_ratio").set(hits + misses == 0 ? 0 : Double(hits) / Double(hits + misses))
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        return HTTPResponse(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")], body: buffer)
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let (x, y) = (Array(a.utf8), Array(b.utf8))
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
