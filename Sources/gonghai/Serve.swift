@@ -1,3 +1,4 @@
+import AdminConsole
 import ArgumentParser
 import Foundation
 import GonghaiServer
@@ -7,71 +8,122 @@ import Logging
 import PoolDomain
 import PoolStore
 
-struct Serve: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Start the GraphQL server.",
-        discussion: """
-            Serves POST/GET /graphql (bearer token required) and GET /healthz.
-            With --demo, an empty database is first filled with a demo sales team and ~2,000
-            customers, and an admin token is printed.
-            """)
+/// The `serve` options. Every one can also come from `GONGHAI_<NAME>` or a `--config` file;
+/// a flag wins over the environment, which wins over the file.
+struct ServeOptions: ParsableArguments {
+    @Option(help: "The address to listen on (IPv4 or IPv6 literal). Default 127.0.0.1.")
+    var host: String?
 
-    @Option(help: "The address to listen on (IPv4 or IPv6 literal).")
-    var host = "127.0.0.1"
+    @Option(help: "The port to listen on (0 picks a free one). Default 8080.")
+    var port: String?
 
-    @Option(help: "The port to listen on (0 picks a free one).")
-    var port: UInt16 = 8080
+    @Option(help: "The SQLite database file (created if missing). Default gonghai.sqlite.")
+    var database: String?
 
-    @OptionGroup var options: DatabaseOption
+    @Option(help: "libmicrohttpd worker threads. Default: the number of cores.")
+    var threads: String?
 
-    @Flag(help: "Seed demo data into an empty database and print an admin token.")
-    var demo = false
-
-    @Option(help: "libmicrohttpd worker threads (default: the number of cores).")
-    var threads: Int = HTTPServerConfiguration.cores
-
-    @Option(help: "Path of schema.graphql (default: found beside the working directory or binary).")
+    @Option(help: "Path of schema.graphql. Default: found beside the working directory or binary.")
     var schema: String?
 
-    @Option(name: .customLong("sweep-at"), help: "Local time of the daily reclaim sweep, HH:MM.")
-    var sweepAt = "02:00"
+    @Option(name: .customLong("public"), help: "The admin console's static assets. Default: Public/ beside the working directory or binary.")
+    var publicDirectory: String?
+
+    @Option(name: .customLong("sweep-at"), help: "Local time of the daily reclaim sweep, HH:MM. Default 02:00.")
+    var sweepAt: String?
 
     @Flag(name: .customLong("no-sweep"), help: "Do not run the daily sweep inside this server.")
     var noSweep = false
 
-    @Option(name: .customLong("time-zone"), help: "The team's time zone for rule days and the sweep, e.g. Asia/Shanghai (default: the system's).")
+    @Option(name: .customLong("time-zone"), help: "The team's time zone, e.g. Asia/Shanghai. Default: the system's.")
     var timeZone: String?
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
-    var logLevel = "info"
+    @Option(name: .customLong("log-format"), help: "text or json (one object per line). Default text.")
+    var logFormat: String?
 
-    @Option(name: .customLong("log-format"), help: "text or json (one object per line).")
-    var logFormat = "text"
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical. Default info.")
+    var logLevel: String?
 
-    @Option(name: .customLong("metrics-token"), help: "Enables GET /metrics for callers sending this bearer token.")
+    @Option(name: .customLong("metrics-token"), help: "Enables GET /metrics for callers sending this bearer token (16+ characters).")
     var metricsToken: String?
 
-    @Option(help: "Maximum query depth.")
-    var maxDepth = 12
+    @Option(name: .customLong("max-depth"), help: "Maximum query depth. Default 12.")
+    var maxDepth: String?
 
-    @Option(help: "Maximum estimated query cost.")
-    var maxCost = 10_000
+    @Option(name: .customLong("max-cost"), help: "Maximum estimated query cost. Default 10000.")
+    var maxCost: String?
+
+    @Option(help: "A config file of `key = value` lines with the same names as these options.")
+    var config: String?
+
+    var flags: [String: String] {
+        var flags: [String: String] = [:]
+        let given: [(String, String?)] = [
+            ("host", host), ("port", port), ("database", database), ("threads", threads), ("schema", schema),
+            ("public", publicDirectory), ("sweep-at", sweepAt), ("time-zone", timeZone), ("log-format", logFormat),
+            ("log-level", logLevel), ("metrics-token", metricsToken), ("max-depth", maxDepth), ("max-cost", maxCost),
+        ]
+        for case (let key, let value?) in given { flags[key] = value }
+        if noSweep { flags["sweep"] = "false" }
+        return flags
+    }
+
+    /// Flags, then `GONGHAI_*`, then the config file (`--config` or `GONGHAI_CONFIG`).
+    func resolve() throws -> ServeSettings {
+        let environment = ProcessInfo.processInfo.environment
+        var file: [String: String] = [:]
+        if let path = config ?? environment["GONGHAI_CONFIG"] {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw ValidationError("cannot read config file \(path)")
+            }
+            do { file = try ServeSettings.parseFile(text) } catch { throw ValidationError("\(path): \(error)") }
+        }
+        do {
+            return try ServeSettings.resolve(flags: flags, environment: environment, file: file)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+}
+
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Start the server: GraphQL, the admin console and the daily sweep.",
+        discussion: """
+            Serves POST/GET /graphql (bearer token required), /admin, GET /healthz and, with a
+            metrics token, GET /metrics. Every option can also be set as GONGHAI_<NAME>
+            (e.g. GONGHAI_PORT) or in a --config file; flags win over the environment, which
+            wins over the file. With --demo, an empty database is first filled with a demo
+            sales team and ~2,000 customers, and an admin token and console passwords are printed.
+            """)
+
+    @OptionGroup var options: ServeOptions
+
+    @Flag(help: "Seed demo data into an empty database and print an admin token.")
+    var demo = false
+
+    /// The demo's console password for the admin and managers: a demo database is not for real data.
+    static let demoPassword = "gonghai-demo"
 
     func run() throws {
-        try LogSetup.bootstrap(format: logFormat, level: logLevel)
-        let sdl = try SchemaLocator.locate(explicit: schema)
-        let http = HTTPServerConfiguration(host: host, port: port, threads: max(1, threads))
+        let settings = try options.resolve()
+        try LogSetup.bootstrap(format: settings.logFormat, level: settings.logLevel)
+        let sdl = try SchemaLocator.locate(explicit: settings.schema)
+        let http = HTTPServerConfiguration(host: settings.host, port: settings.port, threads: settings.threads)
+        let zone = try TimeZoneOption.resolve(settings.timeZone)
         let app = try GonghaiApp(
-            databasePath: options.database, schemaSDL: sdl, http: http,
-            limits: APILimits(maxDepth: maxDepth, maxCost: maxCost), timeZone: try TimeZoneOption.resolve(timeZone),
-            logger: Logger(label: "gonghai"), metricsToken: metricsToken)
+            databasePath: settings.database, schemaSDL: sdl, http: http,
+            limits: APILimits(maxDepth: settings.maxDepth, maxCost: settings.maxCost), timeZone: zone,
+            logger: Logger(label: "gonghai"), assets: .locate(explicit: settings.publicDirectory),
+            metricsToken: settings.metricsToken)
         let token = demo ? try seedDemo(app.database) : nil
-        let scheduler = noSweep ? nil : try SweepScheduler(
-            database: app.database, clock: SystemTimeSource(), at: sweepAt, logger: Logger(label: "gonghai.sweep"))
+        let scheduler = settings.sweep
+            ? try SweepScheduler(database: app.database, clock: SystemTimeSource(), at: settings.sweepAt, logger: Logger(label: "gonghai.sweep"))
+            : nil
         try app.start()
         scheduler?.start()
-        let shownHost = host.contains(":") ? "[\(host)]" : host
-        print("gonghai listening on http://\(shownHost):\(app.port)/graphql (database \(options.database))")
+        let shownHost = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
+        print("gonghai listening on http://\(shownHost):\(app.port)/graphql (database \(settings.database))")
         if let token {
             print("admin console: http://\(shownHost):\(app.port)/admin (sign in as admin / \(Self.demoPassword), or 王磊 / \(Self.demoPassword) as a manager)")
             print("demo admin token: \(token)")
@@ -85,9 +137,6 @@ struct Serve: ParsableCommand {
         scheduler?.stop()
         app.stop()
     }
-
-    /// The demo's console password for the admin and managers: a demo database is not for real data.
-    static let demoPassword = "gonghai-demo"
 
     private func seedDemo(_ database: SQLitePoolDatabase) throws -> String {
         let seeder = DemoSeeder(database: database)
@@ -129,5 +178,24 @@ struct Migrate: ParsableCommand {
     func run() throws {
         _ = try SQLitePoolDatabase(path: options.database)
         print("database \(options.database) is up to date")
+    }
+}
+
+struct Config: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check serve settings.", subcommands: [Check.self])
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Validate a config file (with the environment and any flags) and print the settings serve would use.",
+            discussion: "Exits non-zero with the problem when a setting is invalid. Secrets are shown as (set).")
+
+        @OptionGroup var options: ServeOptions
+
+        func run() throws {
+            let settings = try options.resolve()
+            if let zone = settings.timeZone { _ = try TimeZoneOption.resolve(zone) }
+            print(settings.summary)
+        }
     }
 }

@@ -130,9 +130,23 @@ import TestSupport
         for secret in ["13912345678", "secret@log.cn", "gh_stolen_token_value", token] { #expect(!all.contains(secret)) }
     }
 
+    @Test func configCheckValidatesAFileWithTheEnvironmentOnTop() throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = directory.appendingPathComponent("gonghai.conf").path
+        try "port = 9000\nlog-format = json\ntime-zone = Asia/Shanghai\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let good = try run(["config", "check", "--config", config, "--port", "9300"])
+        #expect(good.status == 0)
+        #expect(good.stdout.contains("port = 9300") && good.stdout.contains("log-format = json") && good.stdout.contains("time-zone = Asia/Shanghai"))
+        try "port = 9000\nlog-format = yaml\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let bad = try run(["config", "check", "--config", config])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("log-format"))
+    }
+
     @Test func helpExplainsEveryCommand() throws {
         let help = try run(["--help"])
-        for command in ["serve", "migrate", "users", "sweep"] { #expect(help.stdout.contains(command)) }
+        for command in ["serve", "migrate", "users", "sweep", "config"] { #expect(help.stdout.contains(command)) }
         let serveHelp = try run(["serve", "--help"])
         for option in ["--host", "--port", "--database", "--demo", "--threads"] { #expect(serveHelp.stdout.contains(option)) }
     }

@@ -1,0 +1,118 @@
+import Foundation
+
+/// Every `serve` setting, resolved from command-line flags, then `GONGHAI_*` environment
+/// variables, then a config file (`key = value` lines), then defaults: flag over env over file.
+public struct ServeSettings: Sendable, Equatable {
+    public var host = "127.0.0.1"
+    public var port: UInt16 = 8080
+    public var database = "gonghai.sqlite"
+    public var threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    public var schema: String?
+    public var publicDirectory: String?
+    public var sweepAt = "02:00"
+    public var sweep = true
+    public var timeZone: String?
+    public var logFormat = "text"
+    public var logLevel = "info"
+    public var metricsToken: String?
+    public var maxDepth = 12
+    public var maxCost = 10_000
+
+    public init() {}
+
+    /// The settings keys: the flag without `--`, the env var `GONGHAI_` + upper snake case.
+    public static let keys = [
+        "host", "port", "database", "threads", "schema", "public", "sweep-at", "sweep", "time-zone", "log-format",
+        "log-level", "metrics-token", "max-depth", "max-cost",
+    ]
+
+    public static func environmentName(_ key: String) -> String {
+        "GONGHAI_" + key.uppercased().replacingOccurrences(of: "-", with: "_")
+    }
+
+    public struct Problem: Error, CustomStringConvertible, Equatable {
+        public let description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    /// Parses a config file: `key = value` per line, `#` comments, values optionally quoted.
+    public static func parseFile(_ text: String) throws -> [String: String] {
+        var values: [String: String] = [:]
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            guard let equals = line.firstIndex(of: "=") else { throw Problem("line \(index + 1): expected key = value") }
+            let key = line[..<equals].trimmingCharacters(in: .whitespaces)
+            var value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
+            guard keys.contains(key) else { throw Problem("line \(index + 1): unknown setting \"\(key)\"") }
+            values[key] = value
+        }
+        return values
+    }
+
+    /// Resolves flag over environment over file over default, and validates every value.
+    public static func resolve(flags: [String: String], environment: [String: String], file: [String: String]) throws -> ServeSettings {
+        var settings = ServeSettings()
+        func value(_ key: String) -> String? { flags[key] ?? environment[environmentName(key)] ?? file[key] }
+        func int(_ key: String, _ range: ClosedRange<Int>) throws -> Int? {
+            guard let text = value(key) else { return nil }
+            guard let number = Int(text), range.contains(number) else {
+                throw Problem("\(key): \(text) is not a whole number from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return number
+        }
+        if let host = value("host") { settings.host = host }
+        if let port = try int("port", 0...65535) { settings.port = UInt16(port) }
+        if let database = value("database") { settings.database = database }
+        if let threads = try int("threads", 1...256) { settings.threads = threads }
+        settings.schema = value("schema")
+        settings.publicDirectory = value("public")
+        if let sweepAt = value("sweep-at") {
+            let parts = sweepAt.split(separator: ":").compactMap { Int($0) }
+            guard parts.count == 2, (0..<24).contains(parts[0]), (0..<60).contains(parts[1]) else {
+                throw Problem("sweep-at: \(sweepAt) is not a local time HH:MM")
+            }
+            settings.sweepAt = sweepAt
+        }
+        if let sweep = value("sweep") {
+            guard let flag = ["true": true, "false": false, "on": true, "off": false, "1": true, "0": false][sweep.lowercased()] else {
+                throw Problem("sweep: true or false, not \(sweep)")
+            }
+            settings.sweep = flag
+        }
+        if let zone = value("time-zone") {
+            guard TimeZone(identifier: zone) != nil else { throw Problem("time-zone: unknown zone \(zone)") }
+            settings.timeZone = zone
+        }
+        if let format = value("log-format") {
+            guard ["text", "json"].contains(format) else { throw Problem("log-format: text or json, not \(format)") }
+            settings.logFormat = format
+        }
+        if let level = value("log-level") {
+            guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(level) else {
+                throw Problem("log-level: trace, debug, info, notice, warning, error or critical")
+            }
+            settings.logLevel = level
+        }
+        if let token = value("metrics-token") {
+            guard token.count >= 16 else { throw Problem("metrics-token: at least 16 characters") }
+            settings.metricsToken = token
+        }
+        if let depth = try int("max-depth", 2...100) { settings.maxDepth = depth }
+        if let cost = try int("max-cost", 10...10_000_000) { settings.maxCost = cost }
+        return settings
+    }
+
+    /// The settings as `key = value` lines, secrets redacted: what `config check` prints.
+    public var summary: String {
+        [
+            ("host", host), ("port", String(port)), ("database", database), ("threads", String(threads)),
+            ("schema", schema ?? "(found beside the working directory or binary)"),
+            ("public", publicDirectory ?? "(found beside the working directory or binary)"), ("sweep-at", sweepAt),
+            ("sweep", String(sweep)), ("time-zone", timeZone ?? TimeZone.current.identifier), ("log-format", logFormat),
+            ("log-level", logLevel), ("metrics-token", metricsToken == nil ? "(off)" : "(set)"),
+            ("max-depth", String(maxDepth)), ("max-cost", String(maxCost)),
+        ].map { "\($0.0) = \($0.1)" }.joined(separator: "\n")
+    }
+}
