@@ -61,7 +61,7 @@ public final class AdminConsole: Sendable {
     }
 
     private func dispatch(_ request: ConsoleRequest) throws -> HTTPResponse {
-        let adminOnly = ["people", "tokens", "import", "audit"]
+        let adminOnly = ["people", "tokens", "import", "audit", "webhooks"]
         if let first = request.path.first, adminOnly.contains(first), !request.isAdmin {
             return Layout.message(request, status: 403, title: "Forbidden", request.t("Only administrators may open this page."))
         }
@@ -75,6 +75,7 @@ public final class AdminConsole: Sendable {
         case "import": return try ImportPage(console: self).handle(request)
         case "export.csv": return try ImportPage(console: self).export(request)
         case "audit": return try AuditPage(console: self).render(request)
+        case "webhooks": return try WebhookPage(console: self).handle(request)
         default: return Layout.message(request, status: 404, title: "Not found", request.t("Not found"))
         }
     }

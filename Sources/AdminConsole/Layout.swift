@@ -9,7 +9,7 @@ enum Layout {
             ("/admin", "Dashboard", true), ("/admin/pools", "Pools", true), ("/admin/customers", "Customers", true),
             ("/admin/sweeps", "Sweep", true), ("/admin/people", "People", request.isAdmin),
             ("/admin/tokens", "API tokens", request.isAdmin), ("/admin/import", "Import", request.isAdmin),
-            ("/admin/audit", "Audit log", request.isAdmin),
+            ("/admin/webhooks", "Webhooks", request.isAdmin), ("/admin/audit", "Audit log", request.isAdmin),
         ]
         let links = nav.filter(\.2).map { path, label, _ in
             let current = path == "/admin" ? request.http.path == "/admin" : request.http.path.hasPrefix(path)

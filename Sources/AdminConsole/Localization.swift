@@ -69,6 +69,8 @@ enum Strings {
         "Your session expired or the form is stale. Please try again.": "会话已过期或表单已失效，请重试。",
         "System": "系统", "Last follow-up": "最近跟进", "Edit pool": "编辑公海池", "Required": "必填",
         "Dry run": "试运行", "Run": "运行", "Open pool: everyone is a member.": "开放公海：所有人都是成员。",
-        "none": "无", "Kind": "方式", "Text": "内容", "At": "时间", "By": "操作人", "Version": "版本",
+        "none": "无", "Webhooks": "Webhook 推送", "Endpoint URL": "接收地址", "Events": "事件", "Register": "注册",
+        "Signing secret, shown once:": "签名密钥（仅显示一次）：", "Dead letters": "死信", "Retry": "重试", "Attempts": "尝试次数",
+        "Last error": "最近错误", "Recent deliveries": "最近推送", "Pause": "暂停", "Resume": "恢复", "Kind": "方式", "Text": "内容", "At": "时间", "By": "操作人", "Version": "版本",
     ]
 }

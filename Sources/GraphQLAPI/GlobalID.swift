@@ -12,6 +12,8 @@ public enum GlobalID {
         case event = "evt"
         case notification = "ntf"
         case sweepRun = "run"
+        case webhook = "wh"
+        case delivery = "dlv"
     }
 
     public static func encode(_ id: CustomerID) -> String { "cus_\(id.rawValue)" }
@@ -43,6 +45,8 @@ public enum GlobalID {
         case .event: return "event"
         case .notification: return "notification"
         case .sweepRun: return "sweep run"
+        case .webhook: return "webhook"
+        case .delivery: return "delivery"
         }
     }
 }

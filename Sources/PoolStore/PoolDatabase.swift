@@ -67,6 +67,13 @@ public protocol PoolDatabase: Sendable {
     func previewRules(_ rules: PoolRules, for pool: PoolID, today: Day, batchSize: Int) throws -> RulePreview
     var calendar: LocalCalendar { get }
 
+    // MARK: Webhooks
+    func registerWebhook(url: String, kinds: [WebhookEventKind], by actor: Actor) throws -> (WebhookEndpoint, secret: String)
+    func setWebhookActive(_ id: Int64, _ active: Bool, by actor: Actor) throws
+    func webhooks() throws -> [WebhookEndpoint]
+    func deliveries(status: WebhookDelivery.Status?, first: Int) throws -> [WebhookDelivery]
+    func retryDelivery(_ id: Int64, by actor: Actor) throws
+
     // MARK: Notifications and metrics
     func notifications(for user: UserID, unreadOnly: Bool, first: Int) throws -> [UserNotification]
     func markNotificationsRead(for user: UserID, ids: [Int64]?) throws -> Int

@@ -58,5 +58,12 @@ extension SQLitePoolDatabase {
                 VALUES (?, ?, ?, ?, ?, ?)
                 """,
             arguments: [user.rawValue, kind, customer?.rawValue, message, dueOn?.description, Timestamp.encode(at)])
+        if kind == "reclaim_warning", db.changesCount == 1, let customer, let dueOn {
+            let name = try String.fetchOne(db, sql: "SELECT name FROM customers WHERE id = ?", arguments: [customer.rawValue]) ?? ""
+            try enqueueWebhooks(
+                db, kind: .reclaimWarning,
+                payload: ["customer": ["id": "cus_\(customer.rawValue)", "name": name], "ownerId": "usr_\(user.rawValue)", "reclaimOn": dueOn.description],
+                at: at)
+        }
     }
 }

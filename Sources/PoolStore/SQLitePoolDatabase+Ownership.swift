@@ -171,6 +171,32 @@ extension SQLitePoolDatabase {
                 from?.poolID?.rawValue, to.poolID?.rawValue, actor?.rawValue, reason,
                 routedBy?.rawValue, Timestamp.encode(at), rule, ruleVersion, sweepRun,
             ])
+        try enqueueWebhooks(
+            db, kind: WebhookEventKind(kind),
+            payload: try webhookPayload(db, customer: customer, eventID: db.lastInsertedRowID, from: from, to: to, reason: reason, rule: rule),
+            at: at)
+    }
+
+    /// What a partner receives: ids and names, never contact details.
+    private func webhookPayload(
+        _ db: Database, customer: CustomerID, eventID: Int64, from: Placement?, to: Placement, reason: String?, rule: String?
+    ) throws -> [String: Any] {
+        let name = try String.fetchOne(db, sql: "SELECT name FROM customers WHERE id = ?", arguments: [customer.rawValue]) ?? ""
+        func place(_ placement: Placement?) throws -> Any {
+            switch placement {
+            case .owned(let user)?:
+                let owner = try String.fetchOne(db, sql: "SELECT name FROM users WHERE id = ?", arguments: [user.rawValue]) ?? ""
+                return ["ownerId": "usr_\(user.rawValue)", "owner": owner]
+            case .inPool(let pool)?:
+                let poolName = try String.fetchOne(db, sql: "SELECT name FROM pools WHERE id = ?", arguments: [pool.rawValue]) ?? ""
+                return ["poolId": "pool_\(pool.rawValue)", "pool": poolName]
+            case nil: return NSNull()
+            }
+        }
+        return [
+            "eventId": "evt_\(eventID)", "customer": ["id": "cus_\(customer.rawValue)", "name": name],
+            "from": try place(from), "to": try place(to), "reason": reason ?? NSNull(), "rule": rule ?? NSNull(),
+        ]
     }
 
     /// Where a customer leaving its owner goes: the named pool, else routing.

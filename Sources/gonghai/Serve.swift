@@ -120,8 +120,10 @@ struct Serve: ParsableCommand {
         let scheduler = settings.sweep
             ? try SweepScheduler(database: app.database, clock: SystemTimeSource(), at: settings.sweepAt, logger: Logger(label: "gonghai.sweep"))
             : nil
+        let dispatcher = WebhookDispatcher(database: app.database, clock: SystemTimeSource(), logger: Logger(label: "gonghai.webhooks"))
         try app.start()
         scheduler?.start()
+        dispatcher.start()
         let shownHost = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
         print("gonghai listening on http://\(shownHost):\(app.port)/graphql (database \(settings.database))")
         if let token {
@@ -135,6 +137,7 @@ struct Serve: ParsableCommand {
         waitForTermination()
         print("gonghai: stopping (finishing requests in flight)")
         scheduler?.stop()
+        dispatcher.stop()
         app.stop()
     }
 

@@ -46,8 +46,8 @@ import TestSupport
     @Test func eachPageAnswersEachRoleAsItShould() throws {
         let pages = ["/admin", "/admin/pools", "/admin/pools/\(server.pools["east"]!.id.rawValue)", "/admin/customers",
                      "/admin/sweeps", "/admin/people", "/admin/tokens", "/admin/import", "/admin/audit", "/admin/export.csv",
-                     "/admin/pools/new"]
-        let adminOnly: Set<String> = ["/admin/people", "/admin/tokens", "/admin/import", "/admin/audit"]
+                     "/admin/pools/new", "/admin/webhooks"]
+        let adminOnly: Set<String> = ["/admin/people", "/admin/tokens", "/admin/import", "/admin/audit", "/admin/webhooks"]
         let admin = try server.console(as: "admin")
         let manager = try server.console(as: "manager")
         let anonymous = ConsoleClient(port: server.app.port)

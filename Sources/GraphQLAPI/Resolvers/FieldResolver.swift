@@ -30,8 +30,10 @@ func field<Source>(_: Source.Type, _ read: @escaping @Sendable (Source) throws -
 enum Resolvers {
     /// Every resolver of the API.
     static let table: ResolverTable = [
-        "Query": QueryResolvers.fields.merging(RuleQueryResolvers.query) { _, new in new },
-        "Mutation": MutationResolvers.fields.merging(RuleQueryResolvers.mutation) { _, new in new },
+        "Query": QueryResolvers.fields.merging(RuleQueryResolvers.query) { _, new in new }
+            .merging(WebhookResolvers.query) { _, new in new },
+        "Mutation": MutationResolvers.fields.merging(RuleQueryResolvers.mutation) { _, new in new }
+            .merging(WebhookResolvers.mutation) { _, new in new },
         "User": UserResolvers.fields,
         "Department": DepartmentResolvers.fields,
         "Pool": PoolResolvers.fields,
@@ -65,6 +67,9 @@ enum Resolvers {
         "AssignmentFairness": OperationsResolvers.fairness,
         "MemberAssignments": OperationsResolvers.member,
         "OwnershipEventFeed": EventFeed.resolvers,
+        "WebhookEndpoint": WebhookResolvers.endpoint,
+        "WebhookRegistration": WebhookResolvers.registration,
+        "WebhookDelivery": WebhookResolvers.delivery,
     ]
 }
 

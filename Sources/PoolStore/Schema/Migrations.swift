@@ -9,6 +9,7 @@ enum Migrations {
         migrator.registerMigration("v1-foundation", migrate: foundation)
         migrator.registerMigration("v2-rules", migrate: rules)
         migrator.registerMigration("v3-console", migrate: console)
+        migrator.registerMigration("v4-webhooks", migrate: webhooks)
         return migrator
     }
 
