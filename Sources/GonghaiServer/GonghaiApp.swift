@@ -18,7 +18,7 @@ public final class GonghaiApp: @unchecked Sendable {
         limits: APILimits = APILimits(), clock: any TimeSource = SystemTimeSource(), timeZone: TimeZone = .current,
         statementObserver: (@Sendable (String) -> Void)? = nil,
         logger: Logger = Logger(label: "gonghai"), assets: StaticAssets = .locate(explicit: nil),
-        passwordHasher: PasswordHasher = .standard, metricsToken: String? = nil
+        passwordHasher: PasswordHasher = .standard, metricsToken: String? = nil, rateLimitPerMinute: Int = 0
     ) throws {
         let log: @Sendable (String) -> Void = { logger.error("\($0)") }
         telemetry = Telemetry(logger: logger, metricsToken: metricsToken)
@@ -26,7 +26,8 @@ public final class GonghaiApp: @unchecked Sendable {
             path: databasePath, clock: clock, timeZone: timeZone, statementObserver: statementObserver,
             metrics: telemetry.factory)
         endpoint = try GraphQLEndpoint(
-            schemaSDL: schemaSDL, database: database, limits: limits, clock: clock, log: log)
+            schemaSDL: schemaSDL, database: database, limits: limits, clock: clock, rateLimitPerMinute: rateLimitPerMinute,
+            log: log)
         let console = AdminConsole(database: database, assets: assets, clock: clock, hasher: passwordHasher)
         server = HTTPServer(
             configuration: http,

@@ -17,13 +17,15 @@ public struct ServeSettings: Sendable, Equatable {
     public var metricsToken: String?
     public var maxDepth = 12
     public var maxCost = 10_000
+    /// Requests per minute per API token (0: no limit).
+    public var rateLimit = 1200
 
     public init() {}
 
     /// The settings keys: the flag without `--`, the env var `GONGHAI_` + upper snake case.
     public static let keys = [
         "host", "port", "database", "threads", "schema", "public", "sweep-at", "sweep", "time-zone", "log-format",
-        "log-level", "metrics-token", "max-depth", "max-cost",
+        "log-level", "metrics-token", "max-depth", "max-cost", "rate-limit",
     ]
 
     public static func environmentName(_ key: String) -> String {
@@ -101,6 +103,7 @@ public struct ServeSettings: Sendable, Equatable {
         }
         if let depth = try int("max-depth", 2...100) { settings.maxDepth = depth }
         if let cost = try int("max-cost", 10...10_000_000) { settings.maxCost = cost }
+        if let rate = try int("rate-limit", 0...1_000_000) { settings.rateLimit = rate }
         return settings
     }
 
@@ -112,7 +115,7 @@ public struct ServeSettings: Sendable, Equatable {
             ("public", publicDirectory ?? "(found beside the working directory or binary)"), ("sweep-at", sweepAt),
             ("sweep", String(sweep)), ("time-zone", timeZone ?? TimeZone.current.identifier), ("log-format", logFormat),
             ("log-level", logLevel), ("metrics-token", metricsToken == nil ? "(off)" : "(set)"),
-            ("max-depth", String(maxDepth)), ("max-cost", String(maxCost)),
+            ("max-depth", String(maxDepth)), ("max-cost", String(maxCost)), ("rate-limit", String(rateLimit)),
         ].map { "\($0.0) = \($0.1)" }.joined(separator: "\n")
     }
 }

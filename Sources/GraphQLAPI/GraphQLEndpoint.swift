@@ -12,13 +12,16 @@ public final class GraphQLEndpoint: Sendable {
     let limits: APILimits
     let cache: DocumentCache
     let clock: any TimeSource
+    let rateLimiter: RateLimiter
     let log: @Sendable (String) -> Void
 
     public init(
         schemaSDL: String, database: any PoolDatabase, limits: APILimits = APILimits(),
-        clock: any TimeSource = SystemTimeSource(), log: @escaping @Sendable (String) -> Void = { _ in }
+        clock: any TimeSource = SystemTimeSource(), rateLimitPerMinute: Int = 0,
+        log: @escaping @Sendable (String) -> Void = { _ in }
     ) throws {
         self.clock = clock
+        self.rateLimiter = RateLimiter(perMinute: rateLimitPerMinute, clock: clock)
         self.schema = try SchemaBinder.build(sdl: schemaSDL)
         self.database = database
         self.limits = limits
@@ -48,6 +51,12 @@ public final class GraphQLEndpoint: Sendable {
             response = try run(body, user: user, isGET: request.method == "GET", requestID: requestID, format: format)
         } catch let error as APIError {
             response = format.requestError(error)
+            if error.code == .rateLimited, case .number(let seconds)? = error.extensions["retryAfter"] {
+                var limited = response
+                limited.headers.append(("Retry-After", String(seconds.intValue)))
+                summary?.errorCodes = [error.code.rawValue]
+                return limited
+            }
         } catch {
             response = format.requestError(APIError.from(error, requestID: requestID, log: log))
         }
@@ -77,8 +86,13 @@ public final class GraphQLEndpoint: Sendable {
         guard request.method == "GET" || request.method == "POST" else {
             throw APIError(.methodNotAllowed, "Use POST (or GET for queries).")
         }
-        guard let user = try authenticate(request) else {
+        guard let (user, token) = try authenticate(request) else {
             throw APIError(.unauthenticated, "A valid bearer token is required (Authorization: Bearer <token>).")
+        }
+        if let wait = rateLimiter.admit(token) {
+            throw APIError(
+                .rateLimited, "Too many requests with this token; retry in \(wait) s.",
+                extensions: ["retryAfter": .number(.init(wait))])
         }
         if request.method == "POST" {
             let type = (request.header("content-type") ?? "").lowercased()
@@ -89,11 +103,12 @@ public final class GraphQLEndpoint: Sendable {
         return user
     }
 
-    private func authenticate(_ request: HTTPRequest) throws -> User? {
+    private func authenticate(_ request: HTTPRequest) throws -> (User, String)? {
         guard let header = request.header("authorization") else { return nil }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        return try database.authenticate(token: parts[1].trimmingCharacters(in: .whitespaces))
+        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        return try database.authenticate(token: token).map { ($0, token) }
     }
 
     private func run(

@@ -74,3 +74,16 @@ extension SQLitePoolDatabase {
         try pool.write(body)
     }
 }
+
+extension SQLitePoolDatabase {
+    /// Copies the database to `destination` with SQLite's online backup API while the server
+    /// keeps serving: the copy is one consistent snapshot including every committed write.
+    public func backup(to destination: String) throws {
+        guard !FileManager.default.fileExists(atPath: destination) else {
+            throw PoolError.invalidInput(field: "to", message: "\(destination) exists; choose a new file")
+        }
+        let target = try DatabaseQueue(path: destination)
+        try pool.backup(to: target)
+        try target.close()
+    }
+}

@@ -9,7 +9,7 @@ struct Gonghai: ParsableCommand {
             Keeps customers, reps and pools in one SQLite file and serves them over GraphQL.
             Every command takes --database; commands may run while `serve` uses the same file.
             """,
-        subcommands: [Serve.self, Migrate.self, Users.self, Sweep.self, Config.self])
+        subcommands: [Serve.self, Migrate.self, Users.self, Sweep.self, Config.self, Backup.self])
 }
 
 /// The options every command shares.

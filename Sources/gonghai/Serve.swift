@@ -53,6 +53,9 @@ struct ServeOptions: ParsableArguments {
     @Option(name: .customLong("max-cost"), help: "Maximum estimated query cost. Default 10000.")
     var maxCost: String?
 
+    @Option(name: .customLong("rate-limit"), help: "Requests per minute per API token, 0 for none. Default 1200.")
+    var rateLimit: String?
+
     @Option(help: "A config file of `key = value` lines with the same names as these options.")
     var config: String?
 
@@ -61,7 +64,7 @@ struct ServeOptions: ParsableArguments {
         let given: [(String, String?)] = [
             ("host", host), ("port", port), ("database", database), ("threads", threads), ("schema", schema),
             ("public", publicDirectory), ("sweep-at", sweepAt), ("time-zone", timeZone), ("log-format", logFormat),
-            ("log-level", logLevel), ("metrics-token", metricsToken), ("max-depth", maxDepth), ("max-cost", maxCost),
+            ("log-level", logLevel), ("metrics-token", metricsToken), ("max-depth", maxDepth), ("max-cost", maxCost), ("rate-limit", rateLimit),
         ]
         for case (let key, let value?) in given { flags[key] = value }
         if noSweep { flags["sweep"] = "false" }
@@ -115,7 +118,7 @@ struct Serve: ParsableCommand {
             databasePath: settings.database, schemaSDL: sdl, http: http,
             limits: APILimits(maxDepth: settings.maxDepth, maxCost: settings.maxCost), timeZone: zone,
             logger: Logger(label: "gonghai"), assets: .locate(explicit: settings.publicDirectory),
-            metricsToken: settings.metricsToken)
+            metricsToken: settings.metricsToken, rateLimitPerMinute: settings.rateLimit)
         let token = demo ? try seedDemo(app.database) : nil
         let scheduler = settings.sweep
             ? try SweepScheduler(database: app.database, clock: SystemTimeSource(), at: settings.sweepAt, logger: Logger(label: "gonghai.sweep"))

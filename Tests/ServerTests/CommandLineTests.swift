@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+import PoolDomain
 import PoolStore
 import TestSupport
 
@@ -142,6 +143,42 @@ import TestSupport
         let bad = try run(["config", "check", "--config", config])
         #expect(bad.status != 0)
         #expect(bad.stderr.contains("log-format"))
+    }
+
+    /// A backup taken while the server keeps writing holds every write acknowledged before it.
+    @Test func aBackupTakenWhileServingRestoresEveryAcknowledgedWrite() throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let token = try run(["users", "add", "--database", database, "--name", "writer", "--role", "manager"]).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let serve = Process()
+        serve.executableURL = Self.binary
+        serve.arguments = ["serve", "--database", database, "--port", "0", "--no-sweep"]
+        serve.currentDirectoryURL = TestServer.repositoryURL
+        let out = Pipe()
+        serve.standardOutput = out
+        serve.standardError = FileHandle.nullDevice
+        try serve.run()
+        defer { kill(serve.processIdentifier, SIGTERM); serve.waitUntilExit() }
+        let client = HTTPClient(port: try #require(Self.listeningPort(out.fileHandleForReading)))
+        var acknowledged: [String] = []
+        for index in 0..<40 {
+            let result = try client.graphQL(
+                "mutation($n: String!) { createCustomer(input: {name: $n}) { id } }", variables: ["n": "Backed \(index)"], token: token).json
+            if let id = result.at("data", "createCustomer", "id") as? String { acknowledged.append(id) }
+        }
+        let backup = directory.appendingPathComponent("backup.sqlite").path
+        let done = try run(["backup", "--database", database, "--to", backup])
+        #expect(done.status == 0, "\(done.stderr)")
+        for index in 40..<45 {
+            _ = try client.graphQL("mutation($n: String!) { createCustomer(input: {name: $n}) { id } }", variables: ["n": "Later \(index)"], token: token)
+        }
+        #expect(try run(["backup", "--database", database, "--to", backup]).status != 0, "never overwrites")
+        let restored = try SQLitePoolDatabase(path: backup)
+        let found = try restored.customers(ids: acknowledged.compactMap { Int64($0.dropFirst(4)) }.map(CustomerID.init))
+        #expect(acknowledged.count == 40)
+        #expect(found.count == 40)
+        #expect(try restored.countCustomers(CustomerFilter(), scope: .all) == 40)
     }
 
     @Test func helpExplainsEveryCommand() throws {

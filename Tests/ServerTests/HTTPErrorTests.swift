@@ -153,3 +153,21 @@ import TestSupport
         #expect(try server.client.send(method: "GET", path: "/nope").status == 404)
     }
 }
+
+@Suite struct RateLimitTests {
+    @Test func aTokenOverItsRateGets429WithRetryAfterAndOtherTokensAreUnaffected() throws {
+        let server = try TestServer(rateLimitPerMinute: 60)
+        var statuses: [Int] = []
+        for _ in 0..<12 {
+            statuses.append(try server.client.graphQL("{ me { name } }", token: server.tokens["rep1"], accept: "application/graphql-response+json").status)
+        }
+        #expect(statuses.prefix(10).allSatisfy { $0 == 200 }, "a burst of a sixth of the minute's rate")
+        let limited = try server.client.graphQL("{ me { name } }", token: server.tokens["rep1"], accept: "application/graphql-response+json")
+        #expect(limited.status == 429)
+        #expect(limited.json.errorCodes == ["RATE_LIMITED"])
+        #expect(limited.headers["retry-after"] == "1")
+        #expect(try server.client.graphQL("{ me { name } }", token: server.tokens["rep2"]).status == 200)
+        server.clock.advance(seconds: 2)
+        #expect(try server.client.graphQL("{ me { name } }", token: server.tokens["rep1"]).status == 200)
+    }
+}

@@ -23,7 +23,10 @@ public final class TestServer: @unchecked Sendable {
 
     public static let start = Date(timeIntervalSince1970: 1_790_000_000)
 
-    public init(limits: APILimits = APILimits(), maxBodyBytes: Int = 1 << 20, threads: Int = 4, metricsToken: String? = nil) throws {
+    public init(
+        limits: APILimits = APILimits(), maxBodyBytes: Int = 1 << 20, threads: Int = 4, metricsToken: String? = nil,
+        rateLimitPerMinute: Int = 0
+    ) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("gonghai-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         clock = ManualTimeSource(Self.start)
@@ -33,7 +36,8 @@ public final class TestServer: @unchecked Sendable {
             schemaSDL: try String(contentsOf: Self.schemaURL, encoding: .utf8),
             http: HTTPServerConfiguration(host: "127.0.0.1", port: 0, threads: threads, maxBodyBytes: maxBodyBytes),
             limits: limits, clock: clock, timeZone: TimeZone(identifier: "UTC")!, statementObserver: { log.record($0) }, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
-            assets: StaticAssets(directory: Self.repositoryURL.appendingPathComponent("Public")), passwordHasher: .fastForTests, metricsToken: metricsToken)
+            assets: StaticAssets(directory: Self.repositoryURL.appendingPathComponent("Public")), passwordHasher: .fastForTests, metricsToken: metricsToken,
+            rateLimitPerMinute: rateLimitPerMinute)
         try app.start()
         client = HTTPClient(port: app.port)
         try seedOrganisation()

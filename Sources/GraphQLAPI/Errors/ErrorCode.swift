@@ -6,6 +6,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case unsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE"
     case methodNotAllowed = "METHOD_NOT_ALLOWED"
     case unauthenticated = "UNAUTHENTICATED"
+    case rateLimited = "RATE_LIMITED"
     case parseFailed = "GRAPHQL_PARSE_FAILED"
     case validationFailed = "GRAPHQL_VALIDATION_FAILED"
     case operationNotFound = "OPERATION_NOT_FOUND"
@@ -34,6 +35,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
         case .unsupportedMediaType: return 415
         case .methodNotAllowed: return 405
         case .unauthenticated: return 401
+        case .rateLimited: return 429
         case .internalError: return 500
         default: return 400
         }

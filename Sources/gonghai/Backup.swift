@@ -1,0 +1,20 @@
+import ArgumentParser
+import Foundation
+import PoolStore
+
+struct Backup: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Copy the database to a new file while the server runs (SQLite online backup).",
+        discussion: "Restore by stopping the server and copying the backup over the database file (remove its -wal and -shm files).")
+
+    @OptionGroup var options: DatabaseOption
+
+    @Option(help: "The backup file to create; it must not exist.")
+    var to: String
+
+    func run() throws {
+        let database = try SQLitePoolDatabase(path: options.database)
+        try database.backup(to: to)
+        print("backed up \(options.database) to \(to)")
+    }
+}
