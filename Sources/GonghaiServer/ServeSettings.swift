@@ -19,13 +19,20 @@ public struct ServeSettings: Sendable, Equatable {
     public var maxCost = 10_000
     /// Requests per minute per API token (0: no limit).
     public var rateLimit = 1200
+    /// Idle or slow connections are closed after this many seconds.
+    public var connectionTimeout = 30
+    /// Connections beyond this are refused at accept: a flood cannot take every descriptor.
+    public var maxConnections = 1000
+    /// Request bodies above this many bytes get 413 without being buffered.
+    public var maxBodyBytes = 1 << 20
 
     public init() {}
 
     /// The settings keys: the flag without `--`, the env var `GONGHAI_` + upper snake case.
     public static let keys = [
         "host", "port", "database", "threads", "schema", "public", "sweep-at", "sweep", "time-zone", "log-format",
-        "log-level", "metrics-token", "max-depth", "max-cost", "rate-limit",
+        "log-level", "metrics-token", "max-depth", "max-cost", "rate-limit", "connection-timeout", "max-connections",
+        "max-body-bytes",
     ]
 
     public static func environmentName(_ key: String) -> String {
@@ -104,6 +111,9 @@ public struct ServeSettings: Sendable, Equatable {
         if let depth = try int("max-depth", 2...100) { settings.maxDepth = depth }
         if let cost = try int("max-cost", 10...10_000_000) { settings.maxCost = cost }
         if let rate = try int("rate-limit", 0...1_000_000) { settings.rateLimit = rate }
+        if let timeout = try int("connection-timeout", 1...3600) { settings.connectionTimeout = timeout }
+        if let connections = try int("max-connections", 1...100_000) { settings.maxConnections = connections }
+        if let bytes = try int("max-body-bytes", 1024...(256 << 20)) { settings.maxBodyBytes = bytes }
         return settings
     }
 
@@ -116,6 +126,8 @@ public struct ServeSettings: Sendable, Equatable {
             ("sweep", String(sweep)), ("time-zone", timeZone ?? TimeZone.current.identifier), ("log-format", logFormat),
             ("log-level", logLevel), ("metrics-token", metricsToken == nil ? "(off)" : "(set)"),
             ("max-depth", String(maxDepth)), ("max-cost", String(maxCost)), ("rate-limit", String(rateLimit)),
+            ("connection-timeout", String(connectionTimeout)), ("max-connections", String(maxConnections)),
+            ("max-body-bytes", String(maxBodyBytes)),
         ].map { "\($0.0) = \($0.1)" }.joined(separator: "\n")
     }
 }

@@ -56,6 +56,15 @@ struct ServeOptions: ParsableArguments {
     @Option(name: .customLong("rate-limit"), help: "Requests per minute per API token, 0 for none. Default 1200.")
     var rateLimit: String?
 
+    @Option(name: .customLong("connection-timeout"), help: "Seconds before an idle or slow connection is closed. Default 30.")
+    var connectionTimeout: String?
+
+    @Option(name: .customLong("max-connections"), help: "Connections served at once; more are refused. Default 1000.")
+    var maxConnections: String?
+
+    @Option(name: .customLong("max-body-bytes"), help: "Largest request body; larger ones get 413. Default 1048576.")
+    var maxBodyBytes: String?
+
     @Option(help: "A config file of `key = value` lines with the same names as these options.")
     var config: String?
 
@@ -65,6 +74,7 @@ struct ServeOptions: ParsableArguments {
             ("host", host), ("port", port), ("database", database), ("threads", threads), ("schema", schema),
             ("public", publicDirectory), ("sweep-at", sweepAt), ("time-zone", timeZone), ("log-format", logFormat),
             ("log-level", logLevel), ("metrics-token", metricsToken), ("max-depth", maxDepth), ("max-cost", maxCost), ("rate-limit", rateLimit),
+            ("connection-timeout", connectionTimeout), ("max-connections", maxConnections), ("max-body-bytes", maxBodyBytes),
         ]
         for case (let key, let value?) in given { flags[key] = value }
         if noSweep { flags["sweep"] = "false" }
@@ -112,7 +122,9 @@ struct Serve: ParsableCommand {
         let settings = try options.resolve()
         try LogSetup.bootstrap(format: settings.logFormat, level: settings.logLevel)
         let sdl = try SchemaLocator.locate(explicit: settings.schema)
-        let http = HTTPServerConfiguration(host: settings.host, port: settings.port, threads: settings.threads)
+        let http = HTTPServerConfiguration(
+            host: settings.host, port: settings.port, threads: settings.threads, maxBodyBytes: settings.maxBodyBytes,
+            connectionTimeoutSeconds: settings.connectionTimeout, connectionLimit: settings.maxConnections)
         let zone = try TimeZoneOption.resolve(settings.timeZone)
         let app = try GonghaiApp(
             databasePath: settings.database, schemaSDL: sdl, http: http,

@@ -23,6 +23,9 @@ import Testing
         #expect(noFlag.port == 9100)
         let fileOnly = try ServeSettings.resolve(flags: [:], environment: [:], file: file)
         #expect(fileOnly.port == 9000 && fileOnly.host == "0.0.0.0")
+        let limits = try ServeSettings.resolve(
+            flags: ["connection-timeout": "5"], environment: ["GONGHAI_MAX_CONNECTIONS": "64"], file: ["max-body-bytes": "65536"])
+        #expect(limits.connectionTimeout == 5 && limits.maxConnections == 64 && limits.maxBodyBytes == 65536)
     }
 
     @Test func badSettingsAreRefusedWithWhatIsWrong() throws {
@@ -31,6 +34,7 @@ import Testing
         let cases: [(String, String)] = [
             ("port", "70000"), ("threads", "0"), ("sweep-at", "25:00"), ("time-zone", "Mars/Base"), ("log-format", "xml"),
             ("log-level", "loud"), ("metrics-token", "short"), ("sweep", "maybe"), ("max-depth", "1"),
+            ("connection-timeout", "0"), ("max-connections", "-3"), ("max-body-bytes", "12"),
         ]
         for (key, value) in cases {
             #expect(throws: ServeSettings.Problem.self, "\(key) = \(value)") {
