@@ -38,9 +38,14 @@ let package = Package(
         ),
         .target(name: "AdminConsole", dependencies: ["PoolDomain", "PoolStore", "HTTPServer"]),
         .target(
+            name: "GraphQLAdmission",
+            dependencies: [.product(name: "GraphQL", package: "GraphQL")]
+        ),
+        .executableTarget(name: "gonghai-fuzz", dependencies: ["GraphQLAdmission", .product(name: "GraphQL", package: "GraphQL")]),
+        .target(
             name: "GraphQLAPI",
             dependencies: [
-                "PoolDomain", "PoolStore", "HTTPServer",
+                "PoolDomain", "PoolStore", "HTTPServer", "GraphQLAdmission",
                 .product(name: "GraphQL", package: "GraphQL"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]

@@ -11,6 +11,7 @@ public final class GraphQLEndpoint: Sendable {
     let database: any PoolDatabase
     let limits: APILimits
     let cache: DocumentCache
+    let admission: QueryAdmission
     let clock: any TimeSource
     let rateLimiter: RateLimiter
     let log: @Sendable (String) -> Void
@@ -26,6 +27,7 @@ public final class GraphQLEndpoint: Sendable {
         self.database = database
         self.limits = limits
         self.cache = DocumentCache()
+        self.admission = QueryAdmission(schema: schema, maxDepth: limits.maxDepth, maxCost: limits.maxCost)
         self.log = log
     }
 
@@ -114,74 +116,22 @@ public final class GraphQLEndpoint: Sendable {
     private func run(
         _ body: GraphQLRequestBody, user: User, isGET: Bool, requestID: String, format: ResponseFormat
     ) throws -> HTTPResponse {
-        let admitted = cache.document(for: body.query) { admit(body.query) }
+        let admitted = cache.document(for: body.query) { admission.admit(body.query) }
         if let code = admitted.errorCode {
             return format.result(GraphQLResult(errors: admitted.errors), requestLevelCode: code)
         }
         guard let document = admitted.document else { throw APIError(.parseFailed, "The query could not be parsed.") }
-        let operation = try selectOperation(document, name: body.operationName)
+        let operation = try admission.operation(in: document, named: body.operationName)
         if isGET && operation.operation != .query {
             throw APIError(.methodNotAllowed, "Mutations need POST.")
         }
-        try checkLimits(document, operation, variables: body.variables)
+        try admission.checkLimits(document, operation, variables: body.variables)
         let context = RequestContext(
             user: user, database: database, requestID: requestID, limits: limits, clock: clock, log: log)
         var result = execute(document, operation: body.operationName, variables: body.variables, context: context)
         let requestLevel = result.data == nil
         result.errors = result.errors.map { tagged($0, requestLevel: requestLevel, requestID: requestID) }
         return format.result(result, requestLevelCode: requestLevel ? .badUserInput : nil)
-    }
-
-    private func admit(_ query: String) -> AdmittedDocument {
-        let empty: Document? = nil
-        if NestingGuard.depth(of: query.utf8, limit: 64) > 64 {
-            let error = APIError(.queryTooDeep, "The query nests too deeply to parse.", extensions: ["limit": 64])
-            return AdmittedDocument(document: empty, errors: [error.graphQLError()], errorCode: .queryTooDeep)
-        }
-        let document: Document
-        do {
-            document = try parse(source: Source(body: query, name: "GraphQL request"))
-        } catch let error as GraphQLError {
-            return AdmittedDocument(document: empty, errors: [coded(error, .parseFailed)], errorCode: .parseFailed)
-        } catch {
-            return AdmittedDocument(document: empty, errors: [], errorCode: .parseFailed)
-        }
-        let errors = validate(schema: schema, ast: document)
-        guard errors.isEmpty else {
-            return AdmittedDocument(
-                document: document, errors: errors.map { coded($0, .validationFailed) }, errorCode: .validationFailed)
-        }
-        return AdmittedDocument(document: document, errors: [], errorCode: nil)
-    }
-
-    private func selectOperation(_ document: Document, name: String?) throws -> OperationDefinition {
-        let operations = document.definitions.compactMap { $0 as? OperationDefinition }
-        if let name {
-            guard let match = operations.first(where: { $0.name?.value == name }) else {
-                throw APIError(.operationNotFound, "No operation named \"\(name.prefix(100))\" in the document.")
-            }
-            return match
-        }
-        guard operations.count == 1 else {
-            throw APIError(.operationNotFound, "The document has several operations: give operationName.")
-        }
-        return operations[0]
-    }
-
-    private func checkLimits(_ document: Document, _ operation: OperationDefinition, variables: [String: Map]) throws {
-        let limits = QueryLimits(document: document, variables: variables)
-        let depth = limits.depth(operation.selectionSet)
-        if depth > self.limits.maxDepth {
-            throw APIError(
-                .queryTooDeep, "The query is \(depth) levels deep; at most \(self.limits.maxDepth).",
-                extensions: ["depth": .number(.init(depth)), "limit": .number(.init(self.limits.maxDepth))])
-        }
-        let cost = limits.cost(operation.selectionSet)
-        if cost > self.limits.maxCost {
-            throw APIError(
-                .queryTooComplex, "The query's estimated cost is \(cost); at most \(self.limits.maxCost).",
-                extensions: ["cost": .number(.init(min(cost, 1 << 52))), "limit": .number(.init(self.limits.maxCost))])
-        }
     }
 
     /// GraphQLSwift's executor is async (a task per field); its jobs run on this worker thread.
@@ -209,17 +159,10 @@ public final class GraphQLEndpoint: Sendable {
     /// coercion problems (before execution) or internal faults (during it).
     private func tagged(_ error: GraphQLError, requestLevel: Bool, requestID: String) -> GraphQLError {
         if error.extensions["code"] != nil { return error }
-        if requestLevel { return coded(error, .badUserInput) }
+        if requestLevel { return QueryAdmission.coded(error, .badUserInput) }
         log("request \(requestID): executor error: \(error.message)")
         return GraphQLError(
             message: "Internal server error.", locations: error.locations, path: error.path,
             extensions: ["code": .string(ErrorCode.internalError.rawValue), "requestId": .string(requestID)])
     }
-
-    private func coded(_ error: GraphQLError, _ code: ErrorCode) -> GraphQLError {
-        var extensions = error.extensions
-        extensions["code"] = .string(code.rawValue)
-        return GraphQLError(message: error.message, locations: error.locations, path: error.path, extensions: extensions)
-    }
 }
-

@@ -90,6 +90,36 @@ import TestSupport
         #expect(legacy.json.errorCodes == ["GRAPHQL_VALIDATION_FAILED"])
     }
 
+    /// gonghai-fuzz found that GraphQLSwift's lexer traps on a `\u` escape cut short by the end
+    /// of the text; the server must answer these with a parse error and stay up.
+    @Test func unicodeEscapesCutShortAtTheEndAreParseErrors() throws {
+        for query in [#""\u"#, #""\uzm"#, #"{ customers(filter: {search: "\u12"#, #""\\u"#] {
+            let body = String(decoding: try JSONSerialization.data(withJSONObject: ["query": query]), as: UTF8.self)
+            let response = try post(body, accept: modern)
+            #expect(response.status == 400, "\(query)")
+            #expect(response.json.errorCodes == ["GRAPHQL_PARSE_FAILED"], "\(query)")
+        }
+        let valid = try post(#"{"query":"{ me { name } } # \\u"}"#)
+        #expect(valid.json.at("data", "me", "name") as? String == "rep1")
+        #expect(try post(#"{"query":"{ me { name } }"}"#).status == 200)
+    }
+
+    /// gonghai-fuzz found that GraphQLSwift's validator can trap on two identical operations
+    /// (they hash by identity but compare by structure); they are refused before it runs.
+    @Test func repeatedOperationsAndFragmentsAreValidationErrors() throws {
+        let copies = Array(repeating: "query B { pools { name } }", count: 40).joined(separator: " ")
+        let fragments = "{ me { ...F } } " + Array(repeating: "fragment F on User { name }", count: 40).joined(separator: " ")
+        let anonymous = Array(repeating: "{ me { name } }", count: 40).joined(separator: " ")
+        for (query, message) in [(copies, "only one operation named \"B\""), (fragments, "only one fragment named \"F\""),
+                                 (anonymous, "anonymous operation must be the only")] {
+            let body = String(decoding: try JSONSerialization.data(withJSONObject: ["query": query]), as: UTF8.self)
+            let response = try post(body, accept: modern)
+            #expect(response.status == 400)
+            #expect(response.json.errorCodes == ["GRAPHQL_VALIDATION_FAILED"])
+            #expect((response.json.at("errors", 0, "message") as? String)?.contains(message) == true, "\(response.json)")
+        }
+    }
+
     @Test func unknownOperationNamesAndAmbiguousDocumentsAreRefused() throws {
         let doc = "query A { me { name } } query B { me { role } }"
         let unknown = try server.client.graphQL(doc, operationName: "C", token: token, accept: modern)

@@ -1,16 +1,6 @@
 import Foundation
 import GraphQL
 
-/// A parsed and validated document, kept by query text so each distinct query is parsed and
-/// validated once (validation costs ~160 µs, more than a page of SQL).
-struct AdmittedDocument: @unchecked Sendable {
-    /// nil when the query was refused before or during parsing.
-    let document: Document?
-    /// Request-level errors (parse or validation) to answer with instead of executing.
-    let errors: [GraphQLError]
-    let errorCode: ErrorCode?
-}
-
 /// A bounded least-recently-used cache of admitted documents.
 final class DocumentCache: @unchecked Sendable {
     private let capacity: Int

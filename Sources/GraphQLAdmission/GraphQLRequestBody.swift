@@ -1,24 +1,22 @@
 import Foundation
 import GraphQL
-import HTTPServer
 
 /// The `{query, variables, operationName}` of a request, from a POST body or GET parameters,
 /// checked strictly: unknown keys and wrong types are refused, not ignored.
-struct GraphQLRequestBody {
-    let query: String
-    let variables: [String: Map]
-    let operationName: String?
+public struct GraphQLRequestBody: Sendable {
+    public let query: String
+    public let variables: [String: Map]
+    public let operationName: String?
+
+    public init(query: String, variables: [String: Map] = [:], operationName: String? = nil) {
+        self.query = query
+        self.variables = variables
+        self.operationName = operationName
+    }
 
     static let allowedKeys: Set<String> = ["query", "variables", "operationName", "extensions"]
 
-    static func decode(_ request: HTTPRequest) throws -> GraphQLRequestBody {
-        if request.method == "GET" {
-            return try fromGET(request.queryArguments)
-        }
-        return try fromJSON(request.body)
-    }
-
-    static func fromGET(_ arguments: [String: String]) throws -> GraphQLRequestBody {
+    public static func fromGET(_ arguments: [String: String]) throws -> GraphQLRequestBody {
         guard let query = arguments["query"], !query.isEmpty else {
             throw bad("The query parameter is required.")
         }
@@ -30,7 +28,7 @@ struct GraphQLRequestBody {
         return GraphQLRequestBody(query: query, variables: variables, operationName: name)
     }
 
-    static func fromJSON(_ bytes: [UInt8]) throws -> GraphQLRequestBody {
+    public static func fromJSON(_ bytes: [UInt8]) throws -> GraphQLRequestBody {
         guard case .dictionary(let object) = try json(bytes) else {
             throw bad("The body must be a JSON object with a query.")
         }

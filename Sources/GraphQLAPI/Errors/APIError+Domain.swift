@@ -1,19 +1,8 @@
 import GraphQL
+import GraphQLAdmission
 import PoolDomain
 
-/// An error as a client sees it: a code from `ErrorCode`, a message safe to show, and
-/// extensions. Internal errors never reach a client as they are: see `APIError.from`.
-public struct APIError: Error, Sendable {
-    public let code: ErrorCode
-    public let message: String
-    public var extensions: [String: Map]
-
-    public init(_ code: ErrorCode, _ message: String, extensions: [String: Map] = [:]) {
-        self.code = code
-        self.message = message
-        self.extensions = extensions
-    }
-
+extension APIError {
     /// Maps any error to what a client may see. Domain refusals keep their meaning; anything
     /// unexpected becomes INTERNAL with a request id, and its text stays in the log.
     static func from(_ error: any Error, requestID: String, log: (String) -> Void) -> APIError {
@@ -80,12 +69,5 @@ public struct APIError: Error, Sendable {
         return APIError(
             .duplicateCustomer, "A customer with the same \(match.field.rawValue) exists, \(place).",
             extensions: ["duplicate": .dictionary(OrderedDictionaryBridge.make(info, order: ["field", "customerId", "owner", "pool"]))])
-    }
-
-    /// The GraphQL error for a field, with its location and path.
-    func graphQLError(nodes: [Node] = [], path: IndexPath = []) -> GraphQLError {
-        var all: [String: Map] = ["code": .string(code.rawValue)]
-        for (key, value) in extensions { all[key] = value }
-        return GraphQLError(message: message, nodes: nodes, path: path, extensions: all)
     }
 }

@@ -1,8 +1,8 @@
 /// Refuses absurdly nested text before a recursive parser sees it: the GraphQL parser and the
 /// JSON decoder recurse per level, and a few hundred thousand `{` would exhaust a thread's stack.
-enum NestingGuard {
+public enum NestingGuard {
     /// The deepest bracket nesting in `bytes`, ignoring brackets inside quoted strings.
-    static func depth(of bytes: some Sequence<UInt8>, limit: Int) -> Int {
+    public static func depth(of bytes: some Sequence<UInt8>, limit: Int) -> Int {
         var depth = 0
         var deepest = 0
         var inString = false

@@ -29,7 +29,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case internalError = "INTERNAL"
 
     /// The HTTP status of a request-level error under `application/graphql-response+json`.
-    var httpStatus: Int {
+    public var httpStatus: Int {
         switch self {
         case .payloadTooLarge: return 413
         case .unsupportedMediaType: return 415
