@@ -41,7 +41,11 @@ public final class GonghaiApp: @unchecked Sendable {
     /// Finishes requests in flight, then closes the database.
     public func stop() {
         server.stop()
-        try? database.close()
+        do {
+            try database.close()
+        } catch {
+            FileHandle.standardError.write(Data("gonghai: closing the database failed: \(error)\n".utf8))
+        }
     }
 }
 

@@ -45,7 +45,10 @@ public final class HTTPServer: @unchecked Sendable {
     /// then stops the daemon.
     public func stop(grace: TimeInterval = 10) {
         guard let daemon else { return }
-        _ = MHD_quiesce_daemon(daemon)
+        // Quiescing hands the listening socket back; until it is closed the kernel would still
+        // complete handshakes into the backlog, connections that nobody would ever serve.
+        let listening = MHD_quiesce_daemon(daemon)
+        if listening >= 0 { close(listening) }
         let deadline = Date().addingTimeInterval(grace)
         while inFlight.value > 0 && Date() < deadline { usleep(10_000) }
         MHD_stop_daemon(daemon)

@@ -55,8 +55,11 @@ public final class SQLitePoolDatabase: PoolDatabase, @unchecked Sendable {
 
     var nowMillis: Int64 { Timestamp.encode(clock.now()) }
 
-    /// Closes the file cleanly; used by graceful shutdown.
+    /// Closes the file cleanly; used by graceful shutdown. GRDB closes the writer before the
+    /// read-only readers, so the last connection to close cannot checkpoint: checkpoint first,
+    /// leaving an empty write-ahead log and a database file that holds everything.
     public func close() throws {
+        try pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
         try pool.close()
     }
 }

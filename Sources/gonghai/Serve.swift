@@ -151,6 +151,7 @@ struct Serve: ParsableCommand {
         fflush(nil)
         waitForTermination()
         print("gonghai: stopping (finishing requests in flight)")
+        app.server.stop()
         scheduler?.stop()
         dispatcher.stop()
         app.stop()
