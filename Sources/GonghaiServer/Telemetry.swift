@@ -46,12 +46,26 @@ public final class Telemetry: @unchecked Sendable {
     /// Operation names come from clients: at most 200 distinct labels, then "other".
     private func operationLabel(_ name: String?) -> String {
         guard let name, !name.isEmpty else { return "anonymous" }
+        // Only a GraphQL name can name an operation; anything else (line breaks that would forge
+        // text log lines, say) is logged as "invalid" and never becomes a metrics label.
+        guard Self.isGraphQLName(name) else { return "invalid" }
         let clipped = String(name.prefix(64))
         return lock.withLock {
             if operations.contains(clipped) { return clipped }
             guard operations.count < Self.maxOperations else { return "other" }
             operations.insert(clipped)
             return clipped
+        }
+    }
+
+    /// `/[_A-Za-z][_0-9A-Za-z]*/`, the spec's Name.
+    static func isGraphQLName(_ text: String) -> Bool {
+        guard let first = text.utf8.first, first == UInt8(ascii: "_") || (first | 0x20 >= UInt8(ascii: "a") && first | 0x20 <= UInt8(ascii: "z")) else {
+            return false
+        }
+        return text.utf8.allSatisfy { byte in
+            byte == UInt8(ascii: "_") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
         }
     }
 

@@ -46,6 +46,8 @@ extension SQLitePoolDatabase {
             try db.execute(
                 sql: "UPDATE users SET password_hash = ?, failed_sign_ins = 0, locked_until = NULL WHERE id = ?",
                 arguments: [hash, user.rawValue])
+            // A new password ends every console session the old one opened.
+            try db.execute(sql: "DELETE FROM console_sessions WHERE user_id = ?", arguments: [user.rawValue])
             try audit(db, actor, "set_password", "user \(user.rawValue)", before: nil, after: nil)
         }
     }

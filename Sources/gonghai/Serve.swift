@@ -162,12 +162,14 @@ struct Serve: ParsableCommand {
         if try seeder.isEmpty() {
             let summary = try seeder.seed(now: Date())
             print("demo data: \(summary.users) users, \(summary.pools) pools, \(summary.customers) customers")
+            // Only a database the demo just filled gets the demo password: --demo pointed at
+            // real data must never reset anyone's password.
+            for user in try database.users() where user.role != .rep && user.active {
+                try database.setPassword(user.id, Self.demoPassword, hasher: .standard, by: nil)
+            }
         }
         guard let admin = try database.users().first(where: { $0.role == .admin && $0.active }) else {
             throw ValidationError("--demo: the database has no active admin; add one with `gonghai users add`")
-        }
-        for user in try database.users() where user.role != .rep && user.active {
-            try database.setPassword(user.id, Self.demoPassword, hasher: .standard, by: nil)
         }
         return try database.issueToken(for: admin.id, label: "demo")
     }

@@ -27,6 +27,15 @@ import TestSupport
         #expect(try console.get("/admin").status == 303)
     }
 
+    @Test func aNewPasswordEndsTheSessionsTheOldOneOpened() throws {
+        let manager = try server.console(as: "manager")
+        #expect(try manager.get("/admin/pools").status == 200)
+        try server.database.setPassword(server.users["manager"]!.id, "a brand new one", hasher: .fastForTests, by: nil)
+        #expect(try manager.get("/admin/pools").status == 303, "the old session must be gone")
+        let admin = try server.console(as: "admin")
+        #expect(try admin.get("/admin/pools").status == 200, "other users' sessions stay")
+    }
+
     @Test func wrongPasswordsAreRefusedThenLockedAndRepsCannotSignIn() throws {
         try server.database.setPassword(server.users["manager"]!.id, "correct horse", hasher: .fastForTests, by: nil)
         let client = ConsoleClient(port: server.app.port)

@@ -120,6 +120,18 @@ import TestSupport
         }
     }
 
+    @Test func longQueriesAreAnsweredButNotKeptInTheDocumentCache() throws {
+        let before = server.app.endpoint.cachedDocuments
+        let padding = "# " + String(repeating: "x", count: 40 * 1024) + "\n"
+        for _ in 0..<2 {
+            let body = String(decoding: try JSONSerialization.data(withJSONObject: ["query": padding + "{ me { name } }"]), as: UTF8.self)
+            #expect(try post(body).json.at("data", "me", "name") as? String == "rep1")
+        }
+        #expect(server.app.endpoint.cachedDocuments == before)
+        _ = try post(#"{"query":"{ me { name role } }"}"#)
+        #expect(server.app.endpoint.cachedDocuments == before + 1)
+    }
+
     @Test func unknownOperationNamesAndAmbiguousDocumentsAreRefused() throws {
         let doc = "query A { me { name } } query B { me { role } }"
         let unknown = try server.client.graphQL(doc, operationName: "C", token: token, accept: modern)

@@ -11,6 +11,7 @@ import TestSupport
             "mutation Claim($ids: [ID!]!) { claimCustomers(ids: $ids) { succeeded } }", variables: ["ids": ids],
             operationName: "Claim", token: server.tokens["rep1"])
         _ = try server.client.graphQL("{ me { salary } }", token: server.tokens["rep1"])
+        _ = try server.client.graphQL("{ me { name } }", operationName: "Forged\nlevel=critical", token: server.tokens["rep1"])
         #expect(try server.client.send(method: "GET", path: "/metrics").status == 401)
         #expect(try server.client.send(method: "GET", path: "/metrics", headers: [("Authorization", "Bearer wrong")]).status == 401)
         let metrics = try server.client.send(method: "GET", path: "/metrics", headers: [("Authorization", "Bearer metrics-secret")])
@@ -19,6 +20,8 @@ import TestSupport
         #expect(text.contains(#"gonghai_ownership_changes_total{kind="claim"} 3"#))
         #expect(text.contains(#"gonghai_requests_total{operation="Claim",outcome="ok"} 1"#))
         #expect(text.contains(#"gonghai_requests_total{operation="anonymous",outcome="GRAPHQL_VALIDATION_FAILED"} 1"#))
+        #expect(text.contains(#"gonghai_requests_total{operation="invalid",outcome="OPERATION_NOT_FOUND"} 1"#), "\(text)")
+        #expect(!text.contains("Forged"))
         #expect(text.contains("gonghai_request_duration_seconds_bucket{route=\"graphql\""))
         #expect(text.contains("gonghai_pool_size{pool=\"\(server.pools["general"]!.id.rawValue)\"} 0"))
         #expect(text.contains("gonghai_database_bytes"))

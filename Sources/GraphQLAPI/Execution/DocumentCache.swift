@@ -2,7 +2,12 @@ import Foundation
 import GraphQL
 
 /// A bounded least-recently-used cache of admitted documents.
+///
+/// Bounded in count and in the size of what it keeps: a query longer than `maxQueryBytes`
+/// (real clients send a few KB) is admitted every time instead, so a thousand distinct 1 MB
+/// queries cannot pin a gigabyte of documents.
 final class DocumentCache: @unchecked Sendable {
+    static let maxQueryBytes = 32 * 1024
     private let capacity: Int
     private let lock = NSLock()
     private var entries: [String: (document: AdmittedDocument, lastUse: UInt64)] = [:]
@@ -15,7 +20,7 @@ final class DocumentCache: @unchecked Sendable {
     func document(for query: String, admit: () -> AdmittedDocument) -> AdmittedDocument {
         if let cached = lookup(query) { return cached }
         let admitted = admit()
-        store(query, admitted)
+        if query.utf8.count <= Self.maxQueryBytes { store(query, admitted) }
         return admitted
     }
 
