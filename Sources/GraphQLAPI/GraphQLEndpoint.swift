@@ -126,6 +126,7 @@ public final class GraphQLEndpoint: Sendable {
             throw APIError(.methodNotAllowed, "Mutations need POST.")
         }
         try admission.checkLimits(document, operation, variables: body.variables)
+        try admission.checkVariables(operation, body.variables)
         let context = RequestContext(
             user: user, database: database, requestID: requestID, limits: limits, clock: clock, log: log)
         var result = execute(document, operation: body.operationName, variables: body.variables, context: context)

@@ -45,7 +45,7 @@ public struct QueryAdmission: Sendable {
         if let duplicate = Self.duplicateDefinition(in: document) {
             return AdmittedDocument(document: document, errors: [Self.coded(duplicate, .validationFailed)], errorCode: .validationFailed)
         }
-        let errors = validate(schema: schema, ast: document)
+        let errors = validate(schema: schema, ast: document, rules: specifiedRules + [InputChecks.int32Literals])
         guard errors.isEmpty else {
             return AdmittedDocument(
                 document: document, errors: errors.map { Self.coded($0, .validationFailed) }, errorCode: .validationFailed)
@@ -130,6 +130,11 @@ public struct QueryAdmission: Sendable {
                 .queryTooComplex, "The query's estimated cost is \(cost); at most \(maxCost).",
                 extensions: ["cost": .number(.init(min(cost, 1 << 52))), "limit": .number(.init(maxCost))])
         }
+    }
+
+    /// Refuses variable values GraphQLSwift's own coercion would trap on (see `InputChecks`).
+    public func checkVariables(_ operation: OperationDefinition, _ variables: [String: Map]) throws {
+        try InputChecks.checkEnumVariables(operation, variables, schema: schema)
     }
 
     /// The error with `extensions.code` set.

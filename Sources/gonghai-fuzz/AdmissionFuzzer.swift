@@ -49,6 +49,7 @@ enum AdmissionFuzzer {
         }
         let operation = try admission.operation(in: document, named: body.operationName)
         try admission.checkLimits(document, operation, variables: body.variables)
+        try admission.checkVariables(operation, body.variables)
     }
 
     /// `a=1&b=2` without percent-decoding: libmicrohttpd decodes before the server sees them.

@@ -132,6 +132,26 @@ import TestSupport
         #expect(server.app.endpoint.cachedDocuments == before + 1)
     }
 
+    /// Found by hypothesis-graphql: an empty enum value in a variable trapped GraphQLSwift's
+    /// suggestion code, and a 64-bit Int literal on a nested argument became INTERNAL.
+    @Test func emptyEnumVariablesAndOutOfRangeIntsAreBadInputNotCrashes() throws {
+        let cases: [(String, [String: Any])] = [
+            ("query($s: DeliveryStatus) { webhookDeliveries(status: $s) { id } }", ["s": ""]),
+            ("query($o: CustomerOrder) { customers(orderBy: $o) { totalCount } }", ["o": ["field": ""]]),
+            ("query($f: CustomerFilter) { customers(filter: $f) { totalCount } }", ["f": ["status": [""]]]),
+        ]
+        for (query, variables) in cases {
+            let body = String(decoding: try JSONSerialization.data(withJSONObject: ["query": query, "variables": variables]), as: UTF8.self)
+            let response = try post(body, accept: modern)
+            #expect(response.status == 400, "\(variables)")
+            #expect(response.json.errorCodes == ["BAD_USER_INPUT"], "\(response.json)")
+        }
+        let literal = try post(#"{"query":"{ customer(id: \"cus_1\") { followUps(first: -2147483649) { id } } }"}"#, accept: modern)
+        #expect(literal.json.errorCodes == ["GRAPHQL_VALIDATION_FAILED"], "\(literal.json)")
+        let amount = try post(#"{"query":"{ customers(first: 2147483647) { totalCount } }"}"#, accept: modern)
+        #expect(amount.json.errorCodes == ["QUERY_TOO_COMPLEX"], "the largest Int32 passes validation: \(amount.json)")
+    }
+
     @Test func unknownOperationNamesAndAmbiguousDocumentsAreRefused() throws {
         let doc = "query A { me { name } } query B { me { role } }"
         let unknown = try server.client.graphQL(doc, operationName: "C", token: token, accept: modern)
