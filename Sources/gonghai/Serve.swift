@@ -119,6 +119,7 @@ struct Serve: ParsableCommand {
     static let demoPassword = "gonghai-demo"
 
     func run() throws {
+        let termination = TerminationSignal()
         let settings = try options.resolve()
         try LogSetup.bootstrap(format: settings.logFormat, level: settings.logLevel)
         let sdl = try SchemaLocator.locate(explicit: settings.schema)
@@ -149,7 +150,7 @@ struct Serve: ParsableCommand {
             )
         }
         fflush(nil)
-        waitForTermination()
+        termination.wait()
         print("gonghai: stopping (finishing requests in flight)")
         app.server.stop()
         scheduler?.stop()
@@ -173,18 +174,28 @@ struct Serve: ParsableCommand {
         }
         return try database.issueToken(for: admin.id, label: "demo")
     }
+}
 
-    /// Blocks until SIGINT or SIGTERM.
-    private func waitForTermination() {
-        let stop = DispatchSemaphore(value: 0)
-        var sources: [DispatchSourceSignal] = []
+/// SIGINT and SIGTERM, caught from before the server listens: a signal that arrives between
+/// "listening" and the wait must stop the server, not be lost (or kill it mid-start).
+final class TerminationSignal {
+    private let stop = DispatchSemaphore(value: 0)
+    private var sources: [DispatchSourceSignal] = []
+
+    init() {
+        // libdispatch installs its own handler when the source registers; ignoring first keeps
+        // the default action (exit) from winning before it does.
         for signalNumber in [SIGINT, SIGTERM] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { stop.signal() }
+            source.setEventHandler { [stop] in stop.signal() }
             source.resume()
             sources.append(source)
         }
+    }
+
+    /// Blocks until one of the signals has arrived (at any time since `init`).
+    func wait() {
         stop.wait()
         sources.forEach { $0.cancel() }
     }

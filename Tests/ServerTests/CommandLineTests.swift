@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 import PoolDomain
@@ -30,6 +31,44 @@ import TestSupport
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// `--demo` pointed at a database with real users must not touch their passwords.
+    @Test func demoOnAnExistingDatabaseKeepsEveryPassword() throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(try run(["users", "add", "--database", database, "--name", "boss", "--role", "admin"]).status == 0)
+        let setter = Process()
+        setter.executableURL = Self.binary
+        setter.arguments = ["users", "password", "--database", database, "--name", "boss"]
+        let input = Pipe()
+        setter.standardInput = input
+        setter.standardOutput = FileHandle.nullDevice
+        try setter.run()
+        input.fileHandleForWriting.write(Data("the real password\n".utf8))
+        try input.fileHandleForWriting.close()
+        setter.waitUntilExit()
+        #expect(setter.terminationStatus == 0)
+        let hash = { () throws -> String? in
+            try SQLitePoolDatabase(path: database).readForTests { try String.fetchOne($0, sql: "SELECT password_hash FROM users WHERE name = 'boss'") }
+        }
+        let before = try #require(try hash())
+
+        let serve = Process()
+        serve.executableURL = Self.binary
+        serve.arguments = ["serve", "--demo", "--no-sweep", "--database", database, "--port", "0"]
+        serve.currentDirectoryURL = TestServer.repositoryURL
+        let out = Pipe()
+        serve.standardOutput = out
+        serve.standardError = FileHandle.nullDevice
+        try serve.run()
+        defer { if serve.isRunning { serve.terminate() } }
+        #expect(Self.listeningPort(out.fileHandleForReading) != nil)
+        kill(serve.processIdentifier, SIGTERM)
+        serve.waitUntilExit()
+        #expect(try hash() == before, "--demo reset a password of an existing database")
+        let customers = try SQLitePoolDatabase(path: database).readForTests { try Int.fetchOne($0, sql: "SELECT count(*) FROM customers") }
+        #expect(customers == 0, "--demo seeds only an empty database")
     }
 
     @Test func usersAddPrintsOnlyATokenThatWorksAgainstARunningServeAndSigtermStopsIt() throws {
