@@ -34,6 +34,19 @@ import TestSupport
     }
 
     /// `--demo` pointed at a database with real users must not touch their passwords.
+    /// Starts `gonghai` with `arguments`; its standard output is the pipe.
+    func startServe(_ arguments: [String]) throws -> (Process, Pipe) {
+        let serve = Process()
+        serve.executableURL = Self.binary
+        serve.arguments = arguments
+        serve.currentDirectoryURL = TestServer.repositoryURL
+        let out = Pipe()
+        serve.standardOutput = out
+        serve.standardError = FileHandle.nullDevice
+        try serve.run()
+        return (serve, out)
+    }
+
     @Test func demoOnAnExistingDatabaseKeepsEveryPassword() throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -54,14 +67,7 @@ import TestSupport
         }
         let before = try #require(try hash())
 
-        let serve = Process()
-        serve.executableURL = Self.binary
-        serve.arguments = ["serve", "--demo", "--no-sweep", "--database", database, "--port", "0"]
-        serve.currentDirectoryURL = TestServer.repositoryURL
-        let out = Pipe()
-        serve.standardOutput = out
-        serve.standardError = FileHandle.nullDevice
-        try serve.run()
+        let (serve, out) = try startServe(["serve", "--demo", "--no-sweep", "--database", database, "--port", "0"])
         defer { if serve.isRunning { serve.terminate() } }
         #expect(Self.listeningPort(out.fileHandleForReading) != nil)
         kill(serve.processIdentifier, SIGTERM)
@@ -82,14 +88,7 @@ import TestSupport
         #expect(token.hasPrefix("gh_") && !token.contains("\n") && token.count > 40)
         #expect(try run(["users", "add", "--database", database, "--name", "x", "--role", "boss"]).status != 0)
 
-        let serve = Process()
-        serve.executableURL = Self.binary
-        serve.arguments = ["serve", "--database", database, "--port", "0", "--threads", "2"]
-        serve.currentDirectoryURL = TestServer.repositoryURL
-        let out = Pipe()
-        serve.standardOutput = out
-        serve.standardError = FileHandle.nullDevice
-        try serve.run()
+        let (serve, out) = try startServe(["serve", "--database", database, "--port", "0", "--threads", "2"])
         defer { if serve.isRunning { serve.terminate() } }
         let port = try #require(Self.listeningPort(out.fileHandleForReading))
         let client = HTTPClient(port: port)
