@@ -3,18 +3,34 @@ preview and save rules, import a CSV, assign a customer. Screenshots go to .buil
 import os
 import tempfile
 
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import PASSWORD, shot
+
+
+def replaced(page):
+    """True once `page` is gone. Chromium 156's driver sometimes reports a replaced document as
+    "Node with given id does not belong to the document" instead of a stale element."""
+    def check(_):
+        try:
+            page.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+    return check
 
 
 def submit(browser, button):
     """Clicks a submit button or link and waits until the next page has replaced this one."""
     page = browser.find_element(By.TAG_NAME, "html")
     button.click()
-    WebDriverWait(browser, 15).until(expected_conditions.staleness_of(page))
+    WebDriverWait(browser, 15).until(replaced(page))
 
 
 def sign_in(browser, server, name="admin"):
