@@ -11,10 +11,7 @@ import TestSupport
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gonghai-cli-\(UUID().uuidString)")
     var database: String { directory.appendingPathComponent("cli.sqlite").path }
 
-    static var binary: URL {
-        URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("gonghai")
-    }
+    static var binary: URL { ServeProcess.binary }
 
     @discardableResult
     func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
@@ -34,19 +31,6 @@ import TestSupport
     }
 
     /// `--demo` pointed at a database with real users must not touch their passwords.
-    /// Starts `gonghai` with `arguments`; its standard output is the pipe.
-    func startServe(_ arguments: [String]) throws -> (Process, Pipe) {
-        let serve = Process()
-        serve.executableURL = Self.binary
-        serve.arguments = arguments
-        serve.currentDirectoryURL = TestServer.repositoryURL
-        let out = Pipe()
-        serve.standardOutput = out
-        serve.standardError = FileHandle.nullDevice
-        try serve.run()
-        return (serve, out)
-    }
-
     @Test func demoOnAnExistingDatabaseKeepsEveryPassword() throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -67,11 +51,8 @@ import TestSupport
         }
         let before = try #require(try hash())
 
-        let (serve, out) = try startServe(["serve", "--demo", "--no-sweep", "--database", database, "--port", "0"])
-        defer { if serve.isRunning { serve.terminate() } }
-        #expect(Self.listeningPort(out.fileHandleForReading) != nil)
-        kill(serve.processIdentifier, SIGTERM)
-        serve.waitUntilExit()
+        let serve = try ServeProcess(["serve", "--demo", "--no-sweep", "--database", database, "--port", "0"])
+        serve.stop()
         #expect(try hash() == before, "--demo reset a password of an existing database")
         let customers = try SQLitePoolDatabase(path: database).readForTests { try Int.fetchOne($0, sql: "SELECT count(*) FROM customers") }
         #expect(customers == 0, "--demo seeds only an empty database")
@@ -88,9 +69,9 @@ import TestSupport
         #expect(token.hasPrefix("gh_") && !token.contains("\n") && token.count > 40)
         #expect(try run(["users", "add", "--database", database, "--name", "x", "--role", "boss"]).status != 0)
 
-        let (serve, out) = try startServe(["serve", "--database", database, "--port", "0", "--threads", "2"])
-        defer { if serve.isRunning { serve.terminate() } }
-        let port = try #require(Self.listeningPort(out.fileHandleForReading))
+        let serve = try ServeProcess(["serve", "--database", database, "--port", "0", "--threads", "2"])
+        defer { serve.stop() }
+        let port = serve.port
         let client = HTTPClient(port: port)
         let me = try client.graphQL("{ me { name role department { name } } }", token: token).json
         #expect(me.at("data", "me", "name") as? String == "li.na")
@@ -103,9 +84,7 @@ import TestSupport
         #expect(try client.graphQL("{ me { name } }", token: other).json.at("data", "me", "name") as? String == "li.na")
         #expect(try run(["users", "token", "--database", database, "--name", "nobody"]).status != 0)
 
-        kill(serve.processIdentifier, SIGTERM)
-        serve.waitUntilExit()
-        #expect(serve.terminationStatus == 0)
+        #expect(serve.stop() == 0)
     }
 
     @Test func sweepPrintsItsRunAsJSONAndASecondRunReclaimsNothing() throws {
@@ -140,23 +119,14 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: directory) }
         let token = try run(["users", "add", "--database", database, "--name", "logger", "--role", "rep"]).stdout
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        let serve = Process()
-        serve.executableURL = Self.binary
-        serve.arguments = ["serve", "--database", database, "--port", "0", "--log-format", "json", "--no-sweep"]
-        serve.currentDirectoryURL = TestServer.repositoryURL
-        let out = Pipe()
         let err = Pipe()
-        serve.standardOutput = out
-        serve.standardError = err
-        try serve.run()
-        let port = try #require(Self.listeningPort(out.fileHandleForReading))
-        let client = HTTPClient(port: port)
+        let serve = try ServeProcess(["serve", "--database", database, "--port", "0", "--log-format", "json", "--no-sweep"], errors: err)
+        let client = HTTPClient(port: serve.port)
         _ = try client.graphQL(
             "mutation Create($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }",
             variables: ["i": ["name": "Log Co", "phone": "13912345678", "email": "secret@log.cn"]], operationName: "Create", token: token)
         _ = try client.graphQL("{ me { name } }", token: "gh_stolen_token_value")
-        kill(serve.processIdentifier, SIGTERM)
-        serve.waitUntilExit()
+        serve.stop()
         let lines = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
         let requests = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
             .filter { $0["msg"] as? String == "request" }
@@ -189,16 +159,9 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: directory) }
         let token = try run(["users", "add", "--database", database, "--name", "writer", "--role", "manager"]).stdout
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        let serve = Process()
-        serve.executableURL = Self.binary
-        serve.arguments = ["serve", "--database", database, "--port", "0", "--no-sweep"]
-        serve.currentDirectoryURL = TestServer.repositoryURL
-        let out = Pipe()
-        serve.standardOutput = out
-        serve.standardError = FileHandle.nullDevice
-        try serve.run()
-        defer { kill(serve.processIdentifier, SIGTERM); serve.waitUntilExit() }
-        let client = HTTPClient(port: try #require(Self.listeningPort(out.fileHandleForReading)))
+        let serve = try ServeProcess(["serve", "--database", database, "--port", "0", "--no-sweep"])
+        defer { serve.stop() }
+        let client = HTTPClient(port: serve.port)
         var acknowledged: [String] = []
         for index in 0..<40 {
             let result = try client.graphQL(
@@ -224,21 +187,5 @@ import TestSupport
         for command in ["serve", "migrate", "users", "sweep", "config"] { #expect(help.stdout.contains(command)) }
         let serveHelp = try run(["serve", "--help"])
         for option in ["--host", "--port", "--database", "--demo", "--threads"] { #expect(serveHelp.stdout.contains(option)) }
-    }
-
-    /// Reads serve's stdout until it names its port.
-    static func listeningPort(_ handle: FileHandle) -> UInt16? {
-        var text = ""
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            let data = handle.availableData
-            if data.isEmpty { return nil }
-            text += String(decoding: data, as: UTF8.self)
-            if let range = text.range(of: #"127\.0\.0\.1:(\d+)/graphql"#, options: .regularExpression) {
-                let match = text[range]
-                return UInt16(match.dropFirst("127.0.0.1:".count).prefix { $0.isNumber })
-            }
-        }
-        return nil
     }
 }

@@ -130,19 +130,8 @@ final class ReceiverBox: @unchecked Sendable { var receiver: Receiver? }
         try add.run()
         add.waitUntilExit()
         let token = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        func serve() throws -> (Process, HTTPClient) {
-            let process = Process()
-            process.executableURL = binary
-            process.arguments = ["serve", "--database", database, "--port", "0", "--no-sweep"]
-            process.currentDirectoryURL = TestServer.repositoryURL
-            let out = Pipe()
-            process.standardOutput = out
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let port = try #require(CommandLineTests.listeningPort(out.fileHandleForReading))
-            return (process, HTTPClient(port: port))
-        }
-        var (process, client) = try serve()
+        var serve = try ServeProcess(["serve", "--database", database, "--port", "0", "--no-sweep"])
+        var client = HTTPClient(port: serve.port)
         _ = try client.graphQL("mutation { createPool(input: {name: \"Default\", isDefault: true}) { id } }", token: token)
         _ = try client.graphQL(
             "mutation($u: String!) { registerWebhook(url: $u, kinds: [CUSTOMER_CREATED]) { secret } }", variables: ["u": receiver.url], token: token)
@@ -152,13 +141,14 @@ final class ReceiverBox: @unchecked Sendable { var receiver: Receiver? }
         }
         let deadline = Date().addingTimeInterval(20)
         while receiver.deliveries.count < 3 && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        kill(serve.process.processIdentifier, SIGKILL)
+        serve.process.waitUntilExit()
         let beforeRestart = receiver.deliveries.count
         #expect(beforeRestart < 12, "the kill came mid-delivery")
         receiver.answer(200)
-        (process, client) = try serve()
-        defer { kill(process.processIdentifier, SIGTERM); process.waitUntilExit() }
+        serve = try ServeProcess(["serve", "--database", database, "--port", "0", "--no-sweep"])
+        client = HTTPClient(port: serve.port)
+        defer { serve.stop() }
         let expected = try DatabaseQueue(path: database).read { db in try String.fetchAll(db, sql: "SELECT delivery_id FROM webhook_outbox") }
         #expect(expected.count == 12, "all twelve events were queued with their changes")
         let until = Date().addingTimeInterval(30)
