@@ -18,7 +18,8 @@ public final class GonghaiApp: @unchecked Sendable {
         limits: APILimits = APILimits(), clock: any TimeSource = SystemTimeSource(), timeZone: TimeZone = .current,
         statementObserver: (@Sendable (String) -> Void)? = nil,
         logger: Logger = Logger(label: "gonghai"), assets: StaticAssets = .locate(explicit: nil),
-        passwordHasher: PasswordHasher = .standard, metricsToken: String? = nil, rateLimitPerMinute: Int = 0
+        passwordHasher: PasswordHasher = .standard, metricsToken: String? = nil, rateLimitPerMinute: Int = 0,
+        executor: ExecutorMode = .compiled
     ) throws {
         let log: @Sendable (String) -> Void = { logger.error("\($0)") }
         telemetry = Telemetry(logger: logger, metricsToken: metricsToken)
@@ -27,7 +28,7 @@ public final class GonghaiApp: @unchecked Sendable {
             metrics: telemetry.factory)
         endpoint = try GraphQLEndpoint(
             schemaSDL: schemaSDL, database: database, limits: limits, clock: clock, rateLimitPerMinute: rateLimitPerMinute,
-            log: log)
+            executor: executor, log: log)
         let console = AdminConsole(database: database, assets: assets, clock: clock, hasher: passwordHasher)
         server = HTTPServer(
             configuration: http,

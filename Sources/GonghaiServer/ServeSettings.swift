@@ -1,4 +1,5 @@
 import Foundation
+import GraphQLAPI
 
 /// Every `serve` setting, resolved from command-line flags, then `GONGHAI_*` environment
 /// variables, then a config file (`key = value` lines), then defaults: flag over env over file.
@@ -25,6 +26,8 @@ public struct ServeSettings: Sendable, Equatable {
     public var maxConnections = 1000
     /// Request bodies above this many bytes get 413 without being buffered.
     public var maxBodyBytes = 1 << 20
+    /// `compiled` (default), `reference` (GraphQLSwift's executor) or `verify` (both, compared).
+    public var executor = "compiled"
 
     public init() {}
 
@@ -32,7 +35,7 @@ public struct ServeSettings: Sendable, Equatable {
     public static let keys = [
         "host", "port", "database", "threads", "schema", "public", "sweep-at", "sweep", "time-zone", "log-format",
         "log-level", "metrics-token", "max-depth", "max-cost", "rate-limit", "connection-timeout", "max-connections",
-        "max-body-bytes",
+        "max-body-bytes", "executor",
     ]
 
     public static func environmentName(_ key: String) -> String {
@@ -114,6 +117,12 @@ public struct ServeSettings: Sendable, Equatable {
         if let timeout = try int("connection-timeout", 1...3600) { settings.connectionTimeout = timeout }
         if let connections = try int("max-connections", 1...100_000) { settings.maxConnections = connections }
         if let bytes = try int("max-body-bytes", 1024...(256 << 20)) { settings.maxBodyBytes = bytes }
+        if let executor = value("executor") {
+            guard ExecutorMode(rawValue: executor) != nil else {
+                throw Problem("executor: compiled, reference or verify, not \(executor)")
+            }
+            settings.executor = executor
+        }
         return settings
     }
 
@@ -127,7 +136,7 @@ public struct ServeSettings: Sendable, Equatable {
             ("log-level", logLevel), ("metrics-token", metricsToken == nil ? "(off)" : "(set)"),
             ("max-depth", String(maxDepth)), ("max-cost", String(maxCost)), ("rate-limit", String(rateLimit)),
             ("connection-timeout", String(connectionTimeout)), ("max-connections", String(maxConnections)),
-            ("max-body-bytes", String(maxBodyBytes)),
+            ("max-body-bytes", String(maxBodyBytes)), ("executor", executor),
         ].map { "\($0.0) = \($0.1)" }.joined(separator: "\n")
     }
 }

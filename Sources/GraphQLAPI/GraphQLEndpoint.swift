@@ -15,10 +15,12 @@ public final class GraphQLEndpoint: Sendable {
     let clock: any TimeSource
     let rateLimiter: RateLimiter
     let log: @Sendable (String) -> Void
+    let executorMode: ExecutorMode
+    let compiled: CompiledExecutor
 
     public init(
         schemaSDL: String, database: any PoolDatabase, limits: APILimits = APILimits(),
-        clock: any TimeSource = SystemTimeSource(), rateLimitPerMinute: Int = 0,
+        clock: any TimeSource = SystemTimeSource(), rateLimitPerMinute: Int = 0, executor: ExecutorMode = .compiled,
         log: @escaping @Sendable (String) -> Void = { _ in }
     ) throws {
         self.clock = clock
@@ -29,7 +31,12 @@ public final class GraphQLEndpoint: Sendable {
         self.cache = DocumentCache()
         self.admission = QueryAdmission(schema: schema, maxDepth: limits.maxDepth, maxCost: limits.maxCost)
         self.log = log
+        self.executorMode = executor
+        self.compiled = CompiledExecutor(schema: schema, resolvers: Resolvers.table)
     }
+
+    /// Compiled operation plans held (bounded like the document cache).
+    public var cachedPlans: Int { compiled.plans.count }
 
     public var cachedDocuments: Int { cache.count }
 
@@ -129,15 +136,79 @@ public final class GraphQLEndpoint: Sendable {
         try admission.checkVariables(operation, body.variables)
         let context = RequestContext(
             user: user, database: database, requestID: requestID, limits: limits, clock: clock, log: log)
-        var result = execute(document, operation: body.operationName, variables: body.variables, context: context)
-        let requestLevel = result.data == nil
-        result.errors = result.errors.map { tagged($0, requestLevel: requestLevel, requestID: requestID) }
-        return format.result(result, requestLevelCode: requestLevel ? .badUserInput : nil)
+        let variables = body.variables
+        let compiledRun = { (replay: RootReplay?) in
+            self.executorMode == .reference
+                ? nil
+                : self.compiled.execute(
+                    query: body.query, document: document, operation: operation, operationName: body.operationName,
+                    variables: variables, context: context, recording: replay)
+        }
+        switch executorMode {
+        case .compiled, .reference:
+            if let result = compiledRun(nil) {
+                return respond(data: result.data, errors: result.errors, requestID: requestID, format: format)
+            }
+            return respond(reference(document, operation: body.operationName, variables: variables, context: context),
+                requestID: requestID, format: format)
+        case .verify:
+            let replay = RootReplay()
+            guard let result = compiledRun(replay) else {
+                var response = respond(
+                    reference(document, operation: body.operationName, variables: variables, context: context),
+                    requestID: requestID, format: format)
+                response.headers.append((ExecutorMode.checkHeader, "reference"))
+                return response
+            }
+            context.rootReplay = replay
+            let expected = reference(document, operation: body.operationName, variables: variables, context: context)
+            if let difference = ExecutorComparison.difference(compiled: result, reference: expected, replay: replay) {
+                log("request \(requestID): executors differ for \(body.query.prefix(500)): \(difference)")
+                var response = respond(expected, requestID: requestID, format: format)
+                response.headers.append((ExecutorMode.checkHeader, "different"))
+                return response
+            }
+            var response = respond(data: result.data, errors: result.errors, requestID: requestID, format: format)
+            response.headers.append((ExecutorMode.checkHeader, "same"))
+            return response
+        }
     }
 
-    /// GraphQLSwift's executor is async (a task per field); its jobs run on this worker thread.
-    /// The seam: a later compiled executor replaces this call only.
-    private func execute(
+    private func respond(_ result: GraphQLResult, requestID: String, format: ResponseFormat) -> HTTPResponse {
+        let data = result.data.flatMap { try? GraphQLJSONEncoder().encode($0) }.map { [UInt8]($0) }
+        return respond(data: data, errors: result.errors, requestID: requestID, format: format)
+    }
+
+    /// `{"data":…,"errors":[…]}` as GraphQLSwift encodes a result; `data` is already bytes.
+    private func respond(data: [UInt8]?, errors: [GraphQLError], requestID: String, format: ResponseFormat) -> HTTPResponse {
+        let requestLevel = data == nil
+        let errors = errors.map { tagged($0, requestLevel: requestLevel, requestID: requestID) }
+        var body: [UInt8] = []
+        body.reserveCapacity((data?.count ?? 0) + 16)
+        body.append(UInt8(ascii: "{"))
+        if let data {
+            body.append(contentsOf: Self.dataKey)
+            body.append(contentsOf: data)
+        }
+        if !errors.isEmpty {
+            if data != nil { body.append(UInt8(ascii: ",")) }
+            body.append(contentsOf: Self.errorsKey)
+            guard let encoded = try? JSONBytes.errors(errors) else {
+                return format.requestError(APIError(.internalError, "Internal server error."))
+            }
+            body.append(contentsOf: encoded)
+        }
+        body.append(UInt8(ascii: "}"))
+        return format.body(body, requestLevelCode: requestLevel ? .badUserInput : nil)
+    }
+
+    private static let dataKey = Array(#""data":"#.utf8)
+    private static let errorsKey = Array(#""errors":"#.utf8)
+
+    /// GraphQLSwift's executor: async (a task per field), its jobs run on this worker thread.
+    /// It answers what the compiled executor leaves to it, and is the reference `verify`
+    /// compares against.
+    private func reference(
         _ document: Document, operation: String?, variables: [String: Map], context: RequestContext
     ) -> GraphQLResult {
         let schema = self.schema

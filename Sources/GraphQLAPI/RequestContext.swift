@@ -12,6 +12,8 @@ public final class RequestContext: @unchecked Sendable {
     let limits: APILimits
     let clock: any TimeSource
     let log: @Sendable (String) -> Void
+    /// Set in `verify` mode before the reference executor runs (see `RootReplay`).
+    var rootReplay: RootReplay?
 
     private let lock = NSLock()
     private var usersByID: [UserID: User]

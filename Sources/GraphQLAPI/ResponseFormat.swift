@@ -20,6 +20,12 @@ struct ResponseFormat {
         return response(status: status, result)
     }
 
+    /// A response body the executor already wrote.
+    func body(_ bytes: [UInt8], requestLevelCode: ErrorCode?) -> HTTPResponse {
+        let status = modern ? (requestLevelCode.map(\.httpStatus) ?? 200) : 200
+        return HTTPResponse(status: status, headers: [("Content-Type", contentType)], body: bytes)
+    }
+
     func requestError(_ error: APIError) -> HTTPResponse {
         var status = error.code.httpStatus
         if !modern && status == 400 && isGraphQLLevel(error.code) { status = 200 }
@@ -35,7 +41,24 @@ struct ResponseFormat {
     }
 
     private func response(status: Int, _ result: GraphQLResult) -> HTTPResponse {
-        let body = (try? GraphQLJSONEncoder().encode(result)).map { [UInt8]($0) } ?? Array(#"{"errors":[{"message":"Internal server error.","extensions":{"code":"INTERNAL"}}]}"#.utf8)
+        let body = (try? Self.encode(result)) ?? Array(#"{"errors":[{"message":"Internal server error.","extensions":{"code":"INTERNAL"}}]}"#.utf8)
         return HTTPResponse(status: status, headers: [("Content-Type", contentType)], body: body)
+    }
+
+    /// As GraphQLSwift encodes a result, with errors written by `JSONBytes.error(_:)`.
+    static func encode(_ result: GraphQLResult) throws -> [UInt8] {
+        var writer = JSONBytes()
+        writer.raw(UInt8(ascii: "{"))
+        if let data = result.data {
+            writer.raw(Array(#""data":"#.utf8))
+            try writer.map(data)
+        }
+        if !result.errors.isEmpty {
+            if result.data != nil { writer.raw(UInt8(ascii: ",")) }
+            writer.raw(Array(#""errors":"#.utf8))
+            writer.raw(try JSONBytes.errors(result.errors))
+        }
+        writer.raw(UInt8(ascii: "}"))
+        return writer.bytes
     }
 }

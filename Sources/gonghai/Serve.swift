@@ -65,6 +65,9 @@ struct ServeOptions: ParsableArguments {
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body; larger ones get 413. Default 1048576.")
     var maxBodyBytes: String?
 
+    @Option(help: "The GraphQL executor: compiled (default), reference (GraphQLSwift's), or verify (both, compared per request).")
+    var executor: String?
+
     @Option(help: "A config file of `key = value` lines with the same names as these options.")
     var config: String?
 
@@ -75,6 +78,7 @@ struct ServeOptions: ParsableArguments {
             ("public", publicDirectory), ("sweep-at", sweepAt), ("time-zone", timeZone), ("log-format", logFormat),
             ("log-level", logLevel), ("metrics-token", metricsToken), ("max-depth", maxDepth), ("max-cost", maxCost), ("rate-limit", rateLimit),
             ("connection-timeout", connectionTimeout), ("max-connections", maxConnections), ("max-body-bytes", maxBodyBytes),
+            ("executor", executor),
         ]
         for case (let key, let value?) in given { flags[key] = value }
         if noSweep { flags["sweep"] = "false" }
@@ -131,7 +135,8 @@ struct Serve: ParsableCommand {
             databasePath: settings.database, schemaSDL: sdl, http: http,
             limits: APILimits(maxDepth: settings.maxDepth, maxCost: settings.maxCost), timeZone: zone,
             logger: Logger(label: "gonghai"), assets: .locate(explicit: settings.publicDirectory),
-            metricsToken: settings.metricsToken, rateLimitPerMinute: settings.rateLimit)
+            metricsToken: settings.metricsToken, rateLimitPerMinute: settings.rateLimit,
+            executor: ExecutorMode(rawValue: settings.executor) ?? .compiled)
         let token = demo ? try seedDemo(app.database) : nil
         let scheduler = settings.sweep
             ? try SweepScheduler(database: app.database, clock: SystemTimeSource(), at: settings.sweepAt, logger: Logger(label: "gonghai.sweep"))

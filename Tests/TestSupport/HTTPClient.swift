@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 #if canImport(Glibc)
     import Glibc
@@ -48,7 +49,18 @@ public struct HTTPClient: Sendable {
         }
         head += "\r\n"
         try writeAll(fd, Array(head.utf8) + body)
-        return try parse(readAll(fd))
+        let response = try parse(readAll(fd))
+        Self.checkExecutors(response, request: body)
+        return response
+    }
+
+    /// Test servers run the `verify` executor mode: every GraphQL request any test sends runs
+    /// through the compiled executor and GraphQLSwift's, and a difference fails the test.
+    private static func checkExecutors(_ response: Response, request: [UInt8]) {
+        let verdict = response.headers.first { $0.key.lowercased() == "gonghai-executor-check" }?.value
+        if verdict == "different" {
+            Issue.record("the compiled and reference executors answered differently to \(String(decoding: request.prefix(600), as: UTF8.self))")
+        }
     }
 
     /// POSTs a GraphQL request as JSON.

@@ -15,7 +15,12 @@ The properties, for every response:
 * the body is a JSON object with `data` and/or a non-empty `errors` list;
 * every error carries `extensions.code` from the documented `ErrorCode` enum, and none is
   `INTERNAL` (documented as "an unexpected fault": a generated request must never cause one);
-* callers without a valid token get 401 UNAUTHENTICATED and no data, whatever they send.
+* callers without a valid token get 401 UNAUTHENTICATED and no data, whatever they send;
+* the compiled executor and GraphQLSwift's reference executor answer the same: the server runs
+  with `--executor verify` (both executors on every request, compared) and no answer may carry
+  `Gonghai-Executor-Check: different`. `test_executors_agree_for_every_role` sends at least
+  1,000 generated operations per role (`GONGHAI_DIFFERENTIAL_EXAMPLES`) and counts how many the
+  compiled executor ran itself.
 
 `GONGHAI_FUZZ_EXAMPLES` sets the examples per test (default 500: the file takes about a
 minute on 2 cores; `GONGHAI_FUZZ_EXAMPLES=5000` for a long run). The server runs with
@@ -41,6 +46,8 @@ from hypothesis_graphql import Mode, from_schema, nodes
 from gonghai import ROOT, Server, error_codes
 
 EXAMPLES = int(os.environ.get("GONGHAI_FUZZ_EXAMPLES", "500"))
+DIFFERENTIAL_EXAMPLES = int(os.environ.get("GONGHAI_DIFFERENTIAL_EXAMPLES", "1000"))
+CHECK_HEADER = "Gonghai-Executor-Check"
 DOCUMENTED = error_codes()
 with open(os.path.join(ROOT, "schema.graphql"), encoding="utf-8") as _handle:
     SDL = _handle.read()
@@ -130,7 +137,7 @@ class Caller:
 def fuzz():
     """A demo server without rate limit, and a token for each kind of caller. The revoked token
     is revoked the way the console's Revoke button does it (api_tokens.revoked_at)."""
-    server = Server(extra=["--rate-limit", "0"])
+    server = Server(extra=["--rate-limit", "0", "--executor", "verify"])
     status, result = server.graphql("{ users { id name role department { id } } }", token=server.admin_token)
     assert status == 200, result
     people = {user["name"]: (user["role"], user["department"]["id"]) for user in result["data"]["users"]}
@@ -216,6 +223,8 @@ def check(status, headers, body, identity, transport, query, variables):
     undocumented = [code for code in codes if code not in DOCUMENTED]
     assert not undocumented, "undocumented codes %s %s" % (undocumented, where)
     assert "INTERNAL" not in codes, "an unexpected fault " + where
+    verdict = headers.get(CHECK_HEADER)
+    assert verdict != "different", "the compiled and reference executors differ (see the server log) " + where
     if identity in UNAUTHENTICATED:
         assert (status, codes, document.get("data")) == (401, ["UNAUTHENTICATED"], None), where
     if currently_in_test_context():  # statistics for --hypothesis-show-statistics
@@ -348,6 +357,38 @@ def test_operations_cover_every_root_field_with_arguments():
                       for name, field in root.fields.items() if field.args]
     assert len(OPERATIONS) == len(with_arguments) and len(OPERATIONS) >= 30
     assert all(re.match(r"(query|mutation) Fuzz\(", text) for text, _ in OPERATIONS.values())
+
+
+VERDICTS = {identity: {} for identity in AUTHENTICATED}
+
+
+@settings(FUZZ_SETTINGS, max_examples=DIFFERENTIAL_EXAMPLES)
+@given(data=st.data())
+def test_executors_agree_for_every_role(fuzz, data):
+    """The differential test of the compiled executor: each generated operation (queries and
+    mutations over the whole schema, fragments and aliases included) goes to the verifying
+    server as each authenticated role, and both executors must give the same response."""
+    query = data.draw(from_schema(SDL, custom_scalars=CUSTOM_SCALARS), label="query")
+    note("query: %s" % query)
+    for identity in AUTHENTICATED:
+        status, headers, body = send(fuzz, identity, "application/json", query)
+        check(status, headers, body, identity, "application/json", query, None)
+        verdict = headers.get(CHECK_HEADER, "none")
+        if currently_in_test_context():
+            VERDICTS[identity][verdict] = VERDICTS[identity].get(verdict, 0) + 1
+    if "setUserActive" in query:
+        reactivate_users(fuzz)
+
+
+def test_the_differential_test_compared_most_operations():
+    """Runs after the test above (same file, in order): every role got at least
+    DIFFERENTIAL_EXAMPLES operations compared, and the compiled executor ran nearly all of
+    them itself ("reference" is its answer for introspection and declined coercions)."""
+    for identity, verdicts in VERDICTS.items():
+        total = sum(verdicts.values())
+        print("%s: %s" % (identity, verdicts))
+        assert total >= DIFFERENTIAL_EXAMPLES, (identity, verdicts)
+        assert verdicts.get("same", 0) >= 0.9 * total, (identity, verdicts)
 
 
 # --- regressions the fuzzer found ---------------------------------------------------------------

@@ -1,0 +1,237 @@
+import GraphQL
+
+/// Executes cached plans synchronously on the calling (libmicrohttpd worker) thread: no task
+/// per field, no `Map` per value, the response written into one byte buffer as it is walked.
+///
+/// Its semantics are GraphQLSwift 4.3.0's executor, step for step (which errors are located,
+/// how nulls propagate, serial mutations), because that executor stays as the reference: the
+/// `verify` mode runs both and compares. Related records load in batches through the
+/// resolvers' own loaders (`CustomerBatch`): the first customer of a list that needs its owner
+/// loads the owners of the whole list in one query, so walking depth-first costs no N+1.
+/// Whatever it does not handle (introspection beyond `__typename`, abstract types, values it
+/// declines to coerce) it declines before any resolver runs, and the reference answers.
+final class CompiledExecutor: Sendable {
+    struct Result {
+        /// The `data` object's JSON, or nil when an error reached the root.
+        let data: [UInt8]?
+        let errors: [GraphQLError]
+    }
+
+    let schema: GraphQLSchema
+    let resolvers: ResolverTable
+    let plans: PlanCache
+
+    init(schema: GraphQLSchema, resolvers: ResolverTable, capacity: Int = 1000) {
+        self.schema = schema
+        self.resolvers = resolvers
+        self.plans = PlanCache(capacity: capacity)
+    }
+
+    /// Nil when the operation is left to the reference executor; nothing has run then.
+    func execute(
+        query: String, document: Document, operation: OperationDefinition, operationName: String?,
+        variables: [String: Map], context: RequestContext, recording replay: RootReplay? = nil
+    ) -> Result? {
+        let plan = plans.plan(query: query, operationName: operationName) {
+            try? OperationPlan(document: document, operation: operation, schema: schema, resolvers: resolvers)
+        }
+        guard let plan else { return nil }
+        let coercion = InputCoercion(schema: schema)
+        guard let values = try? coercion.variables(plan.variableDefinitions, variables),
+            let variant = try? plan.variant(for: values)
+        else { return nil }
+        var arguments: [Map] = []
+        arguments.reserveCapacity(variant.dynamicArguments.count)
+        for dynamic in variant.dynamicArguments {
+            guard let value = try? coercion.arguments(dynamic.definitions, dynamic.nodes, values) else { return nil }
+            arguments.append(value)
+        }
+        let run = PlanRun(context: context, arguments: arguments, replay: replay)
+        return run.execute(variant.root)
+    }
+}
+
+/// The state of one execution: the output buffer, the errors, the current response path.
+private final class PlanRun {
+    private enum PathItem {
+        case key(String)
+        case index(Int)
+    }
+
+    private let context: RequestContext
+    private let arguments: [Map]
+    private let replay: RootReplay?
+    private var out = JSONBytes(capacity: 2048)
+    private var errors: [GraphQLError] = []
+    private var path: [PathItem] = []
+
+    init(context: RequestContext, arguments: [Map], replay: RootReplay?) {
+        self.context = context
+        self.arguments = arguments
+        self.replay = replay
+    }
+
+    /// An error that reaches the root replaces the whole result, as in GraphQLSwift.
+    func execute(_ root: ObjectPlan) -> CompiledExecutor.Result {
+        do {
+            try object(root, source: ())
+            return CompiledExecutor.Result(data: out.bytes, errors: errors)
+        } catch let error as GraphQLError {
+            return CompiledExecutor.Result(data: nil, errors: [error])
+        } catch {
+            return CompiledExecutor.Result(data: nil, errors: [GraphQLError(error)])
+        }
+    }
+
+    /// Fields run in order; for a mutation that is the serial execution the spec asks for.
+    private func object(_ plan: ObjectPlan, source: any Sendable) throws {
+        out.raw(UInt8(ascii: "{"))
+        for (position, field) in plan.fields.enumerated() {
+            if position > 0 { out.raw(UInt8(ascii: ",")) }
+            out.raw(field.keyBytes)
+            path.append(.key(field.responseKey))
+            defer { path.removeLast() }
+            try resolve(field, source: source)
+        }
+        out.raw(UInt8(ascii: "}"))
+    }
+
+    private func resolve(_ field: FieldPlan, source: any Sendable) throws {
+        guard let resolver = field.resolver else {
+            return try completeCatchingError(field.output, field, .success(field.parentTypeName))
+        }
+        let values: Map
+        switch field.arguments {
+        case .constant(let constant): values = constant
+        case .perRequest(let slot): values = arguments[slot]
+        }
+        let result: Swift.Result<(any Sendable)?, any Error>
+        do {
+            result = .success(try resolver(source, Arguments(values), context))
+        } catch {
+            result = .failure(error)
+        }
+        if let replay, path.count == 1 { replay.record(field.responseKey, arguments: values, result: result) }
+        switch result {
+        case .success: try completeCatchingError(field.output, field, result)
+        case .failure(let error):
+            let located = APIError.from(error, requestID: context.requestID, log: context.log)
+                .graphQLError(nodes: field.nodes, path: currentPath())
+            try completeCatchingError(field.output, field, .failure(located))
+        }
+    }
+
+    /// A nullable position absorbs an error below it: what was written is dropped, `null`
+    /// written instead, the error kept. A non-null position passes it up.
+    private func completeCatchingError(
+        _ output: OutputPlan, _ field: FieldPlan, _ result: Swift.Result<(any Sendable)?, any Error>
+    ) throws {
+        if case .nonNull = output {
+            _ = try complete(output, field, result)
+            return
+        }
+        let mark = out.count
+        let depth = path.count
+        do {
+            _ = try complete(output, field, result)
+        } catch let error as GraphQLError {
+            out.truncate(to: mark)
+            path.removeSubrange(depth...)
+            out.null()
+            errors.append(error)
+        }
+    }
+
+    /// Writes the value; answers whether it was non-null.
+    private func complete(
+        _ output: OutputPlan, _ field: FieldPlan, _ result: Swift.Result<(any Sendable)?, any Error>
+    ) throws -> Bool {
+        let value: (any Sendable)?
+        switch result {
+        case .failure(let error): throw located(error, field)
+        case .success(let success): value = success
+        }
+        if case .nonNull(let inner) = output {
+            guard try complete(inner, field, .success(value)) else {
+                // Unlocated, as GraphQLSwift 4.3.0 reports it.
+                throw GraphQLError(message: "Cannot return null for non-nullable field \(field.parentTypeName).\(field.name).")
+            }
+            return true
+        }
+        guard let value, let present = unwrapOptional(value) else {
+            out.null()
+            return false
+        }
+        switch output {
+        case .list(let item):
+            guard let items = present as? [(any Sendable)?] else {
+                throw GraphQLError(message: "Expected array, but did not find one for field \(field.parentTypeName).\(field.name).")
+            }
+            out.raw(UInt8(ascii: "["))
+            for (position, element) in items.enumerated() {
+                if position > 0 { out.raw(UInt8(ascii: ",")) }
+                path.append(.index(position))
+                defer { path.removeLast() }
+                try completeCatchingError(item, field, .success(element))
+            }
+            out.raw(UInt8(ascii: "]"))
+        case .leaf(let leaf):
+            try write(leaf, present, field)
+        case .object(let plan):
+            try object(plan, source: present)
+        case .nonNull:
+            break
+        }
+        return true
+    }
+
+    private func write(_ leaf: LeafPlan, _ value: any Sendable, _ field: FieldPlan) throws {
+        switch leaf.fast {
+        case .string:
+            if let text = value as? String { return out.string(text) }
+        case .int:
+            if let number = value as? Int, number >= Int(Int32.min), number <= Int(Int32.max) { return out.number(number) }
+        case .float:
+            if let number = value as? Double, number.isFinite { return out.number(number) }
+        case .boolean:
+            if let flag = value as? Bool { return out.bool(flag) }
+        case .enumNames(let names):
+            if let name = value as? String, names.contains(name) { return out.string(name) }
+        case .none:
+            break
+        }
+        let serialized: Map
+        do { serialized = try leaf.type.serialize(value: value) } catch { throw located(error, field) }
+        try out.map(serialized)
+    }
+
+    /// GraphQLSwift's `locatedError`: a GraphQL error is kept as it is.
+    private func located(_ error: any Error, _ field: FieldPlan) -> GraphQLError {
+        if let error = error as? GraphQLError { return error }
+        return GraphQLError(message: String(describing: error), nodes: field.nodes, path: currentPath(), originalError: error)
+    }
+
+    private func currentPath() -> IndexPath {
+        IndexPath(path.map { item -> IndexPathElement in
+            switch item {
+            case .key(let key): return key
+            case .index(let index): return index
+            }
+        })
+    }
+}
+
+/// One level of `Optional` inside an existential, as GraphQLSwift's `unwrap` removes it.
+private protocol OptionalBox {
+    var unboxed: Any? { get }
+}
+
+extension Optional: OptionalBox {
+    fileprivate var unboxed: Any? { self.map { $0 } }
+}
+
+private func unwrapOptional(_ value: any Sendable) -> (any Sendable)? {
+    guard let box = value as? any OptionalBox else { return value }
+    // The payload of a Sendable optional is Sendable; GraphQLSwift casts it the same way.
+    return box.unboxed.map { unsafeBitCast($0, to: (any Sendable).self) }
+}
