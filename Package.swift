@@ -39,7 +39,10 @@ let package = Package(
         .target(name: "AdminConsole", dependencies: ["PoolDomain", "PoolStore", "HTTPServer"]),
         .target(
             name: "GraphQLAdmission",
-            dependencies: [.product(name: "GraphQL", package: "GraphQL")]
+            dependencies: [
+                .product(name: "GraphQL", package: "GraphQL"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]
         ),
         .executableTarget(name: "gonghai-fuzz", dependencies: ["GraphQLAdmission", .product(name: "GraphQL", package: "GraphQL")]),
         .target(

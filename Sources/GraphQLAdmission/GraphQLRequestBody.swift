@@ -63,7 +63,7 @@ public struct GraphQLRequestBody: Sendable {
         }
         guard String(validating: bytes, as: UTF8.self) != nil else { throw bad("The body is not valid UTF-8.") }
         do {
-            return try JSONDecoder().decode(Map.self, from: Data(bytes))
+            return try JSONValueParser.parse(bytes)
         } catch {
             throw bad("The body is not valid JSON.")
         }

@@ -14,7 +14,7 @@ extension SQLitePoolDatabase {
         if !customers.isEmpty {
             for row in try Row.fetchAll(
                 db,
-                sql: "SELECT customer_id, access FROM collaborators WHERE user_id = ? AND customer_id IN (SELECT value FROM json_each(?))",
+                cachedSQL: "SELECT customer_id, access FROM collaborators WHERE user_id = ? AND customer_id IN (SELECT value FROM json_each(?))",
                 arguments: [actor.userID.rawValue, Self.jsonIDs(customers.map(\.rawValue))])
             {
                 collaborations[CustomerID(row["customer_id"])] = CollaboratorAccess(rawValue: row["access"])
@@ -23,10 +23,10 @@ extension SQLitePoolDatabase {
         if actor.role == .admin {
             return Viewer(actor: actor, scope: .all, adminPools: [], collaborations: collaborations)
         }
-        let tree = DepartmentTree(try Row.fetchAll(db, sql: "SELECT * FROM departments").map(RowDecoding.department))
+        let tree = DepartmentTree(try Row.fetchAll(db, cachedSQL: "SELECT * FROM departments").map(RowDecoding.department))
         let ancestry = tree.ancestry(of: actor.departmentID)
         let access = try Self.fetchAccess(db)
-        let poolIDs = try Int64.fetchAll(db, sql: "SELECT id FROM pools").map(PoolID.init)
+        let poolIDs = try Int64.fetchAll(db, cachedSQL: "SELECT id FROM pools").map(PoolID.init)
         let member = poolIDs.filter { access.isMember(actor.userID, role: actor.role, ancestry: ancestry, of: $0) }
         let admin = poolIDs.filter { access.isAdmin(actor.userID, role: actor.role, ancestry: ancestry, of: $0) }
         var owners: Set<UserID> = [actor.userID]
@@ -34,7 +34,7 @@ extension SQLitePoolDatabase {
             let subtree = tree.subtree(of: department)
             owners.formUnion(
                 try Int64.fetchAll(
-                    db, sql: "SELECT id FROM users WHERE department_id IN (SELECT value FROM json_each(?))",
+                    db, cachedSQL: "SELECT id FROM users WHERE department_id IN (SELECT value FROM json_each(?))",
                     arguments: [Self.jsonIDs(subtree.map(\.rawValue))]
                 ).map(UserID.init))
         }
@@ -59,20 +59,20 @@ extension SQLitePoolDatabase {
                 if let max = limit.maxPrivate, max < 0 { throw PoolError.invalidInput(field: "maxPrivate", message: "must not be negative") }
                 if let max = limit.maxLocked, max < 0 { throw PoolError.invalidInput(field: "maxLocked", message: "must not be negative") }
                 try db.execute(
-                    sql: """
+                    cachedSQL: """
                         INSERT INTO owner_limits (scope_kind, scope_id, max_private, count_won, max_locked) VALUES (?, ?, ?, ?, ?)
                         ON CONFLICT (scope_kind, scope_id) DO UPDATE SET max_private = excluded.max_private,
                           count_won = excluded.count_won, max_locked = excluded.max_locked
                         """, arguments: [kind, id, limit.maxPrivate, limit.countWon, limit.maxLocked])
             } else {
-                try db.execute(sql: "DELETE FROM owner_limits WHERE scope_kind = ? AND scope_id = ?", arguments: [kind, id])
+                try db.execute(cachedSQL: "DELETE FROM owner_limits WHERE scope_kind = ? AND scope_id = ?", arguments: [kind, id])
             }
         }
     }
 
     static func fetchLimits(_ db: Database) throws -> [LimitScope: OwnerLimit] {
         var limits: [LimitScope: OwnerLimit] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM owner_limits") {
+        for row in try Row.fetchAll(db, cachedSQL: "SELECT * FROM owner_limits") {
             let id: Int64 = row["scope_id"]
             let scope: LimitScope
             switch row["scope_kind"] as String {
@@ -95,14 +95,14 @@ extension SQLitePoolDatabase {
 
     /// The limit that applies to `user`, read inside the caller's transaction.
     func effectiveLimit(_ db: Database, for user: User) throws -> OwnerLimit {
-        let tree = DepartmentTree(try Row.fetchAll(db, sql: "SELECT * FROM departments").map(RowDecoding.department))
+        let tree = DepartmentTree(try Row.fetchAll(db, cachedSQL: "SELECT * FROM departments").map(RowDecoding.department))
         return OwnerLimits.effective(for: user.id, departments: tree.ancestry(of: user.departmentID), in: try Self.fetchLimits(db))
     }
 
     /// Private customers `user` owns, counted the way `limit` says.
     func ownedCount(_ db: Database, _ user: UserID, _ limit: OwnerLimit) throws -> Int {
         try Int.fetchOne(
-            db, sql: "SELECT COUNT(*) FROM customers WHERE owner_id = ? AND (? OR status <> 'won')",
+            db, cachedSQL: "SELECT COUNT(*) FROM customers WHERE owner_id = ? AND (? OR status <> 'won')",
             arguments: [user.rawValue, limit.countWon]) ?? 0
     }
 
@@ -114,7 +114,7 @@ extension SQLitePoolDatabase {
             var result: [CustomerID: [(UserID, CollaboratorAccess)]] = [:]
             for row in try Row.fetchAll(
                 db,
-                sql: "SELECT * FROM collaborators WHERE customer_id IN (SELECT value FROM json_each(?)) ORDER BY customer_id, added_at",
+                cachedSQL: "SELECT * FROM collaborators WHERE customer_id IN (SELECT value FROM json_each(?)) ORDER BY customer_id, added_at",
                 arguments: [Self.jsonIDs(ids.map(\.rawValue))])
             {
                 result[CustomerID(row["customer_id"]), default: []].append(
@@ -130,7 +130,7 @@ extension SQLitePoolDatabase {
         return try writeTransaction { db in
             guard let customer = try Self.fetchCustomer(db, id) else { throw PoolError.notFound(entity: "Customer") }
             try AccessPolicy.require(.manageCollaborators, by: try viewer(db, actor, customers: [id]), on: customer)
-            guard let target = try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ?", arguments: [user.rawValue]).map(RowDecoding.user) else {
+            guard let target = try Row.fetchOne(db, cachedSQL: "SELECT * FROM users WHERE id = ?", arguments: [user.rawValue]).map(RowDecoding.user) else {
                 throw PoolError.notFound(entity: "User")
             }
             guard target.id != customer.ownerID else {
@@ -139,12 +139,12 @@ extension SQLitePoolDatabase {
             if let access {
                 guard target.active else { throw PoolError.invalidInput(field: "userId", message: "the user is deactivated") }
                 try db.execute(
-                    sql: """
+                    cachedSQL: """
                         INSERT INTO collaborators (customer_id, user_id, access, added_at) VALUES (?, ?, ?, ?)
                         ON CONFLICT (customer_id, user_id) DO UPDATE SET access = excluded.access
                         """, arguments: [id.rawValue, user.rawValue, access.rawValue, now])
             } else {
-                try db.execute(sql: "DELETE FROM collaborators WHERE customer_id = ? AND user_id = ?", arguments: [id.rawValue, user.rawValue])
+                try db.execute(cachedSQL: "DELETE FROM collaborators WHERE customer_id = ? AND user_id = ?", arguments: [id.rawValue, user.rawValue])
             }
             return customer
         }
@@ -162,14 +162,14 @@ extension SQLitePoolDatabase {
             }
             try AccessPolicy.require(.revealContact, by: viewer, on: customer)
             try db.execute(
-                sql: "INSERT INTO reveal_log (user_id, customer_id, fields, at) VALUES (?, ?, 'phone,email', ?)",
+                cachedSQL: "INSERT INTO reveal_log (user_id, customer_id, fields, at) VALUES (?, ?, 'phone,email', ?)",
                 arguments: [actor.userID.rawValue, id.rawValue, now])
             return customer
         }
     }
 
     public func revealCount(customer id: CustomerID) throws -> Int {
-        try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM reveal_log WHERE customer_id = ?", arguments: [id.rawValue]) ?? 0 }
+        try read { db in try Int.fetchOne(db, cachedSQL: "SELECT COUNT(*) FROM reveal_log WHERE customer_id = ?", arguments: [id.rawValue]) ?? 0 }
     }
 }
 

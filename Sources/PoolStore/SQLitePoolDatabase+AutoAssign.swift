@@ -10,7 +10,7 @@ extension SQLitePoolDatabase {
             let pool = try Self.fetchPools(db).first(where: { $0.id == poolID }), pool.rules.autoAssign != .off
         else { return }
         let candidates = try assignmentCandidates(db, pool: pool, excluding: customer.previousOwnerID)
-        let cursor = try Int64.fetchOne(db, sql: "SELECT assign_cursor FROM pools WHERE id = ?", arguments: [poolID.rawValue])
+        let cursor = try Int64.fetchOne(db, cachedSQL: "SELECT assign_cursor FROM pools WHERE id = ?", arguments: [poolID.rawValue])
         guard let chosen = AutoAssigner.pick(candidates, mode: pool.rules.autoAssign, after: cursor.map(UserID.init)) else {
             return
         }
@@ -19,16 +19,16 @@ extension SQLitePoolDatabase {
             reason: "自动分配 / auto-assignment (\(pool.rules.autoAssign.rawValue))", routedBy: nil, at: now)
         change.ruleVersion = pool.ruleVersion
         try apply(change, db)
-        try db.execute(sql: "UPDATE pools SET assign_cursor = ? WHERE id = ?", arguments: [chosen.rawValue, poolID.rawValue])
+        try db.execute(cachedSQL: "UPDATE pools SET assign_cursor = ? WHERE id = ?", arguments: [chosen.rawValue, poolID.rawValue])
         try notify(db, user: chosen, kind: "assigned", customer: id, message: "新分配客户 / assigned to you: \(customer.name)", at: now)
     }
 
     /// Active reps who are members of the pool, not on leave, with their free capacity.
     func assignmentCandidates(_ db: Database, pool: Pool, excluding: UserID?) throws -> [AutoAssigner.Candidate] {
         let access = try Self.fetchAccess(db)
-        let tree = DepartmentTree(try Row.fetchAll(db, sql: "SELECT * FROM departments").map(RowDecoding.department))
+        let tree = DepartmentTree(try Row.fetchAll(db, cachedSQL: "SELECT * FROM departments").map(RowDecoding.department))
         let limits = try Self.fetchLimits(db)
-        let reps = try Row.fetchAll(db, sql: "SELECT * FROM users WHERE role = 'rep' AND active = 1 AND on_leave = 0 ORDER BY id")
+        let reps = try Row.fetchAll(db, cachedSQL: "SELECT * FROM users WHERE role = 'rep' AND active = 1 AND on_leave = 0 ORDER BY id")
             .map(RowDecoding.user)
             .filter { $0.id != excluding }
             .filter { access.isMember($0.id, role: $0.role, ancestry: tree.ancestry(of: $0.departmentID), of: pool.id) }
@@ -36,7 +36,7 @@ extension SQLitePoolDatabase {
         var owned: [UserID: (all: Int, open: Int)] = [:]
         for row in try Row.fetchAll(
             db,
-            sql: """
+            cachedSQL: """
                 SELECT owner_id, COUNT(*) AS total, SUM(status <> 'won') AS open FROM customers
                 WHERE owner_id IN (SELECT value FROM json_each(?)) GROUP BY owner_id
                 """, arguments: [Self.jsonIDs(reps.map(\.id.rawValue))])
@@ -53,13 +53,13 @@ extension SQLitePoolDatabase {
 
     func notify(_ db: Database, user: UserID, kind: String, customer: CustomerID?, message: String, dueOn: Day? = nil, at: Date) throws {
         try db.execute(
-            sql: """
+            cachedSQL: """
                 INSERT OR IGNORE INTO notifications (user_id, kind, customer_id, message, due_on, created_at)
                 VALUES (?, ?, ?, ?, ?, ?)
                 """,
             arguments: [user.rawValue, kind, customer?.rawValue, message, dueOn?.description, Timestamp.encode(at)])
         if kind == "reclaim_warning", db.changesCount == 1, let customer, let dueOn {
-            let name = try String.fetchOne(db, sql: "SELECT name FROM customers WHERE id = ?", arguments: [customer.rawValue]) ?? ""
+            let name = try String.fetchOne(db, cachedSQL: "SELECT name FROM customers WHERE id = ?", arguments: [customer.rawValue]) ?? ""
             try enqueueWebhooks(
                 db, kind: .reclaimWarning,
                 payload: ["customer": ["id": "cus_\(customer.rawValue)", "name": name], "ownerId": "usr_\(user.rawValue)", "reclaimOn": dueOn.description],

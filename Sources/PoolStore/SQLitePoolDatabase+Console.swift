@@ -44,10 +44,10 @@ extension SQLitePoolDatabase {
         try writeTransaction { db in
             _ = try requireUser(db, user)
             try db.execute(
-                sql: "UPDATE users SET password_hash = ?, failed_sign_ins = 0, locked_until = NULL WHERE id = ?",
+                cachedSQL: "UPDATE users SET password_hash = ?, failed_sign_ins = 0, locked_until = NULL WHERE id = ?",
                 arguments: [hash, user.rawValue])
             // A new password ends every console session the old one opened.
-            try db.execute(sql: "DELETE FROM console_sessions WHERE user_id = ?", arguments: [user.rawValue])
+            try db.execute(cachedSQL: "DELETE FROM console_sessions WHERE user_id = ?", arguments: [user.rawValue])
             try audit(db, actor, "set_password", "user \(user.rawValue)", before: nil, after: nil)
         }
     }
@@ -57,7 +57,7 @@ extension SQLitePoolDatabase {
     public func signIn(name: String, password: String) throws -> SignInResult {
         let now = clock.now()
         let row = try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM users WHERE name = ? AND active = 1", arguments: [name])
+            try Row.fetchOne(db, cachedSQL: "SELECT * FROM users WHERE name = ? AND active = 1", arguments: [name])
         }
         guard let row, let hash: String = row["password_hash"] else {
             _ = PasswordHasher.verify(password, against: Self.decoyHash)
@@ -67,16 +67,16 @@ extension SQLitePoolDatabase {
         if let until = Timestamp.decode(optional: row["locked_until"]), until > now { return .locked(until: until) }
         guard PasswordHasher.verify(password, against: hash) else {
             return try writeTransaction { db in
-                let failures = (try Int.fetchOne(db, sql: "SELECT failed_sign_ins FROM users WHERE id = ?", arguments: [user.id.rawValue]) ?? 0) + 1
+                let failures = (try Int.fetchOne(db, cachedSQL: "SELECT failed_sign_ins FROM users WHERE id = ?", arguments: [user.id.rawValue]) ?? 0) + 1
                 let lock = failures >= Self.failuresBeforeLock ? Timestamp.encode(now.addingTimeInterval(Self.lockSeconds)) : nil
                 try db.execute(
-                    sql: "UPDATE users SET failed_sign_ins = ?, locked_until = ? WHERE id = ?",
+                    cachedSQL: "UPDATE users SET failed_sign_ins = ?, locked_until = ? WHERE id = ?",
                     arguments: [lock == nil ? failures : 0, lock, user.id.rawValue])
                 return lock.map { .locked(until: Timestamp.decode($0)) } ?? .invalid
             }
         }
         try writeTransaction { db in
-            try db.execute(sql: "UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE id = ?", arguments: [user.id.rawValue])
+            try db.execute(cachedSQL: "UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE id = ?", arguments: [user.id.rawValue])
         }
         return user.role == .rep ? .notAllowed : .signedIn(user)
     }
@@ -89,9 +89,9 @@ extension SQLitePoolDatabase {
         let csrf = TokenDigest.newToken()
         let now = clock.now()
         try writeTransaction { db in
-            try db.execute(sql: "DELETE FROM console_sessions WHERE expires_at < ?", arguments: [Timestamp.encode(now)])
+            try db.execute(cachedSQL: "DELETE FROM console_sessions WHERE expires_at < ?", arguments: [Timestamp.encode(now)])
             try db.execute(
-                sql: "INSERT INTO console_sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+                cachedSQL: "INSERT INTO console_sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
                 arguments: [TokenDigest.digest(token), user.rawValue, csrf, Timestamp.encode(now), Timestamp.encode(now.addingTimeInterval(lifetime))])
         }
         return (token, csrf)
@@ -104,7 +104,7 @@ extension SQLitePoolDatabase {
         return try read { db in
             guard let row = try Row.fetchOne(
                 db,
-                sql: """
+                cachedSQL: """
                     SELECT users.*, s.csrf_token FROM console_sessions s JOIN users ON users.id = s.user_id
                     WHERE s.token_hash = ? AND s.expires_at > ? AND users.active = 1 AND users.role <> 'rep'
                     """, arguments: [TokenDigest.digest(token), now])
@@ -115,7 +115,7 @@ extension SQLitePoolDatabase {
 
     public func endSession(_ token: String) throws {
         try writeTransaction { db in
-            try db.execute(sql: "DELETE FROM console_sessions WHERE token_hash = ?", arguments: [TokenDigest.digest(token)])
+            try db.execute(cachedSQL: "DELETE FROM console_sessions WHERE token_hash = ?", arguments: [TokenDigest.digest(token)])
         }
     }
 
@@ -123,14 +123,14 @@ extension SQLitePoolDatabase {
         try AccessPolicy.require(.manageUsers, by: actor)
         return try writeTransaction { db in
             let before = try requireUser(db, id)
-            if let departmentID, try Row.fetchOne(db, sql: "SELECT 1 FROM departments WHERE id = ?", arguments: [departmentID.rawValue]) == nil {
+            if let departmentID, try Row.fetchOne(db, cachedSQL: "SELECT 1 FROM departments WHERE id = ?", arguments: [departmentID.rawValue]) == nil {
                 throw PoolError.notFound(entity: "Department")
             }
             guard id != actor.userID || role == .admin else {
                 throw PoolError.invalidInput(field: "role", message: "you cannot take away your own administrator role")
             }
             try db.execute(
-                sql: "UPDATE users SET role = ?, department_id = ? WHERE id = ?",
+                cachedSQL: "UPDATE users SET role = ?, department_id = ? WHERE id = ?",
                 arguments: [role.rawValue, departmentID?.rawValue, id.rawValue])
             let after = try requireUser(db, id)
             try audit(db, actor, "update_user", "user \(id.rawValue)", before: Self.describe(before), after: Self.describe(after))
@@ -140,7 +140,7 @@ extension SQLitePoolDatabase {
 
     public func apiTokens() throws -> [TokenInfo] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM api_tokens ORDER BY id DESC").map { row in
+            try Row.fetchAll(db, cachedSQL: "SELECT * FROM api_tokens ORDER BY id DESC").map { row in
                 TokenInfo(
                     id: row["id"], userID: UserID(row["user_id"]), label: row["label"],
                     createdAt: Timestamp.decode(row["created_at"] as Int64), revokedAt: Timestamp.decode(optional: row["revoked_at"]))
@@ -152,7 +152,7 @@ extension SQLitePoolDatabase {
         try AccessPolicy.require(.manageUsers, by: actor)
         let now = nowMillis
         try writeTransaction { db in
-            try db.execute(sql: "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [now, id])
+            try db.execute(cachedSQL: "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [now, id])
             guard db.changesCount == 1 else { throw PoolError.notFound(entity: "Token") }
             try audit(db, actor, "revoke_token", "token \(id)", before: nil, after: nil)
         }
@@ -161,7 +161,7 @@ extension SQLitePoolDatabase {
     public func auditLog(first: Int, before: Int64? = nil) throws -> [AuditEntry] {
         try read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM audit_log WHERE (? IS NULL OR id < ?) ORDER BY id DESC LIMIT ?",
+                db, cachedSQL: "SELECT * FROM audit_log WHERE (? IS NULL OR id < ?) ORDER BY id DESC LIMIT ?",
                 arguments: [before, before, first]
             ).map { row in
                 AuditEntry(
@@ -174,7 +174,7 @@ extension SQLitePoolDatabase {
     /// Records an administrative change inside the transaction that makes it.
     func audit(_ db: Database, _ actor: Actor?, _ action: String, _ entity: String, before: String?, after: String?) throws {
         try db.execute(
-            sql: "INSERT INTO audit_log (user_id, action, entity, before, after, at) VALUES (?, ?, ?, ?, ?, ?)",
+            cachedSQL: "INSERT INTO audit_log (user_id, action, entity, before, after, at) VALUES (?, ?, ?, ?, ?, ?)",
             arguments: [actor?.userID.rawValue, action, entity, before, after, nowMillis])
     }
 

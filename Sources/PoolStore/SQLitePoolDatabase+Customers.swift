@@ -11,14 +11,14 @@ extension SQLitePoolDatabase {
     static func fetchCustomers(_ db: Database, ids: [CustomerID]) throws -> [CustomerID: Customer] {
         let rows = try Row.fetchAll(
             db,
-            sql: "SELECT \(RowDecoding.customerColumns) FROM customers WHERE id IN (SELECT value FROM json_each(?))",
+            cachedSQL: "SELECT \(RowDecoding.customerColumns) FROM customers WHERE id IN (SELECT value FROM json_each(?))",
             arguments: [jsonIDs(ids.map(\.rawValue))])
         return Dictionary(uniqueKeysWithValues: rows.map(RowDecoding.customer).map { ($0.id, $0) })
     }
 
     static func fetchCustomer(_ db: Database, _ id: CustomerID) throws -> Customer? {
         try Row.fetchOne(
-            db, sql: "SELECT \(RowDecoding.customerColumns) FROM customers WHERE id = ?",
+            db, cachedSQL: "SELECT \(RowDecoding.customerColumns) FROM customers WHERE id = ?",
             arguments: [id.rawValue]
         ).map(RowDecoding.customer)
     }
@@ -36,7 +36,7 @@ extension SQLitePoolDatabase {
             ORDER BY sort_key \(sql: direction), id \(sql: direction)
             LIMIT \(query.first + 1)
             """
-        let rows = try read { db in try SQLRequest<Row>(literal: sql).fetchAll(db) }
+        let rows = try read { db in try SQLRequest<Row>(literal: sql, cached: true).fetchAll(db) }
 
         let visible = rows.prefix(query.first)
         let customers = visible.map(RowDecoding.customer)
@@ -51,7 +51,7 @@ extension SQLitePoolDatabase {
     public func countCustomers(_ filter: CustomerFilter, scope: CustomerScope) throws -> Int {
         let conditions = CustomerSQL.conditions(filter, scope: scope, masked: try maskedPools(filter))
         let sql: SQL = "SELECT COUNT(*) FROM customers WHERE \(CustomerSQL.joined(conditions))"
-        return try read { db in try SQLRequest<Int>(literal: sql).fetchOne(db) ?? 0 }
+        return try read { db in try SQLRequest<Int>(literal: sql, cached: true).fetchOne(db) ?? 0 }
     }
 
     public func createCustomer(_ draft: CustomerDraft, by actor: Actor, intoPool: PoolID?) throws
@@ -64,7 +64,7 @@ extension SQLitePoolDatabase {
             try requireNoDuplicate(db, draft.duplicateKeys, except: nil, viewer: try viewer(db, actor))
             let placement: Placement
             if let intoPool {
-                guard try Row.fetchOne(db, sql: "SELECT 1 FROM pools WHERE id = ?", arguments: [intoPool.rawValue]) != nil else {
+                guard try Row.fetchOne(db, cachedSQL: "SELECT 1 FROM pools WHERE id = ?", arguments: [intoPool.rawValue]) != nil else {
                     throw PoolError.notFound(entity: "Pool")
                 }
                 placement = .inPool(intoPool)
@@ -93,7 +93,7 @@ extension SQLitePoolDatabase {
             let keys = draft.duplicateKeys
             let progressed = draft.status != customer.status
             try db.execute(
-                sql: """
+                cachedSQL: """
                     UPDATE customers SET name = ?, name_key = ?, phone = ?, phone_key = ?, email = ?,
                       email_key = ?, industry = ?, region = ?, level = ?, source = ?, status = ?,
                       deal_amount_cents = ?, updated_at = ?,
@@ -126,7 +126,7 @@ extension SQLitePoolDatabase {
         let keys = draft.duplicateKeys
         let now = Timestamp.encode(at)
         try db.execute(
-            sql: """
+            cachedSQL: """
                 INSERT INTO customers (name, name_key, phone, phone_key, email, email_key, industry,
                   region, level, source, status, deal_amount_cents, owner_id, pool_id, created_by,
                   created_at, owner_since, last_progress_at, updated_at, entered_pool_at)
@@ -155,7 +155,7 @@ extension SQLitePoolDatabase {
             guard let value else { continue }
             let row = try Row.fetchOne(
                 db,
-                sql: """
+                cachedSQL: """
                     SELECT customers.id, customers.owner_id, customers.pool_id,
                       users.name AS owner_name, pools.name AS pool_name
                     FROM customers LEFT JOIN users ON users.id = customers.owner_id
@@ -167,7 +167,7 @@ extension SQLitePoolDatabase {
             let placement: Placement =
                 ownerID.map { .owned(by: UserID($0)) } ?? .inPool(PoolID(row["pool_id"]))
             let collaborates = try Row.fetchOne(
-                db, sql: "SELECT 1 FROM collaborators WHERE customer_id = ? AND user_id = ?",
+                db, cachedSQL: "SELECT 1 FROM collaborators WHERE customer_id = ? AND user_id = ?",
                 arguments: [row["id"] as Int64, viewer.actor.userID.rawValue]) != nil
             let visible = viewer.scope.contains(placement) || collaborates
             throw PoolError.duplicate(

@@ -20,11 +20,11 @@ extension SQLitePoolDatabase {
             try AccessPolicy.require(.addFollowUp, by: try viewer(db, actor, customers: [id]), on: customer)
             let millis = Timestamp.encode(at)
             try db.execute(
-                sql: "INSERT INTO follow_ups (customer_id, kind, text, at, by_user_id) VALUES (?, ?, ?, ?, ?)",
+                cachedSQL: "INSERT INTO follow_ups (customer_id, kind, text, at, by_user_id) VALUES (?, ?, ?, ?, ?)",
                 arguments: [id.rawValue, kind.rawValue, text, millis, actor.userID.rawValue])
             let followUpID = FollowUpID(db.lastInsertedRowID)
             try db.execute(
-                sql: """
+                cachedSQL: """
                     UPDATE customers SET last_follow_up_at = max(coalesce(last_follow_up_at, 0), ?),
                       updated_at = ? WHERE id = ?
                     """, arguments: [millis, Timestamp.encode(now), id.rawValue])
@@ -37,7 +37,7 @@ extension SQLitePoolDatabase {
         let rows = try read { db in
             try Row.fetchAll(
                 db,
-                sql: """
+                cachedSQL: """
                     SELECT * FROM (
                       SELECT follow_ups.*, row_number() OVER (
                         PARTITION BY customer_id ORDER BY at DESC, id DESC) AS rank
@@ -53,7 +53,7 @@ extension SQLitePoolDatabase {
         let rows = try read { db in
             try Row.fetchAll(
                 db,
-                sql: "SELECT * FROM ownership_events WHERE customer_id IN (SELECT value FROM json_each(?)) ORDER BY customer_id, id",
+                cachedSQL: "SELECT * FROM ownership_events WHERE customer_id IN (SELECT value FROM json_each(?)) ORDER BY customer_id, id",
                 arguments: [Self.jsonIDs(ids.map(\.rawValue))])
         }
         return Dictionary(grouping: rows.map(RowDecoding.ownershipEvent), by: \.customerID)
@@ -66,6 +66,6 @@ extension SQLitePoolDatabase {
               AND customer_id IN (SELECT id FROM customers WHERE \(visible))
             ORDER BY id LIMIT \(first)
             """
-        return try read { db in try SQLRequest<Row>(literal: sql).fetchAll(db).map(RowDecoding.ownershipEvent) }
+        return try read { db in try SQLRequest<Row>(literal: sql, cached: true).fetchAll(db).map(RowDecoding.ownershipEvent) }
     }
 }

@@ -11,7 +11,7 @@ extension SQLitePoolDatabase {
             var metrics = Dictionary(uniqueKeysWithValues: users.map { ($0, RepMetrics(userID: $0)) })
             for row in try Row.fetchAll(
                 db,
-                sql: """
+                cachedSQL: """
                     WITH ev AS (SELECT * FROM ownership_events WHERE at >= :start AND at < :end),
                          taken AS (SELECT DISTINCT customer_id, to_owner_id FROM ev
                                    WHERE kind IN ('claim', 'assign') AND from_pool_id IS NOT NULL)
@@ -40,7 +40,7 @@ extension SQLitePoolDatabase {
             var delays: [UserID: [Double]] = [:]
             for row in try Row.fetchAll(
                 db,
-                sql: """
+                cachedSQL: """
                     SELECT e.to_owner_id AS user_id,
                       (SELECT min(f.at) FROM follow_ups f WHERE f.customer_id = e.customer_id
                          AND f.by_user_id = e.to_owner_id AND f.at >= e.at) - e.at AS delay
@@ -63,7 +63,7 @@ extension SQLitePoolDatabase {
         return try read { db in
             try Row.fetchAll(
                 db,
-                sql: """
+                cachedSQL: """
                     WITH ev AS (SELECT * FROM ownership_events WHERE at >= :start AND at < :end)
                     SELECT p.id,
                       (SELECT COUNT(*) FROM customers c WHERE c.pool_id = p.id) AS size,
@@ -104,7 +104,7 @@ extension SQLitePoolDatabase {
                 uniqueKeysWithValues: try assignmentCandidates(db, pool: pool, excluding: nil).map { ($0.userID, 0) })
             for row in try Row.fetchAll(
                 db,
-                sql: """
+                cachedSQL: """
                     SELECT to_owner_id, COUNT(*) AS n FROM ownership_events
                     WHERE kind = 'assign' AND actor_id IS NULL AND from_pool_id = ? AND at >= ? AND at < ?
                     GROUP BY to_owner_id
@@ -127,7 +127,7 @@ extension SQLitePoolDatabase {
         let rows = try read { db in
             try Row.fetchAll(
                 db,
-                sql: """
+                cachedSQL: """
                     SELECT at, kind, to_pool_id IS NOT NULL AS inflow, from_pool_id IS NOT NULL AND to_owner_id IS NOT NULL AS outflow
                     FROM ownership_events WHERE at >= ? AND at < ?
                     """, arguments: [start, end])

@@ -61,11 +61,11 @@ extension SQLitePoolDatabase {
             if locked && !customer.locked, let owner = customer.ownerID {
                 let ownerUser = try requireUser(db, owner)
                 let count = try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM customers WHERE owner_id = ? AND locked = 1", arguments: [owner.rawValue]) ?? 0
+                    db, cachedSQL: "SELECT COUNT(*) FROM customers WHERE owner_id = ? AND locked = 1", arguments: [owner.rawValue]) ?? 0
                 try ClaimLimits.checkLocked(count, limit: try effectiveLimit(db, for: ownerUser))
             }
             try db.execute(
-                sql: "UPDATE customers SET locked = ?, updated_at = ? WHERE id = ? AND owner_id IS NOT NULL",
+                cachedSQL: "UPDATE customers SET locked = ?, updated_at = ? WHERE id = ? AND owner_id IS NOT NULL",
                 arguments: [locked, now, id.rawValue])
             return try Self.fetchCustomer(db, id)!
         }
@@ -97,17 +97,17 @@ extension SQLitePoolDatabase {
         let startOfToday = Timestamp.encode(calendar.start(of: calendar.day(of: now)))
         let claimsToday = try Int.fetchOne(
             db,
-            sql: "SELECT COUNT(*) FROM ownership_events WHERE kind = 'claim' AND to_owner_id = ? AND from_pool_id = ? AND at >= ?",
+            cachedSQL: "SELECT COUNT(*) FROM ownership_events WHERE kind = 'claim' AND to_owner_id = ? AND from_pool_id = ? AND at >= ?",
             arguments: [claimant.id.rawValue, poolID.rawValue, startOfToday]) ?? 0
         let losers: [Int64]
         if rules.claim.cooldownIncludesDepartment, let department = claimant.departmentID {
-            losers = try Int64.fetchAll(db, sql: "SELECT id FROM users WHERE department_id = ?", arguments: [department.rawValue])
+            losers = try Int64.fetchAll(db, cachedSQL: "SELECT id FROM users WHERE department_id = ?", arguments: [department.rawValue])
         } else {
             losers = [claimant.id.rawValue]
         }
         let lastLost = try Int64.fetchOne(
             db,
-            sql: """
+            cachedSQL: """
                 SELECT max(at) FROM ownership_events WHERE customer_id = ?
                   AND from_owner_id IN (SELECT value FROM json_each(?)) AND to_owner_id IS NOT from_owner_id
                 """, arguments: [customer.id.rawValue, Self.jsonIDs(losers)])
@@ -121,7 +121,7 @@ extension SQLitePoolDatabase {
     func apply(_ change: OwnershipChange, _ db: Database) throws {
         let at = Timestamp.encode(change.at)
         try db.execute(
-            sql: """
+            cachedSQL: """
                 UPDATE customers SET owner_id = ?, pool_id = ?,
                   previous_owner_id = coalesce(?, previous_owner_id),
                   owner_since = CASE WHEN ? IS NULL THEN NULL ELSE ? END,
@@ -161,7 +161,7 @@ extension SQLitePoolDatabase {
         rule: String? = nil, ruleVersion: Int64? = nil, sweepRun: Int64? = nil
     ) throws {
         try db.execute(
-            sql: """
+            cachedSQL: """
                 INSERT INTO ownership_events (customer_id, kind, from_owner_id, to_owner_id,
                   from_pool_id, to_pool_id, actor_id, reason, routed_by, at, rule, rule_version, sweep_run_id)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -181,14 +181,14 @@ extension SQLitePoolDatabase {
     private func webhookPayload(
         _ db: Database, customer: CustomerID, eventID: Int64, from: Placement?, to: Placement, reason: String?, rule: String?
     ) throws -> [String: Any] {
-        let name = try String.fetchOne(db, sql: "SELECT name FROM customers WHERE id = ?", arguments: [customer.rawValue]) ?? ""
+        let name = try String.fetchOne(db, cachedSQL: "SELECT name FROM customers WHERE id = ?", arguments: [customer.rawValue]) ?? ""
         func place(_ placement: Placement?) throws -> Any {
             switch placement {
             case .owned(let user)?:
-                let owner = try String.fetchOne(db, sql: "SELECT name FROM users WHERE id = ?", arguments: [user.rawValue]) ?? ""
+                let owner = try String.fetchOne(db, cachedSQL: "SELECT name FROM users WHERE id = ?", arguments: [user.rawValue]) ?? ""
                 return ["ownerId": "usr_\(user.rawValue)", "owner": owner]
             case .inPool(let pool)?:
-                let poolName = try String.fetchOne(db, sql: "SELECT name FROM pools WHERE id = ?", arguments: [pool.rawValue]) ?? ""
+                let poolName = try String.fetchOne(db, cachedSQL: "SELECT name FROM pools WHERE id = ?", arguments: [pool.rawValue]) ?? ""
                 return ["poolId": "pool_\(pool.rawValue)", "pool": poolName]
             case nil: return NSNull()
             }
@@ -215,7 +215,7 @@ extension SQLitePoolDatabase {
     }
 
     func requireUser(_ db: Database, _ id: UserID) throws -> User {
-        guard let user = try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ?", arguments: [id.rawValue]).map(RowDecoding.user) else {
+        guard let user = try Row.fetchOne(db, cachedSQL: "SELECT * FROM users WHERE id = ?", arguments: [id.rawValue]).map(RowDecoding.user) else {
             throw PoolError.notFound(entity: "User")
         }
         return user
@@ -224,7 +224,7 @@ extension SQLitePoolDatabase {
     /// The current owner's name, which every user may know (it says who to talk to).
     func ownerName(_ db: Database, _ customer: Customer) throws -> String? {
         guard let owner = customer.ownerID else { return nil }
-        return try String.fetchOne(db, sql: "SELECT name FROM users WHERE id = ?", arguments: [owner.rawValue])
+        return try String.fetchOne(db, cachedSQL: "SELECT name FROM users WHERE id = ?", arguments: [owner.rawValue])
     }
 }
 

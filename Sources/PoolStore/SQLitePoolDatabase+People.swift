@@ -9,7 +9,7 @@ extension SQLitePoolDatabase {
         return try read { db in
             try Row.fetchOne(
                 db,
-                sql: """
+                cachedSQL: """
                     SELECT users.* FROM api_tokens JOIN users ON users.id = api_tokens.user_id
                     WHERE api_tokens.token_hash = ? AND api_tokens.revoked_at IS NULL
                       AND users.active = 1
@@ -21,14 +21,14 @@ extension SQLitePoolDatabase {
     public func createDepartment(name: String, parentID: DepartmentID?, by actor: Actor?) throws -> Department {
         let name = try requireName(name, field: "name")
         return try writeTransaction { db in
-            if let parentID, try Row.fetchOne(db, sql: "SELECT 1 FROM departments WHERE id = ?", arguments: [parentID.rawValue]) == nil {
+            if let parentID, try Row.fetchOne(db, cachedSQL: "SELECT 1 FROM departments WHERE id = ?", arguments: [parentID.rawValue]) == nil {
                 throw PoolError.notFound(entity: "Department")
             }
-            if try Row.fetchOne(db, sql: "SELECT 1 FROM departments WHERE name = ?", arguments: [name]) != nil {
+            if try Row.fetchOne(db, cachedSQL: "SELECT 1 FROM departments WHERE name = ?", arguments: [name]) != nil {
                 throw PoolError.invalidInput(field: "name", message: "a department with this name exists")
             }
             try db.execute(
-                sql: "INSERT INTO departments (name, parent_id) VALUES (?, ?)",
+                cachedSQL: "INSERT INTO departments (name, parent_id) VALUES (?, ?)",
                 arguments: [name, parentID?.rawValue])
             let department = Department(id: DepartmentID(db.lastInsertedRowID), name: name, parentID: parentID)
             try audit(db, actor, "create_department", "department \(department.id.rawValue)", before: nil,
@@ -39,13 +39,13 @@ extension SQLitePoolDatabase {
 
     public func departments() throws -> [Department] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM departments ORDER BY id").map(RowDecoding.department)
+            try Row.fetchAll(db, cachedSQL: "SELECT * FROM departments ORDER BY id").map(RowDecoding.department)
         }
     }
 
     public func department(named name: String) throws -> Department? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM departments WHERE name = ?", arguments: [name])
+            try Row.fetchOne(db, cachedSQL: "SELECT * FROM departments WHERE name = ?", arguments: [name])
                 .map(RowDecoding.department)
         }
     }
@@ -54,14 +54,14 @@ extension SQLitePoolDatabase {
         let name = try requireName(name, field: "name")
         let now = nowMillis
         return try writeTransaction { db in
-            if let departmentID, try Row.fetchOne(db, sql: "SELECT 1 FROM departments WHERE id = ?", arguments: [departmentID.rawValue]) == nil {
+            if let departmentID, try Row.fetchOne(db, cachedSQL: "SELECT 1 FROM departments WHERE id = ?", arguments: [departmentID.rawValue]) == nil {
                 throw PoolError.notFound(entity: "Department")
             }
-            if try Row.fetchOne(db, sql: "SELECT 1 FROM users WHERE name = ?", arguments: [name]) != nil {
+            if try Row.fetchOne(db, cachedSQL: "SELECT 1 FROM users WHERE name = ?", arguments: [name]) != nil {
                 throw PoolError.invalidInput(field: "name", message: "a user with this name exists")
             }
             try db.execute(
-                sql: "INSERT INTO users (name, role, department_id, active, created_at) VALUES (?, ?, ?, 1, ?)",
+                cachedSQL: "INSERT INTO users (name, role, department_id, active, created_at) VALUES (?, ?, ?, 1, ?)",
                 arguments: [name, role.rawValue, departmentID?.rawValue, now])
             let user = User(
                 id: UserID(db.lastInsertedRowID), name: name, role: role, departmentID: departmentID,
@@ -73,7 +73,7 @@ extension SQLitePoolDatabase {
 
     public func users() throws -> [User] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM users ORDER BY id").map(RowDecoding.user)
+            try Row.fetchAll(db, cachedSQL: "SELECT * FROM users ORDER BY id").map(RowDecoding.user)
         }
     }
 
@@ -81,7 +81,7 @@ extension SQLitePoolDatabase {
         guard !ids.isEmpty else { return [:] }
         return try read { db in
             let rows = try Row.fetchAll(
-                db, sql: "SELECT * FROM users WHERE id IN (SELECT value FROM json_each(?))",
+                db, cachedSQL: "SELECT * FROM users WHERE id IN (SELECT value FROM json_each(?))",
                 arguments: [Self.jsonIDs(ids.map(\.rawValue))])
             return Dictionary(rows.map(RowDecoding.user).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         }
@@ -89,7 +89,7 @@ extension SQLitePoolDatabase {
 
     public func user(named name: String) throws -> User? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM users WHERE name = ?", arguments: [name])
+            try Row.fetchOne(db, cachedSQL: "SELECT * FROM users WHERE name = ?", arguments: [name])
                 .map(RowDecoding.user)
         }
     }
@@ -98,11 +98,11 @@ extension SQLitePoolDatabase {
         let token = TokenDigest.newToken()
         let now = nowMillis
         try writeTransaction { db in
-            guard try Row.fetchOne(db, sql: "SELECT 1 FROM users WHERE id = ?", arguments: [user.rawValue]) != nil else {
+            guard try Row.fetchOne(db, cachedSQL: "SELECT 1 FROM users WHERE id = ?", arguments: [user.rawValue]) != nil else {
                 throw PoolError.notFound(entity: "User")
             }
             try db.execute(
-                sql: "INSERT INTO api_tokens (user_id, token_hash, label, created_at) VALUES (?, ?, ?, ?)",
+                cachedSQL: "INSERT INTO api_tokens (user_id, token_hash, label, created_at) VALUES (?, ?, ?, ?)",
                 arguments: [user.rawValue, TokenDigest.digest(token), label, now])
             try audit(db, actor, "issue_token", "token \(db.lastInsertedRowID) of user \(user.rawValue)", before: nil,
                       after: label.map { "{\"label\":\(Self.json($0))}" })

@@ -8,14 +8,14 @@ extension SQLitePoolDatabase {
         let rules = try draft.rules.validated()
         let now = nowMillis
         return try writeTransaction { db in
-            if try Row.fetchOne(db, sql: "SELECT 1 FROM pools WHERE name = ?", arguments: [name]) != nil {
+            if try Row.fetchOne(db, cachedSQL: "SELECT 1 FROM pools WHERE name = ?", arguments: [name]) != nil {
                 throw PoolError.invalidInput(field: "name", message: "a pool with this name exists")
             }
             if draft.isDefault {
-                try db.execute(sql: "UPDATE pools SET is_default = 0 WHERE is_default = 1")
+                try db.execute(cachedSQL: "UPDATE pools SET is_default = 0 WHERE is_default = 1")
             }
             try db.execute(
-                sql: "INSERT INTO pools (name, industries, regions, priority, is_default) VALUES (?, ?, ?, ?, ?)",
+                cachedSQL: "INSERT INTO pools (name, industries, regions, priority, is_default) VALUES (?, ?, ?, ?, ?)",
                 arguments: [
                     name, RowDecoding.encodeList(Self.clean(draft.industries)),
                     RowDecoding.encodeList(Self.clean(draft.regions)), draft.priority, draft.isDefault,
@@ -35,14 +35,14 @@ extension SQLitePoolDatabase {
             guard let before = try Self.fetchPools(db).first(where: { $0.id == id }) else {
                 throw PoolError.notFound(entity: "Pool")
             }
-            if try Row.fetchOne(db, sql: "SELECT 1 FROM pools WHERE name = ? AND id <> ?", arguments: [name, id.rawValue]) != nil {
+            if try Row.fetchOne(db, cachedSQL: "SELECT 1 FROM pools WHERE name = ? AND id <> ?", arguments: [name, id.rawValue]) != nil {
                 throw PoolError.invalidInput(field: "name", message: "a pool with this name exists")
             }
             if draft.isDefault {
-                try db.execute(sql: "UPDATE pools SET is_default = 0 WHERE is_default = 1 AND id <> ?", arguments: [id.rawValue])
+                try db.execute(cachedSQL: "UPDATE pools SET is_default = 0 WHERE is_default = 1 AND id <> ?", arguments: [id.rawValue])
             }
             try db.execute(
-                sql: "UPDATE pools SET name = ?, industries = ?, regions = ?, priority = ?, is_default = ? WHERE id = ?",
+                cachedSQL: "UPDATE pools SET name = ?, industries = ?, regions = ?, priority = ?, is_default = ? WHERE id = ?",
                 arguments: [
                     name, RowDecoding.encodeList(Self.clean(draft.industries)),
                     RowDecoding.encodeList(Self.clean(draft.regions)), draft.priority, draft.isDefault, id.rawValue,
@@ -80,7 +80,7 @@ extension SQLitePoolDatabase {
     static func fetchPools(_ db: Database) throws -> [Pool] {
         try Row.fetchAll(
             db,
-            sql: """
+            cachedSQL: """
                 SELECT pools.*, v.version AS rule_version, v.rules AS rules_json
                 FROM pools LEFT JOIN pool_rule_versions v ON v.id = pools.rule_version_id
                 ORDER BY pools.priority DESC, pools.id
@@ -90,7 +90,7 @@ extension SQLitePoolDatabase {
 
     static func fetchAccess(_ db: Database) throws -> PoolAccess {
         var entries: [PoolID: [PoolAccessEntry]] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM pool_access ORDER BY pool_id, principal_kind, principal_value") {
+        for row in try Row.fetchAll(db, cachedSQL: "SELECT * FROM pool_access ORDER BY pool_id, principal_kind, principal_value") {
             let value: String = row["principal_value"]
             let principal: PoolAccessEntry.Principal?
             switch row["principal_kind"] as String {
@@ -106,34 +106,34 @@ extension SQLitePoolDatabase {
 
     private func insertRuleVersion(_ db: Database, pool: PoolID, rules: PoolRules, by user: UserID?, at: Int64) throws {
         let version = (try Int64.fetchOne(
-            db, sql: "SELECT max(version) FROM pool_rule_versions WHERE pool_id = ?", arguments: [pool.rawValue]) ?? 0) + 1
+            db, cachedSQL: "SELECT max(version) FROM pool_rule_versions WHERE pool_id = ?", arguments: [pool.rawValue]) ?? 0) + 1
         try db.execute(
-            sql: "INSERT INTO pool_rule_versions (pool_id, version, rules, created_at, created_by) VALUES (?, ?, ?, ?, ?)",
+            cachedSQL: "INSERT INTO pool_rule_versions (pool_id, version, rules, created_at, created_by) VALUES (?, ?, ?, ?, ?)",
             arguments: [pool.rawValue, version, RowDecoding.encodeRules(rules), at, user?.rawValue])
         try db.execute(
-            sql: "UPDATE pools SET rule_version_id = ? WHERE id = ?", arguments: [db.lastInsertedRowID, pool.rawValue])
+            cachedSQL: "UPDATE pools SET rule_version_id = ? WHERE id = ?", arguments: [db.lastInsertedRowID, pool.rawValue])
     }
 
     private func replaceAccess(_ db: Database, pool: PoolID, _ entries: [PoolAccessEntry]?) throws {
         guard let entries else { return }
-        try db.execute(sql: "DELETE FROM pool_access WHERE pool_id = ?", arguments: [pool.rawValue])
+        try db.execute(cachedSQL: "DELETE FROM pool_access WHERE pool_id = ?", arguments: [pool.rawValue])
         for entry in Set(entries) {
             let (kind, value): (String, String)
             switch entry.principal {
             case .department(let id):
-                guard try Row.fetchOne(db, sql: "SELECT 1 FROM departments WHERE id = ?", arguments: [id.rawValue]) != nil else {
+                guard try Row.fetchOne(db, cachedSQL: "SELECT 1 FROM departments WHERE id = ?", arguments: [id.rawValue]) != nil else {
                     throw PoolError.notFound(entity: "Department")
                 }
                 (kind, value) = ("department", String(id.rawValue))
             case .user(let id):
-                guard try Row.fetchOne(db, sql: "SELECT 1 FROM users WHERE id = ?", arguments: [id.rawValue]) != nil else {
+                guard try Row.fetchOne(db, cachedSQL: "SELECT 1 FROM users WHERE id = ?", arguments: [id.rawValue]) != nil else {
                     throw PoolError.notFound(entity: "User")
                 }
                 (kind, value) = ("user", String(id.rawValue))
             case .role(let role): (kind, value) = ("role", role.rawValue)
             }
             try db.execute(
-                sql: "INSERT INTO pool_access (pool_id, principal_kind, principal_value, level) VALUES (?, ?, ?, ?)",
+                cachedSQL: "INSERT INTO pool_access (pool_id, principal_kind, principal_value, level) VALUES (?, ?, ?, ?)",
                 arguments: [pool.rawValue, kind, value, entry.level.rawValue])
         }
     }

@@ -73,7 +73,7 @@ extension SQLitePoolDatabase {
 
     public func missedDays(through: Day) throws -> [Day] {
         let last = try read { db in
-            try String.fetchOne(db, sql: "SELECT max(as_of) FROM sweep_runs WHERE status = 'completed'")
+            try String.fetchOne(db, cachedSQL: "SELECT max(as_of) FROM sweep_runs WHERE status = 'completed'")
         }.flatMap(Day.init)
         guard let last else { return [through] }
         let gap = calendar.days(from: last, to: through)
@@ -138,7 +138,7 @@ extension SQLitePoolDatabase {
     private func record(_ db: Database, _ runID: Int64?, _ item: SweepReport.Item, outcome: String) throws {
         guard let runID else { return }
         try db.execute(
-            sql: """
+            cachedSQL: """
                 INSERT OR REPLACE INTO sweep_items (run_id, customer_id, outcome, rule, reason, previous_owner_id, pool_id)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """,
@@ -158,9 +158,9 @@ extension SQLitePoolDatabase {
     /// Marks runs left `running` by a crash as failed, then opens a new run.
     private func startRun(asOf: Day, trigger: String, at now: Date) throws -> Int64 {
         try writeTransaction { db in
-            try db.execute(sql: "UPDATE sweep_runs SET status = 'failed', finished_at = ? WHERE status = 'running'", arguments: [Timestamp.encode(now)])
+            try db.execute(cachedSQL: "UPDATE sweep_runs SET status = 'failed', finished_at = ? WHERE status = 'running'", arguments: [Timestamp.encode(now)])
             try db.execute(
-                sql: "INSERT INTO sweep_runs (as_of, started_at, status, triggered_by) VALUES (?, ?, 'running', ?)",
+                cachedSQL: "INSERT INTO sweep_runs (as_of, started_at, status, triggered_by) VALUES (?, ?, 'running', ?)",
                 arguments: [asOf.description, Timestamp.encode(now), trigger])
             return db.lastInsertedRowID
         }
@@ -169,7 +169,7 @@ extension SQLitePoolDatabase {
     private func finishRun(_ id: Int64, _ report: SweepReport) throws {
         try writeTransaction { db in
             try db.execute(
-                sql: """
+                cachedSQL: """
                     UPDATE sweep_runs SET status = ?, finished_at = ?, evaluated = ?, reclaimed = ?, skipped = ?,
                       failed = ?, warned = ? WHERE id = ?
                     """,
@@ -184,7 +184,7 @@ extension SQLitePoolDatabase {
 
     public func sweepRuns(first: Int) throws -> [SweepReport] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM sweep_runs ORDER BY id DESC LIMIT ?", arguments: [first]).map { row in
+            try Row.fetchAll(db, cachedSQL: "SELECT * FROM sweep_runs ORDER BY id DESC LIMIT ?", arguments: [first]).map { row in
                 var report = SweepReport(runId: row["id"], asOf: Day(row["as_of"]) ?? Day(year: 1970, month: 1, day: 1), dryRun: false)
                 report.status = row["status"]
                 report.evaluated = row["evaluated"]
@@ -202,7 +202,7 @@ extension SQLitePoolDatabase {
         let rows = try read { db in
             try Row.fetchAll(
                 db,
-                sql: """
+                cachedSQL: """
                     SELECT i.*, c.name AS customer_name, u.name AS owner_name, p.name AS pool_name FROM sweep_items i
                     JOIN customers c ON c.id = i.customer_id LEFT JOIN users u ON u.id = i.previous_owner_id
                     LEFT JOIN pools p ON p.id = i.pool_id WHERE i.run_id = ? ORDER BY i.customer_id
@@ -229,7 +229,7 @@ extension SQLitePoolDatabase {
         try read { db in
             try Row.fetchAll(
                 db,
-                sql: "SELECT \(RowDecoding.customerColumns) FROM customers WHERE owner_id IS NOT NULL AND (? IS NULL OR owner_id = ?) ORDER BY id",
+                cachedSQL: "SELECT \(RowDecoding.customerColumns) FROM customers WHERE owner_id IS NOT NULL AND (? IS NULL OR owner_id = ?) ORDER BY id",
                 arguments: [owner?.rawValue, owner?.rawValue]
             ).map(RowDecoding.customer)
         }
@@ -240,7 +240,7 @@ extension SQLitePoolDatabase {
         try read { db in
             try Row.fetchAll(
                 db,
-                sql: "SELECT \(RowDecoding.customerColumns) FROM customers WHERE owner_id IS NOT NULL AND id > ? ORDER BY id LIMIT ?",
+                cachedSQL: "SELECT \(RowDecoding.customerColumns) FROM customers WHERE owner_id IS NOT NULL AND id > ? ORDER BY id LIMIT ?",
                 arguments: [id, limit]
             ).map(RowDecoding.customer)
         }

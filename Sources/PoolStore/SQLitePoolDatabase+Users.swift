@@ -13,12 +13,12 @@ extension SQLitePoolDatabase {
             guard user.id != actor.userID || active else {
                 throw PoolError.invalidInput(field: "id", message: "you cannot deactivate yourself")
             }
-            try db.execute(sql: "UPDATE users SET active = ? WHERE id = ?", arguments: [active, id.rawValue])
+            try db.execute(cachedSQL: "UPDATE users SET active = ? WHERE id = ?", arguments: [active, id.rawValue])
             try audit(db, actor, active ? "activate_user" : "deactivate_user", "user \(id.rawValue)",
                       before: Self.describe(user), after: Self.describe(try requireUser(db, id)))
             if !active && user.active {
                 for customer in try Row.fetchAll(
-                    db, sql: "SELECT \(RowDecoding.customerColumns) FROM customers WHERE owner_id = ? ORDER BY id",
+                    db, cachedSQL: "SELECT \(RowDecoding.customerColumns) FROM customers WHERE owner_id = ? ORDER BY id",
                     arguments: [id.rawValue]
                 ).map(RowDecoding.customer) {
                     let (pool, routedBy) = try poolTarget(db, customer, explicit: nil)
@@ -28,7 +28,7 @@ extension SQLitePoolDatabase {
                             actorID: actor.userID, reason: "负责人停用 / owner deactivated", routedBy: routedBy, at: now), db)
                     try autoAssign(db, customer.id, at: now)
                 }
-                try db.execute(sql: "DELETE FROM collaborators WHERE user_id = ?", arguments: [id.rawValue])
+                try db.execute(cachedSQL: "DELETE FROM collaborators WHERE user_id = ?", arguments: [id.rawValue])
             }
             return try requireUser(db, id)
         }
@@ -38,7 +38,7 @@ extension SQLitePoolDatabase {
         try AccessPolicy.require(.manageUsers, by: actor)
         return try writeTransaction { db in
             let before = try requireUser(db, id)
-            try db.execute(sql: "UPDATE users SET on_leave = ? WHERE id = ?", arguments: [onLeave, id.rawValue])
+            try db.execute(cachedSQL: "UPDATE users SET on_leave = ? WHERE id = ?", arguments: [onLeave, id.rawValue])
             let after = try requireUser(db, id)
             try audit(db, actor, "set_on_leave", "user \(id.rawValue)", before: Self.describe(before), after: Self.describe(after))
             return after
@@ -51,7 +51,7 @@ extension SQLitePoolDatabase {
         try read { db in
             try Row.fetchAll(
                 db,
-                sql: "SELECT * FROM notifications WHERE user_id = ? AND (? = 0 OR read_at IS NULL) ORDER BY id DESC LIMIT ?",
+                cachedSQL: "SELECT * FROM notifications WHERE user_id = ? AND (? = 0 OR read_at IS NULL) ORDER BY id DESC LIMIT ?",
                 arguments: [user.rawValue, unreadOnly, first]
             ).map(RowDecoding.notification)
         }
@@ -62,11 +62,11 @@ extension SQLitePoolDatabase {
         return try writeTransaction { db in
             if let ids {
                 try db.execute(
-                    sql: "UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL AND id IN (SELECT value FROM json_each(?))",
+                    cachedSQL: "UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL AND id IN (SELECT value FROM json_each(?))",
                     arguments: [now, user.rawValue, Self.jsonIDs(ids)])
             } else {
                 try db.execute(
-                    sql: "UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL", arguments: [now, user.rawValue])
+                    cachedSQL: "UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL", arguments: [now, user.rawValue])
             }
             return db.changesCount
         }

@@ -13,7 +13,7 @@ extension SQLitePoolDatabase {
         let now = nowMillis
         let endpoint = try writeTransaction { db in
             try db.execute(
-                sql: "INSERT INTO webhook_endpoints (url, secret, kinds, active, created_at) VALUES (?, ?, ?, 1, ?)",
+                cachedSQL: "INSERT INTO webhook_endpoints (url, secret, kinds, active, created_at) VALUES (?, ?, ?, 1, ?)",
                 arguments: [url, secret, RowDecoding.encodeList(kinds.map(\.rawValue)), now])
             let endpoint = WebhookEndpoint(id: db.lastInsertedRowID, url: url, kinds: kinds, active: true, createdAt: Timestamp.decode(now))
             try audit(db, actor, "register_webhook", "webhook \(endpoint.id)", before: nil, after: "{\"url\":\(Self.json(url))}")
@@ -25,7 +25,7 @@ extension SQLitePoolDatabase {
     public func setWebhookActive(_ id: Int64, _ active: Bool, by actor: Actor) throws {
         try AccessPolicy.require(.manageUsers, by: actor)
         try writeTransaction { db in
-            try db.execute(sql: "UPDATE webhook_endpoints SET active = ? WHERE id = ?", arguments: [active, id])
+            try db.execute(cachedSQL: "UPDATE webhook_endpoints SET active = ? WHERE id = ?", arguments: [active, id])
             guard db.changesCount == 1 else { throw PoolError.notFound(entity: "Webhook") }
             try audit(db, actor, active ? "enable_webhook" : "disable_webhook", "webhook \(id)", before: nil, after: nil)
         }
@@ -33,7 +33,7 @@ extension SQLitePoolDatabase {
 
     public func webhooks() throws -> [WebhookEndpoint] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM webhook_endpoints ORDER BY id").map { row in
+            try Row.fetchAll(db, cachedSQL: "SELECT * FROM webhook_endpoints ORDER BY id").map { row in
                 WebhookEndpoint(
                     id: row["id"], url: row["url"],
                     kinds: RowDecoding.stringList(row["kinds"]).compactMap(WebhookEventKind.init(rawValue:)),
@@ -45,7 +45,7 @@ extension SQLitePoolDatabase {
     /// Queues the event for every active endpoint subscribed to its kind, inside the
     /// transaction that made the change: committed together or not at all.
     func enqueueWebhooks(_ db: Database, kind: WebhookEventKind, payload: [String: Any], at: Date) throws {
-        let endpoints = try Row.fetchAll(db, sql: "SELECT id, kinds FROM webhook_endpoints WHERE active = 1")
+        let endpoints = try Row.fetchAll(db, cachedSQL: "SELECT id, kinds FROM webhook_endpoints WHERE active = 1")
         for endpoint in endpoints where RowDecoding.stringList(endpoint["kinds"]).contains(kind.rawValue) {
             let deliveryID = UUID().uuidString.lowercased()
             var body = payload
@@ -54,7 +54,7 @@ extension SQLitePoolDatabase {
             body["occurredAt"] = ISO8601DateFormatter.withMilliseconds.string(from: at)
             let json = String(decoding: try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]), as: UTF8.self)
             try db.execute(
-                sql: """
+                cachedSQL: """
                     INSERT INTO webhook_outbox (endpoint_id, delivery_id, kind, payload, next_attempt_at, created_at)
                     VALUES (?, ?, ?, ?, ?, ?)
                     """, arguments: [endpoint["id"] as Int64, deliveryID, kind.rawValue, json, Timestamp.encode(at), Timestamp.encode(at)])
@@ -67,7 +67,7 @@ extension SQLitePoolDatabase {
         return try read { db in
             try Row.fetchAll(
                 db,
-                sql: """
+                cachedSQL: """
                     SELECT o.*, e.url, e.secret FROM webhook_outbox o JOIN webhook_endpoints e ON e.id = o.endpoint_id
                     WHERE o.status = 'pending' AND o.next_attempt_at <= ? AND e.active = 1 ORDER BY o.id LIMIT ?
                     """, arguments: [now, limit]
@@ -81,14 +81,14 @@ extension SQLitePoolDatabase {
         try writeTransaction { db in
             if succeeded {
                 try db.execute(
-                    sql: "UPDATE webhook_outbox SET status = 'delivered', attempts = attempts + 1, delivered_at = ?, last_error = NULL WHERE id = ?",
+                    cachedSQL: "UPDATE webhook_outbox SET status = 'delivered', attempts = attempts + 1, delivered_at = ?, last_error = NULL WHERE id = ?",
                     arguments: [Timestamp.encode(now), id])
                 return
             }
-            let attempts = (try Int.fetchOne(db, sql: "SELECT attempts FROM webhook_outbox WHERE id = ?", arguments: [id]) ?? 0) + 1
+            let attempts = (try Int.fetchOne(db, cachedSQL: "SELECT attempts FROM webhook_outbox WHERE id = ?", arguments: [id]) ?? 0) + 1
             let dead = attempts >= WebhookBackoff.maxAttempts
             try db.execute(
-                sql: "UPDATE webhook_outbox SET attempts = ?, status = ?, next_attempt_at = ?, last_error = ? WHERE id = ?",
+                cachedSQL: "UPDATE webhook_outbox SET attempts = ?, status = ?, next_attempt_at = ?, last_error = ? WHERE id = ?",
                 arguments: [
                     attempts, dead ? "dead" : "pending",
                     Timestamp.encode(now.addingTimeInterval(WebhookBackoff.delay(afterAttempt: attempts))),
@@ -100,7 +100,7 @@ extension SQLitePoolDatabase {
     public func deliveries(status: WebhookDelivery.Status?, first: Int) throws -> [WebhookDelivery] {
         try read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM webhook_outbox WHERE (? IS NULL OR status = ?) ORDER BY id DESC LIMIT ?",
+                db, cachedSQL: "SELECT * FROM webhook_outbox WHERE (? IS NULL OR status = ?) ORDER BY id DESC LIMIT ?",
                 arguments: [status?.rawValue, status?.rawValue, first]
             ).map(Self.delivery)
         }
@@ -111,7 +111,7 @@ extension SQLitePoolDatabase {
         try AccessPolicy.require(.manageUsers, by: actor)
         try writeTransaction { db in
             try db.execute(
-                sql: "UPDATE webhook_outbox SET status = 'pending', attempts = 0, next_attempt_at = ? WHERE id = ? AND status = 'dead'",
+                cachedSQL: "UPDATE webhook_outbox SET status = 'pending', attempts = 0, next_attempt_at = ? WHERE id = ? AND status = 'dead'",
                 arguments: [nowMillis, id])
             guard db.changesCount == 1 else { throw PoolError.notFound(entity: "Dead delivery") }
         }

@@ -26,7 +26,7 @@ public final class SQLitePoolDatabase: PoolDatabase, @unchecked Sendable {
         configuration.busyMode = .timeout(10)
         configuration.maximumReaderCount = max(4, ProcessInfo.processInfo.activeProcessorCount * 2)
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(cachedSQL: "PRAGMA synchronous = NORMAL")
             if let statementObserver {
                 db.trace { statementObserver($0.expandedDescription) }
             }
