@@ -73,10 +73,12 @@ public final class GraphQLEndpoint: Sendable {
         return response
     }
 
-    /// The `extensions.code` values of a response body, for the log line.
+    /// The `extensions.code` values of a response body, for the log line. Responses with data
+    /// are the common case, so they are scanned as bytes and only an error list is turned into
+    /// text; the key sequence below cannot occur inside a JSON string value.
     static func errorCodes(_ body: [UInt8]) -> [String] {
-        let text = String(decoding: body, as: UTF8.self)
-        guard text.contains("\"errors\"") else { return [] }
+        guard let start = firstIndex(of: errorsMarker, in: body) else { return [] }
+        let text = String(decoding: body[start...], as: UTF8.self)
         var codes: [String] = []
         var rest = text[...]
         while let range = rest.range(of: "\"code\":\"") {
@@ -85,6 +87,19 @@ public final class GraphQLEndpoint: Sendable {
             rest = after
         }
         return codes
+    }
+
+    private static let errorsMarker = Array(#""errors":[{"message":"#.utf8)
+
+    private static func firstIndex(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard let first = needle.first, haystack.count >= needle.count else { return nil }
+        var index = 0
+        let last = haystack.count - needle.count
+        while index <= last {
+            if haystack[index] == first && haystack[index..<(index + needle.count)].elementsEqual(needle) { return index }
+            index += 1
+        }
+        return nil
     }
 
     /// The HTTP-level checks, in the order a client can act on them.
