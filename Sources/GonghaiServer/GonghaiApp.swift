@@ -19,7 +19,7 @@ public final class GonghaiApp: @unchecked Sendable {
         statementObserver: (@Sendable (String) -> Void)? = nil,
         logger: Logger = Logger(label: "gonghai"), assets: StaticAssets = .locate(explicit: nil),
         passwordHasher: PasswordHasher = .standard, metricsToken: String? = nil, rateLimitPerMinute: Int = 0,
-        executor: ExecutorMode = .compiled
+        executor: ExecutorMode = .compiled, benchRoutes: Bool = false
     ) throws {
         let log: @Sendable (String) -> Void = { logger.error("\($0)") }
         telemetry = Telemetry(logger: logger, metricsToken: metricsToken)
@@ -32,7 +32,9 @@ public final class GonghaiApp: @unchecked Sendable {
         let console = AdminConsole(database: database, assets: assets, clock: clock, hasher: passwordHasher)
         server = HTTPServer(
             configuration: http,
-            handler: Router(graphQL: endpoint, console: console, telemetry: telemetry, database: database))
+            handler: Router(
+                graphQL: endpoint, console: console, telemetry: telemetry, database: database,
+                floor: benchRoutes ? FloorRoute(database: database) : nil))
     }
 
     public func start() throws { try server.start() }

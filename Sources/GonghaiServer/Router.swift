@@ -10,6 +10,8 @@ public struct Router: HTTPHandler {
     let console: AdminConsole
     let telemetry: Telemetry
     let database: SQLitePoolDatabase
+    /// `/bench/floor`, with `serve --bench-routes` only.
+    var floor: FloorRoute?
     let requestIDs = RequestIDGenerator()
 
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
@@ -28,6 +30,9 @@ public struct Router: HTTPHandler {
             response = telemetry.metrics(request, database: database, endpoint: graphQL, path: database.path)
         case "/healthz":
             response = HTTPResponse(status: 200, contentType: "application/json", body: #"{"status":"ok"}"#)
+        case "/bench/floor" where floor != nil:
+            route = "floor"
+            response = floor!.handle(request)
         case "/":
             response = HTTPResponse(status: 303, headers: [("Location", "/admin")], body: [])
         case "/admin", _ where request.path.hasPrefix("/admin/"):

@@ -119,6 +119,9 @@ struct Serve: ParsableCommand {
     @Flag(help: "Seed demo data into an empty database and print an admin token.")
     var demo = false
 
+    @Flag(name: .customLong("bench-routes"), help: ArgumentHelp("Serve /bench/floor for bench/run.", visibility: .hidden))
+    var benchRoutes = false
+
     /// The demo's console password for the admin and managers: a demo database is not for real data.
     static let demoPassword = "gonghai-demo"
 
@@ -136,7 +139,7 @@ struct Serve: ParsableCommand {
             limits: APILimits(maxDepth: settings.maxDepth, maxCost: settings.maxCost), timeZone: zone,
             logger: Logger(label: "gonghai"), assets: .locate(explicit: settings.publicDirectory),
             metricsToken: settings.metricsToken, rateLimitPerMinute: settings.rateLimit,
-            executor: ExecutorMode(rawValue: settings.executor) ?? .compiled)
+            executor: ExecutorMode(rawValue: settings.executor) ?? .compiled, benchRoutes: benchRoutes)
         let token = demo ? try seedDemo(app.database) : nil
         let scheduler = settings.sweep
             ? try SweepScheduler(database: app.database, clock: SystemTimeSource(), at: settings.sweepAt, logger: Logger(label: "gonghai.sweep"))

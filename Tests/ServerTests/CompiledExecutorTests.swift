@@ -85,6 +85,23 @@ import TestSupport
         #expect(reference.app.endpoint.cachedPlans == 0)
     }
 
+    /// The benchmark's floor (no GraphQL) must answer exactly what the page query answers, or
+    /// comparing their speed means nothing.
+    @Test func theFloorRouteAnswersThePageQuerysBytes() throws {
+        let server = try TestServer(benchRoutes: true)
+        try server.createCustomer("Owned", owner: "rep1", region: "上海", industry: "制造业")
+        try server.createCustomer("Pooled", pool: "east", region: "浙江")
+        let query = "{ customers(first: 20) { nodes { id name industry region status owner { id name } pool { id name } } } }"
+        let graphQL = try server.client.graphQL(query, token: server.tokens["admin"])
+        let floor = try server.client.send(
+            method: "GET", path: "/bench/floor", headers: [("Authorization", "Bearer \(server.tokens["admin"]!)")])
+        #expect(floor.status == 200)
+        #expect(floor.text == graphQL.text)
+        #expect(graphQL.text.contains("Pooled"))
+        let without = try TestServer()
+        #expect(try without.client.send(method: "GET", path: "/bench/floor").status == 404)
+    }
+
     @Test func aDifferenceIsReported() throws {
         let data = Map.dictionary(["me": .dictionary(["name": .string("a")])])
         let bytes = [UInt8](try GraphQLJSONEncoder().encode(data))
