@@ -25,18 +25,22 @@ public final class Telemetry: @unchecked Sendable {
 
     /// One log line and the request metrics for a finished request.
     func record(_ request: HTTPRequest, _ response: HTTPResponse, requestID: String, route: String, summary: RequestSummary?, seconds: Double) {
-        var metadata: Logger.Metadata = [
-            "requestId": .string(requestID), "method": .string(request.method), "route": .string(route),
-            "status": .stringConvertible(response.status), "durationMs": .string(String(format: "%.2f", seconds * 1000)),
-        ]
-        if let summary {
-            if let user = summary.userID { metadata["user"] = .stringConvertible(user) }
-            metadata["operation"] = .string(operationLabel(summary.operationName))
-            if !summary.errorCodes.isEmpty { metadata["errors"] = .array(summary.errorCodes.map { .string($0) }) }
-        }
-        logger.info("request", metadata: metadata)
-        let outcome = summary?.errorCodes.first ?? (response.status < 400 ? "ok" : String(response.status))
         let operation = route == "graphql" ? operationLabel(summary?.operationName) : route
+        // The line's metadata costs more than the rest of this function: build it only when
+        // the line will be written (`--log-level` above info skips it).
+        if logger.logLevel <= .info {
+            var metadata: Logger.Metadata = [
+                "requestId": .string(requestID), "method": .string(request.method), "route": .string(route),
+                "status": .stringConvertible(response.status), "durationMs": .string(String(format: "%.2f", seconds * 1000)),
+            ]
+            if let summary {
+                if let user = summary.userID { metadata["user"] = .stringConvertible(user) }
+                metadata["operation"] = .string(operation)
+                if !summary.errorCodes.isEmpty { metadata["errors"] = .array(summary.errorCodes.map { .string($0) }) }
+            }
+            logger.info("request", metadata: metadata)
+        }
+        let outcome = summary?.errorCodes.first ?? (response.status < 400 ? "ok" : String(response.status))
         registry.makeCounter(name: "gonghai_requests_total", labels: [("operation", operation), ("outcome", outcome)]).increment()
         registry.makeDurationHistogram(
             name: "gonghai_request_duration_seconds", labels: [("route", route)], buckets: Self.buckets
