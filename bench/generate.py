@@ -661,7 +661,7 @@ def main():
     parser.add_argument("--gonghai", default="/work/main/.build/release/gonghai")
     parser.add_argument("--due", type=float, default=0.10,
                         help="fraction of private customers due for reclaim on 2026-11-01 (default 0.10; "
-                             "0.1667 gives ~100k due among 1M customers)")
+                             "0.169 gives ~100k due among 1M customers)")
     args = parser.parse_args()
     if args.customers < 1:
         sys.exit("generate.py: --customers must be at least 1")
