@@ -16,14 +16,15 @@ enum Migrations {
 
     /// Indexes for what grows with the customer count (measured on 1M customers):
     /// - the list reps use most (an industry and a region, newest activity first) reads its page
-    ///   straight off an index and counts only the matching entries, not the table;
+    ///   straight off an index and counts only the matching entries from the index alone
+    ///   (`owner_id` is in it for "in a pool or not"), not the table;
     /// - a claim's daily-limit count reads this rep's claims from this pool today, not
     ///   everybody's claims of the day;
     /// - the owner-limit count reads the rep's customers' statuses from the index alone.
     private static func search(_ db: Database) throws {
         try db.execute(
             sql: """
-                CREATE INDEX customers_industry_region ON customers(industry, region, updated_at, id);
+                CREATE INDEX customers_industry_region ON customers(industry, region, updated_at, id, owner_id);
                 CREATE INDEX ownership_events_claims ON ownership_events(to_owner_id, from_pool_id, at) WHERE kind = 'claim';
                 CREATE INDEX customers_owner_status ON customers(owner_id, status);
                 """)
