@@ -47,29 +47,24 @@ public struct FloorRoute: Sendable {
             out.raw(Array(#","status":"#.utf8))
             out.string(enumName(customer.status))
             out.raw(Array(#","owner":"#.utf8))
-            if let owner = customer.ownerID.flatMap({ owners[$0] }) {
-                out.raw(Array(#"{"id":"#.utf8))
-                out.string(GlobalID.encode(owner.id))
-                out.raw(Array(#","name":"#.utf8))
-                out.string(owner.name)
-                out.raw(UInt8(ascii: "}"))
-            } else {
-                out.null()
-            }
+            reference(customer.ownerID.flatMap { owners[$0] }.map { (GlobalID.encode($0.id), $0.name) }, &out)
             out.raw(Array(#","pool":"#.utf8))
-            if let pool = customer.poolID.flatMap({ id in pools.first { $0.id == id } }) {
-                out.raw(Array(#"{"id":"#.utf8))
-                out.string(GlobalID.encode(pool.id))
-                out.raw(Array(#","name":"#.utf8))
-                out.string(pool.name)
-                out.raw(UInt8(ascii: "}"))
-            } else {
-                out.null()
-            }
+            reference(
+                customer.poolID.flatMap { id in pools.first { $0.id == id } }.map { (GlobalID.encode($0.id), $0.name) }, &out)
             out.raw(UInt8(ascii: "}"))
         }
         out.raw(Array("]}}}".utf8))
         return out.bytes
+    }
+
+    /// `{"id":…,"name":…}` of an owner or pool, or null.
+    private static func reference(_ idAndName: (String, String)?, _ out: inout JSONBytes) {
+        guard let (id, name) = idAndName else { return out.null() }
+        out.raw(Array(#"{"id":"#.utf8))
+        out.string(id)
+        out.raw(Array(#","name":"#.utf8))
+        out.string(name)
+        out.raw(UInt8(ascii: "}"))
     }
 
     private static func optional(_ text: String?, _ out: inout JSONBytes) {

@@ -10,7 +10,7 @@ public final class GraphQLEndpoint: Sendable {
     let schema: GraphQLSchema
     let database: any PoolDatabase
     let limits: APILimits
-    let cache: DocumentCache
+    let cache: LRUCache<AdmittedDocument>
     let admission: QueryAdmission
     let clock: any TimeSource
     let rateLimiter: RateLimiter
@@ -28,7 +28,7 @@ public final class GraphQLEndpoint: Sendable {
         self.schema = try SchemaBinder.build(sdl: schemaSDL)
         self.database = database
         self.limits = limits
-        self.cache = DocumentCache()
+        self.cache = LRUCache()
         self.admission = QueryAdmission(schema: schema, maxDepth: limits.maxDepth, maxCost: limits.maxCost)
         self.log = log
         self.executorMode = executor
@@ -138,7 +138,7 @@ public final class GraphQLEndpoint: Sendable {
     private func run(
         _ body: GraphQLRequestBody, user: User, isGET: Bool, requestID: String, format: ResponseFormat
     ) throws -> HTTPResponse {
-        let admitted = cache.document(for: body.query) { admission.admit(body.query) }
+        let admitted = cache.value(for: body.query) { admission.admit(body.query) }
         if let code = admitted.errorCode {
             return format.result(GraphQLResult(errors: admitted.errors), requestLevelCode: code)
         }
@@ -151,74 +151,53 @@ public final class GraphQLEndpoint: Sendable {
         try admission.checkVariables(operation, body.variables)
         let context = RequestContext(
             user: user, database: database, requestID: requestID, limits: limits, clock: clock, log: log)
-        let variables = body.variables
-        let compiledRun = { (replay: RootReplay?) in
-            self.executorMode == .reference
-                ? nil
-                : self.compiled.execute(
-                    query: body.query, document: document, operation: operation, operationName: body.operationName,
-                    variables: variables, context: context, recording: replay)
+        let reference = {
+            self.reference(document, operation: body.operationName, variables: body.variables, context: context)
         }
-        switch executorMode {
-        case .compiled, .reference:
-            if let result = compiledRun(nil) {
-                return respond(data: result.data, errors: result.errors, requestID: requestID, format: format)
-            }
-            return respond(reference(document, operation: body.operationName, variables: variables, context: context),
-                requestID: requestID, format: format)
-        case .verify:
-            let replay = RootReplay()
-            guard let result = compiledRun(replay) else {
-                var response = respond(
-                    reference(document, operation: body.operationName, variables: variables, context: context),
-                    requestID: requestID, format: format)
-                response.headers.append((ExecutorMode.checkHeader, "reference"))
-                return response
-            }
-            context.rootReplay = replay
-            let expected = reference(document, operation: body.operationName, variables: variables, context: context)
-            if let difference = ExecutorComparison.difference(compiled: result, reference: expected, replay: replay) {
-                log("request \(requestID): executors differ for \(body.query.prefix(500)): \(difference)")
-                var response = respond(expected, requestID: requestID, format: format)
-                response.headers.append((ExecutorMode.checkHeader, "different"))
-                return response
-            }
-            var response = respond(data: result.data, errors: result.errors, requestID: requestID, format: format)
-            response.headers.append((ExecutorMode.checkHeader, "same"))
-            return response
+        guard executorMode != .reference else { return respond(reference(), requestID: requestID, format: format) }
+        let replay = executorMode == .verify ? RootReplay() : nil
+        guard
+            let result = compiled.execute(
+                query: body.query, document: document, operation: operation, operationName: body.operationName,
+                variables: body.variables, context: context, recording: replay)
+        else {
+            return checked(respond(reference(), requestID: requestID, format: format), replay == nil ? nil : "reference")
         }
+        guard let replay else { return respond(data: result.data, errors: result.errors, requestID: requestID, format: format) }
+        context.rootReplay = replay
+        let expected = reference()
+        if let difference = ExecutorComparison.difference(compiled: result, reference: expected, replay: replay) {
+            log("request \(requestID): executors differ for \(body.query.prefix(500)): \(difference)")
+            return checked(respond(expected, requestID: requestID, format: format), "different")
+        }
+        return checked(respond(data: result.data, errors: result.errors, requestID: requestID, format: format), "same")
+    }
+
+    /// `verify` mode's verdict, as a response header.
+    private func checked(_ response: HTTPResponse, _ verdict: String?) -> HTTPResponse {
+        guard let verdict else { return response }
+        var response = response
+        response.headers.append((ExecutorMode.checkHeader, verdict))
+        return response
     }
 
     private func respond(_ result: GraphQLResult, requestID: String, format: ResponseFormat) -> HTTPResponse {
-        let data = result.data.flatMap { try? GraphQLJSONEncoder().encode($0) }.map { [UInt8]($0) }
-        return respond(data: data, errors: result.errors, requestID: requestID, format: format)
+        do {
+            return respond(data: try ResponseFormat.bytes(result.data), errors: result.errors, requestID: requestID, format: format)
+        } catch {
+            return format.requestError(APIError(.internalError, "Internal server error."))
+        }
     }
 
-    /// `{"data":…,"errors":[…]}` as GraphQLSwift encodes a result; `data` is already bytes.
+    /// Errors get their codes; `data` is already bytes.
     private func respond(data: [UInt8]?, errors: [GraphQLError], requestID: String, format: ResponseFormat) -> HTTPResponse {
         let requestLevel = data == nil
         let errors = errors.map { tagged($0, requestLevel: requestLevel, requestID: requestID) }
-        var body: [UInt8] = []
-        body.reserveCapacity((data?.count ?? 0) + 16)
-        body.append(UInt8(ascii: "{"))
-        if let data {
-            body.append(contentsOf: Self.dataKey)
-            body.append(contentsOf: data)
+        guard let body = try? ResponseFormat.body(data: data, errors: errors) else {
+            return format.requestError(APIError(.internalError, "Internal server error."))
         }
-        if !errors.isEmpty {
-            if data != nil { body.append(UInt8(ascii: ",")) }
-            body.append(contentsOf: Self.errorsKey)
-            guard let encoded = try? JSONBytes.errors(errors) else {
-                return format.requestError(APIError(.internalError, "Internal server error."))
-            }
-            body.append(contentsOf: encoded)
-        }
-        body.append(UInt8(ascii: "}"))
         return format.body(body, requestLevelCode: requestLevel ? .badUserInput : nil)
     }
-
-    private static let dataKey = Array(#""data":"#.utf8)
-    private static let errorsKey = Array(#""errors":"#.utf8)
 
     /// GraphQLSwift's executor: async (a task per field), its jobs run on this worker thread.
     /// It answers what the compiled executor leaves to it, and is the reference `verify`

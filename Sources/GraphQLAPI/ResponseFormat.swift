@@ -47,16 +47,29 @@ struct ResponseFormat {
 
     /// As GraphQLSwift encodes a result, with errors written by `JSONBytes.error(_:)`.
     static func encode(_ result: GraphQLResult) throws -> [UInt8] {
+        try body(data: bytes(result.data), errors: result.errors)
+    }
+
+    /// The reference executor's `data`, as bytes.
+    static func bytes(_ data: Map?) throws -> [UInt8]? {
+        guard let data else { return nil }
         var writer = JSONBytes()
+        try writer.map(data)
+        return writer.bytes
+    }
+
+    /// `{"data":…,"errors":[…]}`, each key only when there is something to say.
+    static func body(data: [UInt8]?, errors: [GraphQLError]) throws -> [UInt8] {
+        var writer = JSONBytes(capacity: (data?.count ?? 0) + 16)
         writer.raw(UInt8(ascii: "{"))
-        if let data = result.data {
+        if let data {
             writer.raw(Array(#""data":"#.utf8))
-            try writer.map(data)
+            writer.raw(data)
         }
-        if !result.errors.isEmpty {
-            if result.data != nil { writer.raw(UInt8(ascii: ",")) }
+        if !errors.isEmpty {
+            if data != nil { writer.raw(UInt8(ascii: ",")) }
             writer.raw(Array(#""errors":"#.utf8))
-            writer.raw(try JSONBytes.errors(result.errors))
+            writer.raw(try JSONBytes.errors(errors))
         }
         writer.raw(UInt8(ascii: "}"))
         return writer.bytes

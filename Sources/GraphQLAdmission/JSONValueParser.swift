@@ -89,7 +89,7 @@ struct JSONValueParser {
             guard position < bytes.count else { throw Invalid() }
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
-                if scalars.isEmpty { 
+                if scalars.isEmpty {
                     let text = String(decoding: bytes[start..<position], as: UTF8.self)
                     position += 1
                     return text
@@ -104,7 +104,6 @@ struct JSONValueParser {
                 position += 1
                 try escape(into: &scalars)
                 start = position
-                if scalars.isEmpty { scalars.reserveCapacity(16) }
                 continue
             }
             position += 1

@@ -155,13 +155,13 @@ import TestSupport
 
     /// Least recently used plans go first; the cache never holds more than its capacity.
     @Test func thePlanCacheIsABoundedLRU() {
-        let cache = PlanCache(capacity: 2)
+        let cache = LRUCache<OperationPlan?>(capacity: 2)
         var builds: [String] = []
-        func use(_ query: String) { _ = cache.plan(query: query, operationName: nil) { builds.append(query); return nil } }
+        func use(_ query: String) { _ = cache.value(for: query) { builds.append(query); return nil } }
         for query in ["a", "b", "a", "c", "a", "b"] { use(query) }
         #expect(builds == ["a", "b", "c", "b"])
         #expect(cache.count == 2)
-        use(String(repeating: "x", count: DocumentCache.maxQueryBytes + 1))
+        use(String(repeating: "x", count: LRUCache<OperationPlan?>.maxKeyBytes + 1))
         #expect(cache.count == 2)
     }
 }

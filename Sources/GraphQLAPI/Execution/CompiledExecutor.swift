@@ -19,12 +19,13 @@ final class CompiledExecutor: Sendable {
 
     let schema: GraphQLSchema
     let resolvers: ResolverTable
-    let plans: PlanCache
+    /// Compiled operations by operation name and query text; nil: left to the reference.
+    let plans: LRUCache<OperationPlan?>
 
     init(schema: GraphQLSchema, resolvers: ResolverTable, capacity: Int = 1000) {
         self.schema = schema
         self.resolvers = resolvers
-        self.plans = PlanCache(capacity: capacity)
+        self.plans = LRUCache(capacity: capacity)
     }
 
     /// Nil when the operation is left to the reference executor; nothing has run then.
@@ -32,7 +33,7 @@ final class CompiledExecutor: Sendable {
         query: String, document: Document, operation: OperationDefinition, operationName: String?,
         variables: [String: Map], context: RequestContext, recording replay: RootReplay? = nil
     ) -> Result? {
-        let plan = plans.plan(query: query, operationName: operationName) {
+        let plan = plans.value(for: (operationName ?? "") + "\u{0}" + query) {
             try? OperationPlan(document: document, operation: operation, schema: schema, resolvers: resolvers)
         }
         guard let plan else { return nil }

@@ -37,7 +37,7 @@ struct JSONBytes {
     /// GraphQL's 32-bit range prints the same either way, so only larger values take that path.
     mutating func number(_ value: Int) {
         if value > -(1 << 31) && value < (1 << 31) {
-            Self.appendDecimal(value, to: &bytes)
+            bytes.append(contentsOf: String(value).utf8)
         } else {
             number(Double(value))
         }
@@ -152,29 +152,6 @@ struct JSONBytes {
     private static let trueBytes = Array("true".utf8)
     private static let falseBytes = Array("false".utf8)
     private static let hex = Array("0123456789abcdef".utf8)
-
-    private static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
-        if value == 0 {
-            bytes.append(UInt8(ascii: "0"))
-            return
-        }
-        var magnitude = value.magnitude
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-            UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            while magnitude > 0 {
-                buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-                count += 1
-            }
-        }
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        withUnsafeBytes(of: &digits) { buffer in
-            for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[index]) }
-        }
-    }
 
     /// Copies runs that need no escape in one append; escapes `"`, `\`, `/` and control bytes.
     private static func appendEscaped(_ text: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {

@@ -1,14 +1,18 @@
 import Foundation
 
-/// Compiled operations by query text and operation name: a bounded least-recently-used cache.
+/// A bounded least-recently-used cache keyed by query text: admitted documents and compiled
+/// plans both live in one.
 ///
-/// A doubly linked list over array slots keeps every operation O(1). Queries longer than
-/// `DocumentCache.maxQueryBytes` are compiled each time instead of cached, like their documents.
-/// An operation the compiled executor leaves to the reference one is cached as `nil`.
-final class PlanCache: @unchecked Sendable {
+/// A doubly linked list over array slots keeps every operation O(1). Bounded in count and in
+/// the size of what it keeps: a key longer than `maxKeyBytes` (real clients send a few KB) is
+/// made every time instead, so a thousand distinct 1 MB queries cannot pin a gigabyte.
+final class LRUCache<Value>: @unchecked Sendable {
+    /// The longest key kept.
+    static var maxKeyBytes: Int { 32 * 1024 }
+
     private struct Slot {
         var key: String
-        var plan: OperationPlan?
+        var value: Value
         var newer: Int
         var older: Int
     }
@@ -19,43 +23,52 @@ final class PlanCache: @unchecked Sendable {
     private var slots: [Slot] = []
     private var newest = -1
     private var oldest = -1
+    private var hits = 0
+    private var misses = 0
 
     init(capacity: Int = 1000) { self.capacity = max(1, capacity) }
 
     var count: Int { lock.withLock { index.count } }
 
-    func plan(query: String, operationName: String?, build: () -> OperationPlan?) -> OperationPlan? {
-        let key = (operationName ?? "") + "\u{0}" + query
-        if let hit = lookup(key) { return hit.plan }
-        let built = build()
-        if query.utf8.count <= DocumentCache.maxQueryBytes { store(key, built) }
-        return built
+    /// Lookups that found a value and lookups that had to make one, since start.
+    var counts: (hits: Int, misses: Int) { lock.withLock { (hits, misses) } }
+
+    /// The value cached for `key`, or `make()`'s, cached unless the key is too long.
+    func value(for key: String, make: () -> Value) -> Value {
+        if let cached = lookup(key) { return cached }
+        let made = make()
+        if key.utf8.count <= Self.maxKeyBytes { store(key, made) }
+        return made
     }
 
-    private func lookup(_ key: String) -> (plan: OperationPlan?, found: Bool)? {
+    private func lookup(_ key: String) -> Value? {
         lock.withLock {
-            guard let slot = index[key] else { return nil }
+            guard let slot = index[key] else {
+                misses += 1
+                return nil
+            }
+            hits += 1
             moveToFront(slot)
-            return (slots[slot].plan, true)
+            return slots[slot].value
         }
     }
 
-    private func store(_ key: String, _ plan: OperationPlan?) {
+    private func store(_ key: String, _ value: Value) {
         lock.withLock {
             if let existing = index[key] {
-                slots[existing].plan = plan
+                slots[existing].value = value
                 moveToFront(existing)
                 return
             }
             let slot: Int
             if slots.count < capacity {
-                slots.append(Slot(key: key, plan: plan, newer: -1, older: -1))
+                slots.append(Slot(key: key, value: value, newer: -1, older: -1))
                 slot = slots.count - 1
             } else {
                 slot = oldest
                 unlink(slot)
                 index[slots[slot].key] = nil
-                slots[slot] = Slot(key: key, plan: plan, newer: -1, older: -1)
+                slots[slot] = Slot(key: key, value: value, newer: -1, older: -1)
             }
             index[key] = slot
             linkAtFront(slot)
