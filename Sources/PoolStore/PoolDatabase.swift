@@ -7,6 +7,10 @@ import PoolDomain
 /// Operations that change ownership read the customer's facts, ask `PoolDomain` for a decision,
 /// and apply it with one conditional write in one transaction.
 public protocol PoolDatabase: Sendable {
+    /// Runs `body`, whose reads all see one consistent moment of the database, on the calling
+    /// thread. Only reads may happen inside: a write would not be visible to later reads.
+    func withReadSnapshot<T>(_ body: () throws -> T) throws -> T
+
     // MARK: People
     func authenticate(token: String) throws -> User?
     func createDepartment(name: String, parentID: DepartmentID?, by actor: Actor?) throws -> Department

@@ -23,7 +23,7 @@ extension SQLitePoolDatabase {
         if actor.role == .admin {
             return Viewer(actor: actor, scope: .all, adminPools: [], collaborations: collaborations)
         }
-        let tree = DepartmentTree(try Row.fetchAll(db, cachedSQL: "SELECT * FROM departments").map(RowDecoding.department))
+        let tree = DepartmentTree(try Self.fetchDepartments(db))
         let ancestry = tree.ancestry(of: actor.departmentID)
         let access = try Self.fetchAccess(db)
         let poolIDs = try Int64.fetchAll(db, cachedSQL: "SELECT id FROM pools").map(PoolID.init)
@@ -95,7 +95,7 @@ extension SQLitePoolDatabase {
 
     /// The limit that applies to `user`, read inside the caller's transaction.
     func effectiveLimit(_ db: Database, for user: User) throws -> OwnerLimit {
-        let tree = DepartmentTree(try Row.fetchAll(db, cachedSQL: "SELECT * FROM departments").map(RowDecoding.department))
+        let tree = DepartmentTree(try Self.fetchDepartments(db))
         return OwnerLimits.effective(for: user.id, departments: tree.ancestry(of: user.departmentID), in: try Self.fetchLimits(db))
     }
 
@@ -130,7 +130,7 @@ extension SQLitePoolDatabase {
         return try writeTransaction { db in
             guard let customer = try Self.fetchCustomer(db, id) else { throw PoolError.notFound(entity: "Customer") }
             try AccessPolicy.require(.manageCollaborators, by: try viewer(db, actor, customers: [id]), on: customer)
-            guard let target = try Row.fetchOne(db, cachedSQL: "SELECT * FROM users WHERE id = ?", arguments: [user.rawValue]).map(RowDecoding.user) else {
+            guard let target = try Self.fetchUser(db, user) else {
                 throw PoolError.notFound(entity: "User")
             }
             guard target.id != customer.ownerID else {

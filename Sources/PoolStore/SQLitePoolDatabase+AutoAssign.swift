@@ -26,10 +26,11 @@ extension SQLitePoolDatabase {
     /// Active reps who are members of the pool, not on leave, with their free capacity.
     func assignmentCandidates(_ db: Database, pool: Pool, excluding: UserID?) throws -> [AutoAssigner.Candidate] {
         let access = try Self.fetchAccess(db)
-        let tree = DepartmentTree(try Row.fetchAll(db, cachedSQL: "SELECT * FROM departments").map(RowDecoding.department))
+        let tree = DepartmentTree(try Self.fetchDepartments(db))
         let limits = try Self.fetchLimits(db)
-        let reps = try Row.fetchAll(db, cachedSQL: "SELECT * FROM users WHERE role = 'rep' AND active = 1 AND on_leave = 0 ORDER BY id")
-            .map(RowDecoding.user)
+        let reps = try db.fetchAll(
+            cachedSQL: "SELECT \(RowDecoding.userColumns) FROM users WHERE role = 'rep' AND active = 1 AND on_leave = 0 ORDER BY id",
+            as: RowDecoding.user)
             .filter { $0.id != excluding }
             .filter { access.isMember($0.id, role: $0.role, ancestry: tree.ancestry(of: $0.departmentID), of: pool.id) }
         guard !reps.isEmpty else { return [] }

@@ -57,14 +57,22 @@ extension SQLitePoolDatabase {
     public func signIn(name: String, password: String) throws -> SignInResult {
         let now = clock.now()
         let row = try read { db in
-            try Row.fetchOne(db, cachedSQL: "SELECT * FROM users WHERE name = ? AND active = 1", arguments: [name])
+            try db.fetchOne(
+                cachedSQL: """
+                    SELECT \(RowDecoding.userColumns), users.password_hash, users.locked_until FROM users
+                    WHERE name = ? AND active = 1
+                    """, arguments: [name]
+            ) { row in
+                let next = Int32(RowDecoding.userColumnCount)
+                return (user: RowDecoding.user(row), hash: row.optionalText(next), lockedUntil: row.optionalInt64(next + 1))
+            }
         }
-        guard let row, let hash: String = row["password_hash"] else {
+        guard let row, let hash = row.hash else {
             _ = PasswordHasher.verify(password, against: Self.decoyHash)
             return .invalid
         }
-        let user = RowDecoding.user(row)
-        if let until = Timestamp.decode(optional: row["locked_until"]), until > now { return .locked(until: until) }
+        let user = row.user
+        if let until = Timestamp.decode(optional: row.lockedUntil), until > now { return .locked(until: until) }
         guard PasswordHasher.verify(password, against: hash) else {
             return try writeTransaction { db in
                 let failures = (try Int.fetchOne(db, cachedSQL: "SELECT failed_sign_ins FROM users WHERE id = ?", arguments: [user.id.rawValue]) ?? 0) + 1
@@ -102,14 +110,12 @@ extension SQLitePoolDatabase {
         guard token.hasPrefix(TokenDigest.prefix), token.count < 200 else { return nil }
         let now = nowMillis
         return try read { db in
-            guard let row = try Row.fetchOne(
-                db,
+            try db.fetchOne(
                 cachedSQL: """
-                    SELECT users.*, s.csrf_token FROM console_sessions s JOIN users ON users.id = s.user_id
+                    SELECT \(RowDecoding.userColumns), s.csrf_token FROM console_sessions s JOIN users ON users.id = s.user_id
                     WHERE s.token_hash = ? AND s.expires_at > ? AND users.active = 1 AND users.role <> 'rep'
-                    """, arguments: [TokenDigest.digest(token), now])
-            else { return nil }
-            return (RowDecoding.user(row), row["csrf_token"])
+                    """, arguments: [TokenDigest.digest(token), now]
+            ) { (RowDecoding.user($0), $0.text(Int32(RowDecoding.userColumnCount))) }
         }
     }
 

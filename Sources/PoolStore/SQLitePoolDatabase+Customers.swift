@@ -9,18 +9,16 @@ extension SQLitePoolDatabase {
     }
 
     static func fetchCustomers(_ db: Database, ids: [CustomerID]) throws -> [CustomerID: Customer] {
-        let rows = try Row.fetchAll(
-            db,
+        let customers = try db.fetchAll(
             cachedSQL: "SELECT \(RowDecoding.customerColumns) FROM customers WHERE id IN (SELECT value FROM json_each(?))",
-            arguments: [jsonIDs(ids.map(\.rawValue))])
-        return Dictionary(uniqueKeysWithValues: rows.map(RowDecoding.customer).map { ($0.id, $0) })
+            arguments: [jsonIDs(ids.map(\.rawValue))], as: RowDecoding.customer)
+        return Dictionary(uniqueKeysWithValues: customers.map { ($0.id, $0) })
     }
 
     static func fetchCustomer(_ db: Database, _ id: CustomerID) throws -> Customer? {
-        try Row.fetchOne(
-            db, cachedSQL: "SELECT \(RowDecoding.customerColumns) FROM customers WHERE id = ?",
-            arguments: [id.rawValue]
-        ).map(RowDecoding.customer)
+        try db.fetchOne(
+            cachedSQL: "SELECT \(RowDecoding.customerColumns) FROM customers WHERE id = ?",
+            arguments: [id.rawValue], as: RowDecoding.customer)
     }
 
     public func customerPage(_ query: CustomerQuery) throws -> CustomerPage {
@@ -36,16 +34,17 @@ extension SQLitePoolDatabase {
             ORDER BY sort_key \(sql: direction), id \(sql: direction)
             LIMIT \(query.first + 1)
             """
-        let rows = try read { db in try SQLRequest<Row>(literal: sql, cached: true).fetchAll(db) }
-
-        let visible = rows.prefix(query.first)
-        let customers = visible.map(RowDecoding.customer)
-        let cursors = visible.map { row in
-            CustomerCursor(
-                order: query.order, key: CustomerSQL.cursorKey(row["sort_key"], query.order),
-                id: CustomerID(row["id"]))
+        let sortKey = Int32(RowDecoding.customerColumnCount)
+        let rows = try read { db in
+            try db.fetchAll(sql) { row in
+                (customer: RowDecoding.customer(row), key: CustomerSQL.cursorKey(row.value(sortKey), query.order))
+            }
         }
-        return CustomerPage(customers: customers, cursors: cursors, hasNextPage: rows.count > query.first)
+        let visible = rows.prefix(query.first)
+        return CustomerPage(
+            customers: visible.map(\.customer),
+            cursors: visible.map { CustomerCursor(order: query.order, key: $0.key, id: $0.customer.id) },
+            hasNextPage: rows.count > query.first)
     }
 
     public func countCustomers(_ filter: CustomerFilter, scope: CustomerScope) throws -> Int {

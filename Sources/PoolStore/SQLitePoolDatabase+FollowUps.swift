@@ -34,38 +34,38 @@ extension SQLitePoolDatabase {
 
     public func followUps(of ids: [CustomerID], limitEach: Int) throws -> [CustomerID: [FollowUp]] {
         guard !ids.isEmpty, limitEach > 0 else { return [:] }
-        let rows = try read { db in
-            try Row.fetchAll(
-                db,
+        let followUps = try read { db in
+            try db.fetchAll(
                 cachedSQL: """
-                    SELECT * FROM (
+                    SELECT \(RowDecoding.followUpColumns) FROM (
                       SELECT follow_ups.*, row_number() OVER (
                         PARTITION BY customer_id ORDER BY at DESC, id DESC) AS rank
                       FROM follow_ups WHERE customer_id IN (SELECT value FROM json_each(?))
                     ) WHERE rank <= ? ORDER BY customer_id, at DESC, id DESC
-                    """, arguments: [Self.jsonIDs(ids.map(\.rawValue)), limitEach])
+                    """, arguments: [Self.jsonIDs(ids.map(\.rawValue)), limitEach], as: RowDecoding.followUp)
         }
-        return Dictionary(grouping: rows.map(RowDecoding.followUp), by: \.customerID)
+        return Dictionary(grouping: followUps, by: \.customerID)
     }
 
     public func ownershipEvents(of ids: [CustomerID]) throws -> [CustomerID: [OwnershipEvent]] {
         guard !ids.isEmpty else { return [:] }
-        let rows = try read { db in
-            try Row.fetchAll(
-                db,
-                cachedSQL: "SELECT * FROM ownership_events WHERE customer_id IN (SELECT value FROM json_each(?)) ORDER BY customer_id, id",
-                arguments: [Self.jsonIDs(ids.map(\.rawValue))])
+        let events = try read { db in
+            try db.fetchAll(
+                cachedSQL: """
+                    SELECT \(RowDecoding.ownershipEventColumns) FROM ownership_events
+                    WHERE customer_id IN (SELECT value FROM json_each(?)) ORDER BY customer_id, id
+                    """, arguments: [Self.jsonIDs(ids.map(\.rawValue))], as: RowDecoding.ownershipEvent)
         }
-        return Dictionary(grouping: rows.map(RowDecoding.ownershipEvent), by: \.customerID)
+        return Dictionary(grouping: events, by: \.customerID)
     }
 
     public func ownershipEvents(after id: Int64, scope: CustomerScope, first: Int) throws -> [OwnershipEvent] {
         let visible = CustomerSQL.joined(CustomerSQL.conditions(CustomerFilter(), scope: scope, masked: MaskedPools(phone: [], email: [])))
         let sql: SQL = """
-            SELECT * FROM ownership_events WHERE id > \(id)
+            SELECT \(sql: RowDecoding.ownershipEventColumns) FROM ownership_events WHERE id > \(id)
               AND customer_id IN (SELECT id FROM customers WHERE \(visible))
             ORDER BY id LIMIT \(first)
             """
-        return try read { db in try SQLRequest<Row>(literal: sql, cached: true).fetchAll(db).map(RowDecoding.ownershipEvent) }
+        return try read { db in try db.fetchAll(sql, as: RowDecoding.ownershipEvent) }
     }
 }

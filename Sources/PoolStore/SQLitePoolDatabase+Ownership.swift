@@ -215,7 +215,7 @@ extension SQLitePoolDatabase {
     }
 
     func requireUser(_ db: Database, _ id: UserID) throws -> User {
-        guard let user = try Row.fetchOne(db, cachedSQL: "SELECT * FROM users WHERE id = ?", arguments: [id.rawValue]).map(RowDecoding.user) else {
+        guard let user = try Self.fetchUser(db, id) else {
             throw PoolError.notFound(entity: "User")
         }
         return user

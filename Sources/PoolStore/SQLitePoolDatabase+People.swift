@@ -6,16 +6,21 @@ extension SQLitePoolDatabase {
     public func authenticate(token: String) throws -> User? {
         guard token.hasPrefix(TokenDigest.prefix), token.count < 200 else { return nil }
         let digest = TokenDigest.digest(token)
-        return try read { db in
-            try Row.fetchOne(
-                db,
+        let generation: TokenCache.Generation
+        switch tokens.lookup(digest) {
+        case .success(let user): return user
+        case .failure(let readAt): generation = readAt
+        }
+        let user = try read { db in
+            try db.fetchOne(
                 cachedSQL: """
-                    SELECT users.* FROM api_tokens JOIN users ON users.id = api_tokens.user_id
+                    SELECT \(RowDecoding.userColumns) FROM api_tokens JOIN users ON users.id = api_tokens.user_id
                     WHERE api_tokens.token_hash = ? AND api_tokens.revoked_at IS NULL
                       AND users.active = 1
-                    """, arguments: [digest]
-            ).map(RowDecoding.user)
+                    """, arguments: [digest], as: RowDecoding.user)
         }
+        if let user { tokens.store(user, for: digest, readAt: generation) }
+        return user
     }
 
     public func createDepartment(name: String, parentID: DepartmentID?, by actor: Actor?) throws -> Department {
@@ -39,14 +44,15 @@ extension SQLitePoolDatabase {
 
     public func departments() throws -> [Department] {
         try read { db in
-            try Row.fetchAll(db, cachedSQL: "SELECT * FROM departments ORDER BY id").map(RowDecoding.department)
+            try Self.fetchDepartments(db)
         }
     }
 
     public func department(named name: String) throws -> Department? {
         try read { db in
-            try Row.fetchOne(db, cachedSQL: "SELECT * FROM departments WHERE name = ?", arguments: [name])
-                .map(RowDecoding.department)
+            try db.fetchOne(
+                cachedSQL: "SELECT \(RowDecoding.departmentColumns) FROM departments WHERE name = ?", arguments: [name],
+                as: RowDecoding.department)
         }
     }
 
@@ -73,24 +79,25 @@ extension SQLitePoolDatabase {
 
     public func users() throws -> [User] {
         try read { db in
-            try Row.fetchAll(db, cachedSQL: "SELECT * FROM users ORDER BY id").map(RowDecoding.user)
+            try db.fetchAll(cachedSQL: "SELECT \(RowDecoding.userColumns) FROM users ORDER BY id", as: RowDecoding.user)
         }
     }
 
     public func users(ids: [UserID]) throws -> [UserID: User] {
         guard !ids.isEmpty else { return [:] }
         return try read { db in
-            let rows = try Row.fetchAll(
-                db, cachedSQL: "SELECT * FROM users WHERE id IN (SELECT value FROM json_each(?))",
-                arguments: [Self.jsonIDs(ids.map(\.rawValue))])
-            return Dictionary(rows.map(RowDecoding.user).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            let users = try db.fetchAll(
+                cachedSQL: "SELECT \(RowDecoding.userColumns) FROM users WHERE id IN (SELECT value FROM json_each(?))",
+                arguments: [Self.jsonIDs(ids.map(\.rawValue))], as: RowDecoding.user)
+            return Dictionary(users.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         }
     }
 
     public func user(named name: String) throws -> User? {
         try read { db in
-            try Row.fetchOne(db, cachedSQL: "SELECT * FROM users WHERE name = ?", arguments: [name])
-                .map(RowDecoding.user)
+            try db.fetchOne(
+                cachedSQL: "SELECT \(RowDecoding.userColumns) FROM users WHERE name = ?", arguments: [name],
+                as: RowDecoding.user)
         }
     }
 
@@ -122,5 +129,18 @@ extension SQLitePoolDatabase {
     /// SQLite's statement cache is reused and no SQL is built from values.
     static func jsonIDs(_ ids: [Int64]) -> String {
         "[" + ids.map(String.init).joined(separator: ",") + "]"
+    }
+}
+
+extension SQLitePoolDatabase {
+    static func fetchDepartments(_ db: Database) throws -> [Department] {
+        try db.fetchAll(
+            cachedSQL: "SELECT \(RowDecoding.departmentColumns) FROM departments ORDER BY id", as: RowDecoding.department)
+    }
+
+    static func fetchUser(_ db: Database, _ id: UserID) throws -> User? {
+        try db.fetchOne(
+            cachedSQL: "SELECT \(RowDecoding.userColumns) FROM users WHERE id = ?", arguments: [id.rawValue],
+            as: RowDecoding.user)
     }
 }

@@ -78,14 +78,12 @@ extension SQLitePoolDatabase {
     }
 
     static func fetchPools(_ db: Database) throws -> [Pool] {
-        try Row.fetchAll(
-            db,
+        try db.fetchAll(
             cachedSQL: """
-                SELECT pools.*, v.version AS rule_version, v.rules AS rules_json
+                SELECT \(RowDecoding.poolColumns)
                 FROM pools LEFT JOIN pool_rule_versions v ON v.id = pools.rule_version_id
                 ORDER BY pools.priority DESC, pools.id
-                """
-        ).map(RowDecoding.pool)
+                """, as: RowDecoding.pool)
     }
 
     static func fetchAccess(_ db: Database) throws -> PoolAccess {

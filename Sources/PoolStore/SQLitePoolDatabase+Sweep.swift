@@ -227,22 +227,18 @@ extension SQLitePoolDatabase {
     /// Private customers, optionally of one owner, for forecasts.
     public func privateCustomers(ownedBy owner: UserID?) throws -> [Customer] {
         try read { db in
-            try Row.fetchAll(
-                db,
+            try db.fetchAll(
                 cachedSQL: "SELECT \(RowDecoding.customerColumns) FROM customers WHERE owner_id IS NOT NULL AND (? IS NULL OR owner_id = ?) ORDER BY id",
-                arguments: [owner?.rawValue, owner?.rawValue]
-            ).map(RowDecoding.customer)
+                arguments: [owner?.rawValue, owner?.rawValue], as: RowDecoding.customer)
         }
     }
 
     /// One bounded batch of private customers by id: sweeps and previews never hold them all.
     private func privateCustomers(after id: Int64, limit: Int) throws -> [Customer] {
         try read { db in
-            try Row.fetchAll(
-                db,
+            try db.fetchAll(
                 cachedSQL: "SELECT \(RowDecoding.customerColumns) FROM customers WHERE owner_id IS NOT NULL AND id > ? ORDER BY id LIMIT ?",
-                arguments: [id, limit]
-            ).map(RowDecoding.customer)
+                arguments: [id, limit], as: RowDecoding.customer)
         }
     }
 

@@ -17,10 +17,10 @@ extension SQLitePoolDatabase {
             try audit(db, actor, active ? "activate_user" : "deactivate_user", "user \(id.rawValue)",
                       before: Self.describe(user), after: Self.describe(try requireUser(db, id)))
             if !active && user.active {
-                for customer in try Row.fetchAll(
-                    db, cachedSQL: "SELECT \(RowDecoding.customerColumns) FROM customers WHERE owner_id = ? ORDER BY id",
-                    arguments: [id.rawValue]
-                ).map(RowDecoding.customer) {
+                for customer in try db.fetchAll(
+                    cachedSQL: "SELECT \(RowDecoding.customerColumns) FROM customers WHERE owner_id = ? ORDER BY id",
+                    arguments: [id.rawValue], as: RowDecoding.customer)
+                {
                     let (pool, routedBy) = try poolTarget(db, customer, explicit: nil)
                     try apply(
                         OwnershipChange(

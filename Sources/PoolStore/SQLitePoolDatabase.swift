@@ -13,12 +13,19 @@ public final class SQLitePoolDatabase: PoolDatabase, @unchecked Sendable {
     /// Where ownership changes and sweep runs are counted (a server's own Prometheus registry).
     let metrics: (any MetricsFactory)?
     public let path: String
+    /// Recently verified API tokens (see `TokenCache`).
+    let tokens: TokenCache
 
-    /// - Parameter statementObserver: called with every SQL statement run; tests count them.
+    /// - Parameters:
+    ///   - statementObserver: called with every SQL statement run; tests count them.
+    ///   - tokenCacheLifetime: how long a verified API token is trusted without a lookup; the
+    ///     longest a change made by another process can take to be seen.
     public init(
         path: String, clock: any TimeSource = SystemTimeSource(), timeZone: TimeZone = .current,
-        statementObserver: (@Sendable (String) -> Void)? = nil, metrics: (any MetricsFactory)? = nil
+        statementObserver: (@Sendable (String) -> Void)? = nil, metrics: (any MetricsFactory)? = nil,
+        tokenCacheLifetime: Duration = .seconds(1)
     ) throws {
+        tokens = TokenCache(lifetime: tokenCacheLifetime)
         calendar = LocalCalendar(timeZone: timeZone)
         self.metrics = metrics
         self.path = path
@@ -34,12 +41,14 @@ public final class SQLitePoolDatabase: PoolDatabase, @unchecked Sendable {
         pool = try DatabasePool(path: path, configuration: configuration)
         self.clock = clock
         try Migrations.migrator.migrate(pool)
+        pool.add(transactionObserver: TokenCacheInvalidation(tokens), extent: .databaseLifetime)
     }
 
     /// Runs `body` in a `BEGIN IMMEDIATE` transaction: the write lock is taken before the first
     /// read, so the facts a decision reads cannot change before its conditional write.
     func writeTransaction<T>(_ body: (Database) throws -> T) throws -> T {
-        try pool.writeWithoutTransaction { db in
+        assert(!ReadSnapshot.isOpen, "a write inside a read snapshot would not see its own changes on read")
+        return try pool.writeWithoutTransaction { db in
             var result: T?
             try db.inTransaction(.immediate) {
                 result = try body(db)
@@ -49,8 +58,10 @@ public final class SQLitePoolDatabase: PoolDatabase, @unchecked Sendable {
         }
     }
 
+    /// Runs on this thread's request snapshot when one is open (see `ReadSnapshot`).
     func read<T>(_ body: (Database) throws -> T) throws -> T {
-        try pool.read(body)
+        if let db = ReadSnapshot.current(of: self) { return try body(db) }
+        return try pool.read(body)
     }
 
     var nowMillis: Int64 { Timestamp.encode(clock.now()) }

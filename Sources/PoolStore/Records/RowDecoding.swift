@@ -10,62 +10,73 @@ enum RowDecoding {
         owner_id, pool_id, previous_owner_id, locked, created_by, created_at, owner_since,
         last_follow_up_at, last_progress_at, updated_at, entered_pool_at
         """
+    static let customerColumnCount = 21
 
-    /// A row that starts with `customerColumns`, read by position: looking columns up by name
-    /// (case-insensitively, per value) cost more than SQLite's own work for a page of customers.
-    static func customer(_ row: Row) -> Customer {
-        assert(Array(row.columnNames.prefix(3)) == ["id", "name", "phone"], "select customerColumns first")
-        let ownerID: Int64? = row[10]
-        let poolID: Int64? = row[11]
+    /// A row that starts with `customerColumns`, read by position.
+    static func customer(_ row: Columns) -> Customer {
         let placement: Placement =
-            ownerID.map { .owned(by: UserID($0)) } ?? .inPool(PoolID(poolID ?? 0))
+            row.optionalInt64(10).map { .owned(by: UserID($0)) } ?? .inPool(PoolID(row.optionalInt64(11) ?? 0))
         return Customer(
-            id: CustomerID(row[0]),
-            name: row[1],
-            phone: row[2],
-            email: row[3],
-            industry: row[4],
-            region: row[5],
-            level: row[6],
-            source: row[7],
-            status: CustomerStatus(rawValue: row[8]) ?? .lead,
-            dealAmountCents: row[9],
+            id: CustomerID(row.int64(0)),
+            name: row.text(1),
+            phone: row.optionalText(2),
+            email: row.optionalText(3),
+            industry: row.optionalText(4),
+            region: row.optionalText(5),
+            level: row.optionalText(6),
+            source: row.optionalText(7),
+            status: CustomerStatus(rawValue: row.text(8)) ?? .lead,
+            dealAmountCents: row.optionalInt64(9),
             placement: placement,
-            previousOwnerID: (row[12] as Int64?).map(UserID.init),
-            locked: row[13],
-            createdByID: (row[14] as Int64?).map(UserID.init),
-            createdAt: Timestamp.decode(row[15] as Int64),
-            ownerSince: Timestamp.decode(optional: row[16]),
-            lastFollowUpAt: Timestamp.decode(optional: row[17]),
-            lastProgressAt: Timestamp.decode(optional: row[18]),
-            updatedAt: Timestamp.decode(row[19] as Int64),
-            enteredPoolAt: Timestamp.decode(optional: row[20]))
+            previousOwnerID: row.optionalInt64(12).map(UserID.init),
+            locked: row.bool(13),
+            createdByID: row.optionalInt64(14).map(UserID.init),
+            createdAt: Timestamp.decode(row.int64(15)),
+            ownerSince: Timestamp.decode(optional: row.optionalInt64(16)),
+            lastFollowUpAt: Timestamp.decode(optional: row.optionalInt64(17)),
+            lastProgressAt: Timestamp.decode(optional: row.optionalInt64(18)),
+            updatedAt: Timestamp.decode(row.int64(19)),
+            enteredPoolAt: Timestamp.decode(optional: row.optionalInt64(20)))
     }
 
-    static func user(_ row: Row) -> User {
+    /// `users` columns in the order `user` reads them; qualified, so joins can select them first.
+    static let userColumns = """
+        users.id, users.name, users.role, users.department_id, users.active, users.created_at, users.on_leave
+        """
+    static let userColumnCount = 7
+
+    static func user(_ row: Columns) -> User {
         User(
-            id: UserID(row["id"]),
-            name: row["name"],
-            role: Role(rawValue: row["role"]) ?? .rep,
-            departmentID: (row["department_id"] as Int64?).map(DepartmentID.init),
-            active: row["active"],
-            createdAt: Timestamp.decode(row["created_at"] as Int64),
-            onLeave: row["on_leave"] ?? false)
+            id: UserID(row.int64(0)),
+            name: row.text(1),
+            role: Role(rawValue: row.text(2)) ?? .rep,
+            departmentID: row.optionalInt64(3).map(DepartmentID.init),
+            active: row.bool(4),
+            createdAt: Timestamp.decode(row.int64(5)),
+            onLeave: row.optionalBool(6) ?? false)
     }
 
-    static func department(_ row: Row) -> Department {
+    static let departmentColumns = "departments.id, departments.name, departments.parent_id"
+
+    static func department(_ row: Columns) -> Department {
         Department(
-            id: DepartmentID(row["id"]), name: row["name"],
-            parentID: (row["parent_id"] as Int64?).map(DepartmentID.init))
+            id: DepartmentID(row.int64(0)), name: row.text(1),
+            parentID: row.optionalInt64(2).map(DepartmentID.init))
     }
 
-    static func pool(_ row: Row) -> Pool {
+    /// A pool with its current rule version (`v`, joined on `pools.rule_version_id`).
+    static let poolColumns = """
+        pools.id, pools.name, pools.industries, pools.regions, pools.priority, pools.is_default,
+        v.version, v.rules
+        """
+
+    static func pool(_ row: Columns) -> Pool {
         Pool(
-            id: PoolID(row["id"]), name: row["name"],
-            industries: stringList(row["industries"]), regions: stringList(row["regions"]),
-            priority: row["priority"], isDefault: row["is_default"],
-            rules: (row["rules_json"] as String?).map(decodeRules) ?? .standard,
-            ruleVersion: row["rule_version"] ?? 1)
+            id: PoolID(row.int64(0)), name: row.text(1),
+            industries: stringList(row.text(2)), regions: stringList(row.text(3)),
+            priority: Int(row.int64(4)), isDefault: row.bool(5),
+            rules: row.optionalText(7).map(decodeRules) ?? .standard,
+            ruleVersion: row.optionalInt64(6) ?? 1)
     }
 
     /// Rules are decoded once per distinct JSON text: every request reads the pools, and
@@ -89,28 +100,35 @@ enum RowDecoding {
         return String(decoding: (try? encoder.encode(rules)) ?? Data("{}".utf8), as: UTF8.self)
     }
 
-    static func followUp(_ row: Row) -> FollowUp {
+    static let followUpColumns = "id, customer_id, kind, text, at, by_user_id"
+
+    static func followUp(_ row: Columns) -> FollowUp {
         FollowUp(
-            id: FollowUpID(row["id"]), customerID: CustomerID(row["customer_id"]),
-            kind: FollowUpKind(rawValue: row["kind"]) ?? .note, text: row["text"],
-            at: Timestamp.decode(row["at"] as Int64),
-            byID: (row["by_user_id"] as Int64?).map(UserID.init))
+            id: FollowUpID(row.int64(0)), customerID: CustomerID(row.int64(1)),
+            kind: FollowUpKind(rawValue: row.text(2)) ?? .note, text: row.text(3),
+            at: Timestamp.decode(row.int64(4)),
+            byID: row.optionalInt64(5).map(UserID.init))
     }
 
-    static func ownershipEvent(_ row: Row) -> OwnershipEvent {
+    static let ownershipEventColumns = """
+        id, customer_id, kind, from_owner_id, to_owner_id, from_pool_id, to_pool_id, actor_id, reason,
+        routed_by, at, rule, rule_version, sweep_run_id
+        """
+
+    static func ownershipEvent(_ row: Columns) -> OwnershipEvent {
         OwnershipEvent(
-            id: OwnershipEventID(row["id"]), customerID: CustomerID(row["customer_id"]),
-            kind: OwnershipEventKind(rawValue: row["kind"]) ?? .create,
-            fromOwnerID: (row["from_owner_id"] as Int64?).map(UserID.init),
-            toOwnerID: (row["to_owner_id"] as Int64?).map(UserID.init),
-            fromPoolID: (row["from_pool_id"] as Int64?).map(PoolID.init),
-            toPoolID: (row["to_pool_id"] as Int64?).map(PoolID.init),
-            actorID: (row["actor_id"] as Int64?).map(UserID.init),
-            reason: row["reason"],
-            routedBy: (row["routed_by"] as String?).flatMap(RoutingReason.init(rawValue:)),
-            at: Timestamp.decode(row["at"] as Int64),
-            rule: (row["rule"] as String?).flatMap(ReclaimRule.init(rawValue:)),
-            ruleVersion: row["rule_version"], sweepRunID: row["sweep_run_id"])
+            id: OwnershipEventID(row.int64(0)), customerID: CustomerID(row.int64(1)),
+            kind: OwnershipEventKind(rawValue: row.text(2)) ?? .create,
+            fromOwnerID: row.optionalInt64(3).map(UserID.init),
+            toOwnerID: row.optionalInt64(4).map(UserID.init),
+            fromPoolID: row.optionalInt64(5).map(PoolID.init),
+            toPoolID: row.optionalInt64(6).map(PoolID.init),
+            actorID: row.optionalInt64(7).map(UserID.init),
+            reason: row.optionalText(8),
+            routedBy: row.optionalText(9).flatMap(RoutingReason.init(rawValue:)),
+            at: Timestamp.decode(row.int64(10)),
+            rule: row.optionalText(11).flatMap(ReclaimRule.init(rawValue:)),
+            ruleVersion: row.optionalInt64(12), sweepRunID: row.optionalInt64(13))
     }
 
     static func notification(_ row: Row) -> UserNotification {
@@ -122,13 +140,20 @@ enum RowDecoding {
             readAt: Timestamp.decode(optional: row["read_at"]))
     }
 
-    /// Pools keep their industries and regions as a JSON array of strings.
+    /// Pools keep their industries and regions as a JSON array of strings, decoded once per
+    /// distinct text for the same reason as rules.
     static func stringList(_ json: String) -> [String] {
-        guard let data = json.data(using: .utf8),
-            let list = try? JSONDecoder().decode([String].self, from: data)
-        else { return [] }
+        if json == "[]" { return [] }
+        if let known = decodedLists.withLock({ $0[json] }) { return known }
+        let list = (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? []
+        decodedLists.withLock { cache in
+            if cache.count >= 512 { cache.removeAll() }
+            cache[json] = list
+        }
         return list
     }
+
+    private static let decodedLists = Mutex<[String: [String]]>([:])
 
     static func encodeList(_ list: [String]) -> String {
         let data = (try? JSONEncoder().encode(list)) ?? Data("[]".utf8)

@@ -1,0 +1,83 @@
+import Foundation
+import GRDB
+import PoolDomain
+import Synchronization
+
+/// API tokens verified in the last second, by digest.
+///
+/// Every API request is authenticated, and looking the token up was most of a small request's
+/// cost (a reader checkout and a transaction for one indexed row). A verified token is kept for
+/// `lifetime` seconds. Any committed change to `users` or `api_tokens` made by this server
+/// (revoking a token, deactivating a user, changing a role) empties the cache at once, through
+/// a transaction observer on the writer; a change made by another process on the same file is
+/// seen within `lifetime`. Only successes are kept, so unknown tokens cannot fill it.
+final class TokenCache: Sendable {
+    private struct State {
+        var users: [Data: (user: User, verifiedAt: ContinuousClock.Instant)] = [:]
+        /// Bumped by every invalidation: a lookup that started before one may not store its
+        /// (possibly stale) result.
+        var generation = 0
+    }
+
+    private let state = Mutex(State())
+    private let lifetime: Duration
+    private let capacity: Int
+
+    init(lifetime: Duration = .seconds(1), capacity: Int = 10_000) {
+        self.lifetime = lifetime
+        self.capacity = capacity
+    }
+
+    /// The cached user, or the generation to pass to `store` after reading the database.
+    func lookup(_ digest: Data) -> Result<User, Generation> {
+        state.withLock { state in
+            if let entry = state.users[digest], ContinuousClock.now - entry.verifiedAt < lifetime {
+                return .success(entry.user)
+            }
+            return .failure(Generation(value: state.generation))
+        }
+    }
+
+    func store(_ user: User, for digest: Data, readAt generation: Generation) {
+        state.withLock { state in
+            guard state.generation == generation.value else { return }
+            if state.users.count >= capacity { state.users.removeAll(keepingCapacity: true) }
+            state.users[digest] = (user, ContinuousClock.now)
+        }
+    }
+
+    func invalidate() {
+        state.withLock { state in
+            state.users.removeAll()
+            state.generation += 1
+        }
+    }
+
+    struct Generation: Error {
+        let value: Int
+    }
+}
+
+/// Empties the token cache when a transaction that changed `users` or `api_tokens` commits.
+final class TokenCacheInvalidation: TransactionObserver {
+    private let cache: TokenCache
+    private var changed = false
+
+    init(_ cache: TokenCache) { self.cache = cache }
+
+    func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool {
+        eventKind.tableName == "users" || eventKind.tableName == "api_tokens"
+    }
+
+    func databaseDidChange(with event: DatabaseEvent) {
+        changed = true
+        stopObservingDatabaseChangesUntilNextTransaction()
+    }
+
+    func databaseDidCommit(_ db: Database) {
+        if changed { cache.invalidate() }
+        changed = false
+    }
+
+    func databaseDidRollback(_ db: Database) { changed = false }
+}
