@@ -131,7 +131,7 @@ public final class GraphQLEndpoint: Sendable {
         guard let header = request.header("authorization") else { return nil }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        let token = String(parts[1]).trimmingWhitespace()
         return try database.authenticate(token: token).map { ($0, token) }
     }
 
@@ -156,10 +156,13 @@ public final class GraphQLEndpoint: Sendable {
         }
         guard executorMode != .reference else { return respond(reference(), requestID: requestID, format: format) }
         let replay = executorMode == .verify ? RootReplay() : nil
-        guard
-            let result = compiled.execute(
+        let execute = {
+            self.compiled.execute(
                 query: body.query, document: document, operation: operation, operationName: body.operationName,
                 variables: body.variables, context: context, recording: replay)
+        }
+        // A query reads from one snapshot; a mutation's writes must be visible to its own reads.
+        guard let result = operation.operation == .query ? try database.withReadSnapshot(execute) : execute()
         else {
             return checked(respond(reference(), requestID: requestID, format: format), replay == nil ? nil : "reference")
         }

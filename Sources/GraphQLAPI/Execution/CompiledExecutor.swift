@@ -47,13 +47,15 @@ final class CompiledExecutor: Sendable {
             guard let value = try? coercion.arguments(dynamic.definitions, dynamic.nodes, values) else { return nil }
             arguments.append(value)
         }
-        let run = PlanRun(context: context, arguments: arguments, replay: replay)
+        var run = PlanRun(context: context, arguments: arguments, replay: replay)
         return run.execute(variant.root)
     }
 }
 
 /// The state of one execution: the output buffer, the errors, the current response path.
-private final class PlanRun {
+/// A struct, so its buffer and path are checked for exclusive access at compile time rather
+/// than on every write.
+private struct PlanRun {
     private enum PathItem {
         case key(String)
         case index(Int)
@@ -73,7 +75,7 @@ private final class PlanRun {
     }
 
     /// An error that reaches the root replaces the whole result, as in GraphQLSwift.
-    func execute(_ root: ObjectPlan) -> CompiledExecutor.Result {
+    mutating func execute(_ root: ObjectPlan) -> CompiledExecutor.Result {
         do {
             try object(root, source: ())
             return CompiledExecutor.Result(data: out.bytes, errors: errors)
@@ -85,7 +87,7 @@ private final class PlanRun {
     }
 
     /// Fields run in order; for a mutation that is the serial execution the spec asks for.
-    private func object(_ plan: ObjectPlan, source: any Sendable) throws {
+    private mutating func object(_ plan: ObjectPlan, source: any Sendable) throws {
         out.raw(UInt8(ascii: "{"))
         for (position, field) in plan.fields.enumerated() {
             if position > 0 { out.raw(UInt8(ascii: ",")) }
@@ -97,74 +99,72 @@ private final class PlanRun {
         out.raw(UInt8(ascii: "}"))
     }
 
-    private func resolve(_ field: FieldPlan, source: any Sendable) throws {
+    private mutating func resolve(_ field: FieldPlan, source: any Sendable) throws {
         guard let resolver = field.resolver else {
-            return try completeCatchingError(field.output, field, .success(field.parentTypeName))
+            return try completeCatchingError(field.output, field, field.parentTypeName)
         }
         let values: Map
         switch field.arguments {
         case .constant(let constant): values = constant
         case .perRequest(let slot): values = arguments[slot]
         }
-        let result: Swift.Result<(any Sendable)?, any Error>
+        let value: (any Sendable)?
         do {
-            result = .success(try resolver(source, Arguments(values), context))
+            value = try resolver(source, Arguments(values), context)
         } catch {
-            result = .failure(error)
-        }
-        if let replay, path.count == 1 { replay.record(field.responseKey, arguments: values, result: result) }
-        switch result {
-        case .success: try completeCatchingError(field.output, field, result)
-        case .failure(let error):
+            if let replay, path.count == 1 { replay.record(field.responseKey, arguments: values, result: .failure(error)) }
             let located = APIError.from(error, requestID: context.requestID, log: context.log)
                 .graphQLError(nodes: field.nodes, path: currentPath())
-            try completeCatchingError(field.output, field, .failure(located))
+            return try absorb(located, at: field.output)
         }
+        if let replay, path.count == 1 { replay.record(field.responseKey, arguments: values, result: .success(value)) }
+        try completeCatchingError(field.output, field, value)
     }
 
     /// A nullable position absorbs an error below it: what was written is dropped, `null`
     /// written instead, the error kept. A non-null position passes it up.
-    private func completeCatchingError(
-        _ output: OutputPlan, _ field: FieldPlan, _ result: Swift.Result<(any Sendable)?, any Error>
-    ) throws {
+    private mutating func completeCatchingError(_ output: OutputPlan, _ field: FieldPlan, _ value: (any Sendable)?) throws {
         if case .nonNull = output {
-            _ = try complete(output, field, result)
+            _ = try complete(output, field, value)
             return
         }
         let mark = out.count
         let depth = path.count
         do {
-            _ = try complete(output, field, result)
+            _ = try complete(output, field, value)
         } catch let error as GraphQLError {
             out.truncate(to: mark)
             path.removeSubrange(depth...)
-            out.null()
-            errors.append(error)
+            try absorb(error, at: output)
         }
     }
 
+    /// A resolver's error (or one from below) at `output`.
+    private mutating func absorb(_ error: GraphQLError, at output: OutputPlan) throws {
+        if case .nonNull = output { throw error }
+        out.null()
+        errors.append(error)
+    }
+
     /// Writes the value; answers whether it was non-null.
-    private func complete(
-        _ output: OutputPlan, _ field: FieldPlan, _ result: Swift.Result<(any Sendable)?, any Error>
-    ) throws -> Bool {
-        let value: (any Sendable)?
-        switch result {
-        case .failure(let error): throw located(error, field)
-        case .success(let success): value = success
-        }
-        if case .nonNull(let inner) = output {
-            guard try complete(inner, field, .success(value)) else {
+    private mutating func complete(_ output: OutputPlan, _ field: FieldPlan, _ value: (any Sendable)?) throws -> Bool {
+        switch output {
+        case .nonNull(let inner):
+            guard try complete(inner, field, value) else {
                 // Unlocated, as GraphQLSwift 4.3.0 reports it.
                 throw GraphQLError(message: "Cannot return null for non-nullable field \(field.parentTypeName).\(field.name).")
             }
             return true
-        }
-        guard let value, let present = unwrapOptional(value) else {
-            out.null()
-            return false
-        }
-        switch output {
+        case .leaf(let leaf):
+            // Casting to a concrete type sees through an `Optional` around it, so the common
+            // case needs no separate (protocol-conformance) check for one.
+            guard let value else { break }
+            if writeFast(leaf, value) { return true }
+            guard let present = unwrapOptional(value) else { break }
+            try write(leaf, present, field)
+            return true
         case .list(let item):
+            guard let value, let present = unwrapOptional(value) else { break }
             guard let items = present as? [(any Sendable)?] else {
                 throw GraphQLError(message: "Expected array, but did not find one for field \(field.parentTypeName).\(field.name).")
             }
@@ -173,34 +173,44 @@ private final class PlanRun {
                 if position > 0 { out.raw(UInt8(ascii: ",")) }
                 path.append(.index(position))
                 defer { path.removeLast() }
-                try completeCatchingError(item, field, .success(element))
+                try completeCatchingError(item, field, element)
             }
             out.raw(UInt8(ascii: "]"))
-        case .leaf(let leaf):
-            try write(leaf, present, field)
+            return true
         case .object(let plan):
+            guard let value, let present = unwrapOptional(value) else { break }
             try object(plan, source: present)
-        case .nonNull:
-            break
+            return true
+        }
+        out.null()
+        return false
+    }
+
+    private mutating func writeFast(_ leaf: LeafPlan, _ value: any Sendable) -> Bool {
+        switch leaf.fast {
+        case .string:
+            guard let text = value as? String else { return false }
+            out.string(text)
+        case .int:
+            guard let number = value as? Int, number >= Int(Int32.min), number <= Int(Int32.max) else { return false }
+            out.number(number)
+        case .float:
+            guard let number = value as? Double, number.isFinite else { return false }
+            out.number(number)
+        case .boolean:
+            guard let flag = value as? Bool else { return false }
+            out.bool(flag)
+        case .enumNames(let names):
+            guard let name = value as? String, names.contains(name) else { return false }
+            out.string(name)
+        case .none:
+            return false
         }
         return true
     }
 
-    private func write(_ leaf: LeafPlan, _ value: any Sendable, _ field: FieldPlan) throws {
-        switch leaf.fast {
-        case .string:
-            if let text = value as? String { return out.string(text) }
-        case .int:
-            if let number = value as? Int, number >= Int(Int32.min), number <= Int(Int32.max) { return out.number(number) }
-        case .float:
-            if let number = value as? Double, number.isFinite { return out.number(number) }
-        case .boolean:
-            if let flag = value as? Bool { return out.bool(flag) }
-        case .enumNames(let names):
-            if let name = value as? String, names.contains(name) { return out.string(name) }
-        case .none:
-            break
-        }
+    /// The scalar's own serialization: what GraphQLSwift does for every leaf.
+    private mutating func write(_ leaf: LeafPlan, _ value: any Sendable, _ field: FieldPlan) throws {
         let serialized: Map
         do { serialized = try leaf.type.serialize(value: value) } catch { throw located(error, field) }
         try out.map(serialized)
