@@ -156,13 +156,13 @@ public final class GraphQLEndpoint: Sendable {
         }
         guard executorMode != .reference else { return respond(reference(), requestID: requestID, format: format) }
         let replay = executorMode == .verify ? RootReplay() : nil
-        let execute = {
-            self.compiled.execute(
-                query: body.query, document: document, operation: operation, operationName: body.operationName,
-                variables: body.variables, context: context, recording: replay)
-        }
         // A query reads from one snapshot; a mutation's writes must be visible to its own reads.
-        guard let result = operation.operation == .query ? try database.withReadSnapshot(execute) : execute()
+        let snapshot: CompiledExecutor.Isolation? =
+            operation.operation == .query ? { [database] run in try database.withReadSnapshot(run) } : nil
+        guard
+            let result = try compiled.execute(
+                query: body.query, document: document, operation: operation, operationName: body.operationName,
+                variables: body.variables, context: context, recording: replay, isolation: snapshot)
         else {
             return checked(respond(reference(), requestID: requestID, format: format), replay == nil ? nil : "reference")
         }

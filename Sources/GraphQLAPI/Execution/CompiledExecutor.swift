@@ -28,11 +28,16 @@ final class CompiledExecutor: Sendable {
         self.plans = LRUCache(capacity: capacity)
     }
 
+    /// How the resolvers' run is wrapped: a query's reads share one snapshot of the store.
+    typealias Isolation = (() -> Result) throws -> Result
+
     /// Nil when the operation is left to the reference executor; nothing has run then.
+    /// `isolation` wraps the run only when it calls a resolver.
     func execute(
         query: String, document: Document, operation: OperationDefinition, operationName: String?,
-        variables: [String: Map], context: RequestContext, recording replay: RootReplay? = nil
-    ) -> Result? {
+        variables: [String: Map], context: RequestContext, recording replay: RootReplay? = nil,
+        isolation: Isolation? = nil
+    ) throws -> Result? {
         let plan = plans.value(for: (operationName ?? "") + "\u{0}" + query) {
             try? OperationPlan(document: document, operation: operation, schema: schema, resolvers: resolvers)
         }
@@ -48,7 +53,8 @@ final class CompiledExecutor: Sendable {
             arguments.append(value)
         }
         var run = PlanRun(context: context, arguments: arguments, replay: replay)
-        return run.execute(variant.root)
+        guard let isolation, variant.runsResolvers else { return run.execute(variant.root) }
+        return try isolation { run.execute(variant.root) }
     }
 }
 

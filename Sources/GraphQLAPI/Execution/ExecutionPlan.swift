@@ -87,10 +87,13 @@ struct LeafPlan {
 final class PlanVariant: @unchecked Sendable {
     let root: ObjectPlan
     let dynamicArguments: [(definitions: [InputCoercion.Definition], nodes: [Argument])]
+    /// False when only `__typename` is asked at the root: nothing below it can read data.
+    let runsResolvers: Bool
 
     init(root: ObjectPlan, dynamicArguments: [(definitions: [InputCoercion.Definition], nodes: [Argument])]) {
         self.root = root
         self.dynamicArguments = dynamicArguments
+        self.runsResolvers = root.fields.contains { $0.resolver != nil }
     }
 }
 
