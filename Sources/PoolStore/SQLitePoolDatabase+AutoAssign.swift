@@ -5,7 +5,10 @@ import PoolDomain
 extension SQLitePoolDatabase {
     /// If the customer now sits in a pool that assigns automatically, gives it to the next
     /// eligible member in the same transaction: one conditional write, so never twice.
-    func autoAssign(_ db: Database, _ id: CustomerID, at now: Date) throws {
+    /// `destination`: the pool the caller just placed it into, when known; if that pool does
+    /// not assign, nothing is read (the sweep reclaims 100k customers a day).
+    func autoAssign(_ db: Database, _ id: CustomerID, into destination: Pool? = nil, at now: Date) throws {
+        if let destination, destination.rules.autoAssign == .off { return }
         guard let customer = try Self.fetchCustomer(db, id), let poolID = customer.poolID,
             let pool = try Self.fetchPools(db).first(where: { $0.id == poolID }), pool.rules.autoAssign != .off
         else { return }
@@ -60,11 +63,10 @@ extension SQLitePoolDatabase {
                 """,
             arguments: [user.rawValue, kind, customer?.rawValue, message, dueOn?.description, Timestamp.encode(at)])
         if kind == "reclaim_warning", db.changesCount == 1, let customer, let dueOn {
-            let name = try String.fetchOne(db, cachedSQL: "SELECT name FROM customers WHERE id = ?", arguments: [customer.rawValue]) ?? ""
-            try enqueueWebhooks(
-                db, kind: .reclaimWarning,
-                payload: ["customer": ["id": "cus_\(customer.rawValue)", "name": name], "ownerId": "usr_\(user.rawValue)", "reclaimOn": dueOn.description],
-                at: at)
+            try enqueueWebhooks(db, kind: .reclaimWarning, at: at) {
+                let name = try String.fetchOne(db, cachedSQL: "SELECT name FROM customers WHERE id = ?", arguments: [customer.rawValue]) ?? ""
+                return ["customer": ["id": "cus_\(customer.rawValue)", "name": name], "ownerId": "usr_\(user.rawValue)", "reclaimOn": dueOn.description]
+            }
         }
     }
 }

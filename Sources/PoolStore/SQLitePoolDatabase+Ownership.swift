@@ -83,7 +83,7 @@ extension SQLitePoolDatabase {
             guard let customer = try Self.fetchCustomer(db, id) else { throw PoolError.notFound(entity: "Customer") }
             let change = try decide(db, customer, try viewer(db, actor, customers: [id]), now)
             try apply(change, db)
-            try autoAssign(db, id, at: now)
+            if change.target.poolID != nil { try autoAssign(db, id, at: now) }
             return try Self.fetchCustomer(db, id)!
         }
     }
@@ -150,9 +150,7 @@ extension SQLitePoolDatabase {
             to: change.target, actor: change.actorID, reason: change.reason,
             routedBy: change.routedBy, at: change.at, rule: change.ruleName,
             ruleVersion: change.ruleVersion, sweepRun: change.sweepRunID)
-        if let metrics {
-            Counter(label: "gonghai_ownership_changes_total", dimensions: [("kind", change.kind.rawValue)], factory: metrics).increment()
-        }
+        ownershipChanges[change.kind]?.increment()
     }
 
     func insertEvent(
@@ -171,10 +169,10 @@ extension SQLitePoolDatabase {
                 from?.poolID?.rawValue, to.poolID?.rawValue, actor?.rawValue, reason,
                 routedBy?.rawValue, Timestamp.encode(at), rule, ruleVersion, sweepRun,
             ])
-        try enqueueWebhooks(
-            db, kind: WebhookEventKind(kind),
-            payload: try webhookPayload(db, customer: customer, eventID: db.lastInsertedRowID, from: from, to: to, reason: reason, rule: rule),
-            at: at)
+        let eventID = db.lastInsertedRowID
+        try enqueueWebhooks(db, kind: WebhookEventKind(kind), at: at) {
+            try webhookPayload(db, customer: customer, eventID: eventID, from: from, to: to, reason: reason, rule: rule)
+        }
     }
 
     /// What a partner receives: ids and names, never contact details.

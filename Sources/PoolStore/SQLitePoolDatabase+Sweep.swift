@@ -7,6 +7,10 @@ extension SQLitePoolDatabase {
     /// Runs the reclaim sweep for `asOf`: evaluates every private customer in bounded batches,
     /// reclaims the due ones (each write conditional on the facts evaluated), warns owners of
     /// customers inside their pool's warning window, and records the run. A dry run writes nothing.
+    ///
+    /// Memory stays bounded by the batch: a run's items go to `sweep_items` only, and the
+    /// returned report carries the counts (`sweepRun(id)` reads the items back). A dry run
+    /// writes nothing, so its report carries its items.
     public func sweep(asOf: Day, dryRun: Bool, trigger: String, batchSize: Int = 500) throws -> SweepReport {
         let now = clock.now()
         let start = DispatchTime.now()
@@ -16,6 +20,8 @@ extension SQLitePoolDatabase {
             let pools = try self.pools()
             let router = PoolRouter(pools: pools)
             let byID = Dictionary(uniqueKeysWithValues: pools.map { ($0.id, $0) })
+            let ownerNames = try userNames()
+            var routes = RouteMemo()
             var lastID: Int64 = 0
             while true {
                 let batch = try privateCustomers(after: lastID, limit: batchSize)
@@ -24,7 +30,7 @@ extension SQLitePoolDatabase {
                 var due: [(Customer, ReclaimDue, Pool, RoutingReason)] = []
                 var warnings: [(Customer, ReclaimDue)] = []
                 for customer in batch {
-                    guard let (poolID, routedBy) = router.route(industry: customer.industry, region: customer.region),
+                    guard let (poolID, routedBy) = routes.route(customer, router),
                         let pool = byID[poolID]
                     else { continue }
                     report.evaluated += 1
@@ -39,10 +45,11 @@ extension SQLitePoolDatabase {
                 if dryRun {
                     for (customer, assessment, pool, _) in due {
                         report.reclaimed += 1
-                        report.reclaimedCustomers.append(try item(customer, assessment.rule.rawValue, pool, ReclaimReason.describe(assessment)))
+                        report.reclaimedCustomers.append(
+                            try item(customer, assessment.rule.rawValue, pool, ReclaimReason.describe(assessment), ownerNames))
                     }
                 } else {
-                    try applyBatch(due, warnings, asOf: asOf, now: now, report: &report)
+                    try applyBatch(due, warnings, asOf: asOf, now: now, ownerNames: ownerNames, report: &report)
                 }
             }
             report.status = "completed"
@@ -83,7 +90,7 @@ extension SQLitePoolDatabase {
 
     private func applyBatch(
         _ due: [(Customer, ReclaimDue, Pool, RoutingReason)], _ warnings: [(Customer, ReclaimDue)], asOf: Day,
-        now: Date, report: inout SweepReport
+        now: Date, ownerNames: [UserID: String], report: inout SweepReport
     ) throws {
         let runID = report.runId
         var outcome = report
@@ -92,19 +99,18 @@ extension SQLitePoolDatabase {
                 var change = Ownership.reclaim(
                     customer, due: assessment, ruleVersion: pool.ruleVersion, into: pool.id, routedBy: routedBy, at: now)
                 change.sweepRunID = runID
-                let entry = try item(db, customer, assessment.rule.rawValue, pool, change.reason ?? "")
+                let entry = try item(db, customer, assessment.rule.rawValue, pool, change.reason ?? "", ownerNames)
                 do {
                     try db.inSavepoint {
                         try apply(change, db)
                         try notify(
                             db, user: customer.ownerID!, kind: "reclaimed", customer: customer.id,
                             message: "客户已回收 / reclaimed: \(customer.name) — \(change.reason ?? "")", at: now)
-                        try autoAssign(db, customer.id, at: now)
+                        try autoAssign(db, customer.id, into: pool, at: now)
                         return .commit
                     }
                     try record(db, runID, entry, outcome: "reclaimed")
                     outcome.reclaimed += 1
-                    outcome.reclaimedCustomers.append(entry)
                 } catch is StaleDecision {
                     try skip(db, runID, entry, "跟进或更新于评估之后 / changed since it was evaluated", &outcome)
                 } catch PoolError.alreadyOwned {
@@ -132,7 +138,6 @@ extension SQLitePoolDatabase {
         skipped.reason = reason
         try record(db, runID, skipped, outcome: "skipped")
         report.skipped += 1
-        report.skippedCustomers.append(skipped)
     }
 
     private func record(_ db: Database, _ runID: Int64?, _ item: SweepReport.Item, outcome: String) throws {
@@ -145,14 +150,28 @@ extension SQLitePoolDatabase {
             arguments: [runID, item.customerId, outcome, item.rule, item.reason, item.previousOwnerId, item.poolId])
     }
 
-    private func item(_ customer: Customer, _ rule: String, _ pool: Pool, _ reason: String) throws -> SweepReport.Item {
-        try read { db in try item(db, customer, rule, pool, reason) }
+    private func item(
+        _ customer: Customer, _ rule: String, _ pool: Pool, _ reason: String, _ names: [UserID: String]
+    ) throws -> SweepReport.Item {
+        try read { db in try item(db, customer, rule, pool, reason, names) }
     }
 
-    private func item(_ db: Database, _ customer: Customer, _ rule: String, _ pool: Pool, _ reason: String) throws -> SweepReport.Item {
-        SweepReport.Item(
+    /// `names`: every user's name as the run began; a user added since is looked up.
+    private func item(
+        _ db: Database, _ customer: Customer, _ rule: String, _ pool: Pool, _ reason: String, _ names: [UserID: String]
+    ) throws -> SweepReport.Item {
+        let owner = try customer.ownerID.flatMap { names[$0] } ?? ownerName(db, customer)
+        return SweepReport.Item(
             customerId: customer.id.rawValue, customerName: customer.name, previousOwnerId: customer.ownerID?.rawValue,
-            previousOwner: try ownerName(db, customer), rule: rule, poolId: pool.id.rawValue, pool: pool.name, reason: reason)
+            previousOwner: owner, rule: rule, poolId: pool.id.rawValue, pool: pool.name, reason: reason)
+    }
+
+    private func userNames() throws -> [UserID: String] {
+        try read { db in
+            Dictionary(
+                try db.fetchAll(cachedSQL: "SELECT id, name FROM users") { (UserID($0.int64(0)), $0.text(1)) },
+                uniquingKeysWith: { first, _ in first })
+        }
     }
 
     /// Marks runs left `running` by a crash as failed, then opens a new run.
@@ -184,42 +203,61 @@ extension SQLitePoolDatabase {
 
     public func sweepRuns(first: Int) throws -> [SweepReport] {
         try read { db in
-            try Row.fetchAll(db, cachedSQL: "SELECT * FROM sweep_runs ORDER BY id DESC LIMIT ?", arguments: [first]).map { row in
-                var report = SweepReport(runId: row["id"], asOf: Day(row["as_of"]) ?? Day(year: 1970, month: 1, day: 1), dryRun: false)
-                report.status = row["status"]
-                report.evaluated = row["evaluated"]
-                report.reclaimed = row["reclaimed"]
-                report.skipped = row["skipped"]
-                report.failed = row["failed"]
-                report.warned = row["warned"]
-                return report
-            }
+            try Row.fetchAll(db, cachedSQL: "SELECT * FROM sweep_runs ORDER BY id DESC LIMIT ?", arguments: [first]).map(Self.run)
         }
     }
 
+    private static func run(_ row: Row) -> SweepReport {
+        var report = SweepReport(runId: row["id"], asOf: Day(row["as_of"]) ?? Day(year: 1970, month: 1, day: 1), dryRun: false)
+        report.status = row["status"]
+        report.evaluated = row["evaluated"]
+        report.reclaimed = row["reclaimed"]
+        report.skipped = row["skipped"]
+        report.failed = row["failed"]
+        report.warned = row["warned"]
+        return report
+    }
+
     public func sweepRun(_ id: Int64) throws -> SweepReport? {
-        guard var report = try sweepRuns(first: Int.max).first(where: { $0.runId == id }) else { return nil }
-        let rows = try read { db in
-            try Row.fetchAll(
-                db,
-                cachedSQL: """
-                    SELECT i.*, c.name AS customer_name, u.name AS owner_name, p.name AS pool_name FROM sweep_items i
-                    JOIN customers c ON c.id = i.customer_id LEFT JOIN users u ON u.id = i.previous_owner_id
-                    LEFT JOIN pools p ON p.id = i.pool_id WHERE i.run_id = ? ORDER BY i.customer_id
-                    """, arguments: [id])
-        }
-        for row in rows {
-            let item = SweepReport.Item(
-                customerId: row["customer_id"], customerName: row["customer_name"], previousOwnerId: row["previous_owner_id"],
-                previousOwner: row["owner_name"], rule: row["rule"], poolId: row["pool_id"], pool: row["pool_name"],
-                reason: row["reason"])
-            if row["outcome"] as String == "reclaimed" {
-                report.reclaimedCustomers.append(item)
-            } else {
-                report.skippedCustomers.append(item)
+        guard
+            var report = try read({ db in
+                try Row.fetchOne(db, cachedSQL: "SELECT * FROM sweep_runs WHERE id = ?", arguments: [id]).map(Self.run)
+            })
+        else { return nil }
+        for outcome in ["reclaimed", "skipped"] {
+            var after: Int64 = 0
+            while true {
+                let page = try sweepItems(id, outcome: outcome, after: after, first: 1000)
+                guard let last = page.last else { break }
+                after = last.customerId
+                if outcome == "reclaimed" {
+                    report.reclaimedCustomers += page
+                } else {
+                    report.skippedCustomers += page
+                }
             }
         }
         return report
+    }
+
+    /// One page of a run's items with one outcome (`reclaimed`, `skipped` or `failed`), by
+    /// customer id, with names as they are now; for reading a 100k-customer run in bounded memory.
+    public func sweepItems(_ run: Int64, outcome: String, after customerID: Int64, first: Int) throws -> [SweepReport.Item] {
+        try read { db in
+            try db.fetchAll(
+                cachedSQL: """
+                    SELECT i.customer_id, c.name, i.previous_owner_id, u.name, i.rule, i.pool_id, p.name, i.reason
+                    FROM sweep_items i JOIN customers c ON c.id = i.customer_id
+                    LEFT JOIN users u ON u.id = i.previous_owner_id LEFT JOIN pools p ON p.id = i.pool_id
+                    WHERE i.run_id = ? AND i.outcome = ? AND i.customer_id > ? ORDER BY i.customer_id LIMIT ?
+                    """, arguments: [run, outcome, customerID, first]
+            ) { row in
+                SweepReport.Item(
+                    customerId: row.int64(0), customerName: row.text(1), previousOwnerId: row.optionalInt64(2),
+                    previousOwner: row.optionalText(3), rule: row.optionalText(4), poolId: row.optionalInt64(5),
+                    pool: row.optionalText(6), reason: row.text(7))
+            }
+        }
     }
 
     // MARK: Forecasts and previews
@@ -258,5 +296,24 @@ extension SQLitePoolDatabase {
             preview.add(governed, rules: rules.reclaim, today: today, calendar: calendar)
         }
         return preview
+    }
+}
+
+/// Routes by (industry, region) pair, each pair worked out once per sweep: a million customers
+/// share a few dozen pairs, and matching compares names case-insensitively.
+private struct RouteMemo {
+    private struct Key: Hashable {
+        let industry: String?
+        let region: String?
+    }
+
+    private var routes: [Key: (PoolID, RoutingReason)?] = [:]
+
+    mutating func route(_ customer: Customer, _ router: PoolRouter) -> (PoolID, RoutingReason)? {
+        let key = Key(industry: customer.industry, region: customer.region)
+        if let known = routes[key] { return known }
+        let route = router.route(industry: customer.industry, region: customer.region)
+        routes[key] = route
+        return route
     }
 }

@@ -43,10 +43,14 @@ extension SQLitePoolDatabase {
     }
 
     /// Queues the event for every active endpoint subscribed to its kind, inside the
-    /// transaction that made the change: committed together or not at all.
-    func enqueueWebhooks(_ db: Database, kind: WebhookEventKind, payload: [String: Any], at: Date) throws {
+    /// transaction that made the change: committed together or not at all. The payload (names
+    /// read for it) is built only when some endpoint subscribes.
+    func enqueueWebhooks(_ db: Database, kind: WebhookEventKind, at: Date, payload makePayload: () throws -> [String: Any]) throws {
         let endpoints = try Row.fetchAll(db, cachedSQL: "SELECT id, kinds FROM webhook_endpoints WHERE active = 1")
-        for endpoint in endpoints where RowDecoding.stringList(endpoint["kinds"]).contains(kind.rawValue) {
+            .filter { RowDecoding.stringList($0["kinds"]).contains(kind.rawValue) }
+        guard !endpoints.isEmpty else { return }
+        let payload = try makePayload()
+        for endpoint in endpoints {
             let deliveryID = UUID().uuidString.lowercased()
             var body = payload
             body["deliveryId"] = deliveryID

@@ -12,6 +12,9 @@ public final class SQLitePoolDatabase: PoolDatabase, @unchecked Sendable {
     public let calendar: LocalCalendar
     /// Where ownership changes and sweep runs are counted (a server's own Prometheus registry).
     let metrics: (any MetricsFactory)?
+    /// `gonghai_ownership_changes_total` by kind, made once: looking a counter up in the
+    /// registry on every change cost a claim more than its event INSERT.
+    let ownershipChanges: [OwnershipEventKind: Counter]
     public let path: String
     /// Recently verified API tokens (see `TokenCache`).
     let tokens: TokenCache
@@ -28,6 +31,11 @@ public final class SQLitePoolDatabase: PoolDatabase, @unchecked Sendable {
         tokens = TokenCache(lifetime: tokenCacheLifetime)
         calendar = LocalCalendar(timeZone: timeZone)
         self.metrics = metrics
+        ownershipChanges = metrics.map { factory in
+            Dictionary(uniqueKeysWithValues: OwnershipEventKind.allCases.filter { $0 != .create }.map { kind in
+                (kind, Counter(label: "gonghai_ownership_changes_total", dimensions: [("kind", kind.rawValue)], factory: factory))
+            })
+        } ?? [:]
         self.path = path
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)

@@ -52,19 +52,58 @@ struct Sweep: ParsableCommand {
         }
         let final = reports.last!
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(final), as: UTF8.self))
+            try printJSON(final, database)
         } else {
             for report in reports {
                 print(
                     "\(report.dryRun ? "dry run" : "run \(report.runId ?? 0)") as of \(report.asOf): evaluated \(report.evaluated), reclaimed \(report.reclaimed), skipped \(report.skipped), failed \(report.failed), warned \(report.warned)"
                 )
             }
-            for item in final.reclaimedCustomers {
+            try forEachItem(of: final, outcome: "reclaimed", database) { item in
                 print("  \(item.customerName) (cus_\(item.customerId)) from \(item.previousOwner ?? "?") → \(item.pool ?? "?"): \(item.reason)")
             }
         }
+    }
+
+    /// A recorded run's items are read back from the database page by page (a sweep of 1M
+    /// customers reclaims 100k); a dry run's are in its report.
+    private func forEachItem(
+        of report: SweepReport, outcome: String, _ database: SQLitePoolDatabase, _ body: (SweepReport.Item) throws -> Void
+    ) throws {
+        guard let run = report.runId, !report.dryRun else {
+            return try (outcome == "reclaimed" ? report.reclaimedCustomers : report.skippedCustomers).forEach(body)
+        }
+        var after: Int64 = 0
+        while true {
+            let page = try database.sweepItems(run, outcome: outcome, after: after, first: 1000)
+            guard let last = page.last else { return }
+            try page.forEach(body)
+            after = last.customerId
+        }
+    }
+
+    /// The report as one JSON object (sorted keys), its item lists streamed as they are read.
+    private func printJSON(_ report: SweepReport, _ database: SQLitePoolDatabase) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var header = report
+        header.reclaimedCustomers = []
+        header.skippedCustomers = []
+        var rest = String(decoding: try encoder.encode(header), as: UTF8.self)[...]
+        for (key, outcome) in [("reclaimedCustomers", "reclaimed"), ("skippedCustomers", "skipped")] {
+            let marker = "\"\(key)\":[]"
+            guard let range = rest.range(of: marker) else { continue }
+            print(rest[..<range.lowerBound], terminator: "")
+            print("\"\(key)\":[", terminator: "")
+            var first = true
+            try forEachItem(of: report, outcome: outcome, database) { item in
+                print((first ? "" : ",") + String(decoding: try encoder.encode(item), as: UTF8.self), terminator: "")
+                first = false
+            }
+            print("]", terminator: "")
+            rest = rest[range.upperBound...]
+        }
+        print(rest)
     }
 }
 

@@ -66,6 +66,23 @@ import Testing
         #expect(progress.due?.rule.resetBy == .changeStatus)
     }
 
+    /// Day counting is integer arithmetic on dates; it must agree with Foundation's calendar
+    /// across month ends, leap years and clock changes (New York's DST), in any zone.
+    @Test func daysBetweenDatesAgreeWithFoundationsCalendar() {
+        for zone in ["Asia/Shanghai", "America/New_York", "UTC"] {
+            let local = LocalCalendar(timeZone: TimeZone(identifier: zone)!)
+            var foundation = Calendar(identifier: .gregorian)
+            foundation.timeZone = TimeZone(identifier: zone)!
+            let origin = Day(year: 2023, month: 12, day: 30)
+            for offset in stride(from: 0, through: 1200, by: 7) {
+                let day = local.adding(offset, to: origin)
+                let expected = foundation.dateComponents([.day], from: local.start(of: origin), to: local.start(of: day)).day
+                #expect(local.days(from: origin, to: day) == expected, "\(zone) \(day)")
+                #expect(local.days(from: day, to: origin) == expected.map { -$0 })
+            }
+        }
+    }
+
     @Test func daysAreCalendarDaysOfTheTeamsTimeZone() {
         let shanghai = LocalCalendar(timeZone: TimeZone(identifier: "Asia/Shanghai")!)
         let lateEvening = Date(timeIntervalSince1970: 1_790_000_000 - 14 * 3600 + 15 * 3600)  // 23:13 in Shanghai

@@ -45,5 +45,13 @@ import Testing
         let statuses = try database.readForTests { db in try String.fetchAll(db, sql: "SELECT status FROM sweep_runs ORDER BY id") }
         #expect(statuses == ["failed", "completed"])
         #expect(try database.sweepRun(report.runId!)?.reclaimedCustomers.count == 25)
+        // The run holds counts, not items: they are in sweep_items, read back page by page.
+        #expect(report.reclaimedCustomers.isEmpty)
+        let firstPage = try database.sweepItems(report.runId!, outcome: "reclaimed", after: 0, first: 10)
+        let rest = try database.sweepItems(report.runId!, outcome: "reclaimed", after: firstPage.last!.customerId, first: 100)
+        #expect(firstPage.count == 10)
+        #expect(rest.count == 15)
+        #expect(Set((firstPage + rest).map(\.customerName)) == Set((0..<25).map { "C\($0)" }))
+        #expect(rest.allSatisfy { $0.previousOwner == "rep" && $0.pool == "P" })
     }
 }

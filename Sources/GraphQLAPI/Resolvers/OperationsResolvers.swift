@@ -26,6 +26,13 @@ enum OperationsResolvers {
     struct RunValue: Sendable {
         let report: SweepReport
         let context: RequestContext
+
+        /// A run's items are in `sweep_items` (the sweep does not hold them); a dry run's are
+        /// in its report.
+        func withItems() throws -> SweepReport {
+            guard let id = report.runId, !report.dryRun else { return report }
+            return try context.database.sweepRun(id) ?? report
+        }
     }
 
     struct RunItemValue: Sendable {
@@ -43,8 +50,12 @@ enum OperationsResolvers {
         "skipped": field(RunValue.self) { $0.report.skipped },
         "failed": field(RunValue.self) { $0.report.failed },
         "warned": field(RunValue.self) { $0.report.warned },
-        "reclaimedCustomers": field(RunValue.self) { run in run.report.reclaimedCustomers.map { RunItemValue(item: $0, context: run.context) } },
-        "skippedCustomers": field(RunValue.self) { run in run.report.skippedCustomers.map { RunItemValue(item: $0, context: run.context) } },
+        "reclaimedCustomers": field(RunValue.self) { run in
+            try run.withItems().reclaimedCustomers.map { RunItemValue(item: $0, context: run.context) }
+        },
+        "skippedCustomers": field(RunValue.self) { run in
+            try run.withItems().skippedCustomers.map { RunItemValue(item: $0, context: run.context) }
+        },
     ]
 
     static let sweepRunItem: [String: FieldResolver] = [

@@ -4,13 +4,14 @@ import Foundation
 /// 24-hour periods, the way a sales team reads it.
 public struct LocalCalendar: Sendable {
     public let timeZone: TimeZone
+    /// Made once: the sweep asks for a million customers' days.
+    let calendar: Calendar
 
-    public init(timeZone: TimeZone) { self.timeZone = timeZone }
-
-    var calendar: Calendar {
+    public init(timeZone: TimeZone) {
+        self.timeZone = timeZone
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
-        return calendar
+        self.calendar = calendar
     }
 
     public func day(of date: Date) -> Day {
@@ -22,9 +23,8 @@ public struct LocalCalendar: Sendable {
         calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day))!
     }
 
-    public func days(from: Day, to: Day) -> Int {
-        calendar.dateComponents([.day], from: start(of: from), to: start(of: to)).day!
-    }
+    /// Dates apart, whatever the time zone's clock changes: plain Gregorian arithmetic.
+    public func days(from: Day, to: Day) -> Int { to.ordinal - from.ordinal }
 
     public func adding(_ days: Int, to day: Day) -> Day {
         self.day(of: calendar.date(byAdding: .day, value: days, to: start(of: day))!)
@@ -57,5 +57,16 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible, Coda
 
     public static func < (lhs: Day, rhs: Day) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
+    }
+
+    /// Days since 1970-01-01 in the proleptic Gregorian calendar (Howard Hinnant's
+    /// `days_from_civil`).
+    var ordinal: Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
     }
 }
