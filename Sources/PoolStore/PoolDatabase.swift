@@ -67,6 +67,8 @@ public protocol PoolDatabase: Sendable {
     func sweepMissedDays(through: Day, trigger: String, batchSize: Int) throws -> [SweepReport]
     func sweepRuns(first: Int) throws -> [SweepReport]
     func sweepRun(_ id: Int64) throws -> SweepReport?
+    /// One page of a run's items with one outcome (`reclaimed`, `skipped`, `failed`), by customer id.
+    func sweepItems(_ run: Int64, outcome: String, after customerID: Int64, first: Int) throws -> [SweepReport.Item]
     func privateCustomers(ownedBy owner: UserID?) throws -> [Customer]
     func previewRules(_ rules: PoolRules, for pool: PoolID, today: Day, batchSize: Int) throws -> RulePreview
     var calendar: LocalCalendar { get }

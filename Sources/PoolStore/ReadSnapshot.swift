@@ -35,6 +35,7 @@ enum ReadSnapshot {
         return box.owner == ObjectIdentifier(owner) ? box.db : nil
     }
 
+    /// Whether any snapshot is open on this thread (writes must not run inside one).
     static var isOpen: Bool { pthread_getspecific(key) != nil }
 
     /// Runs `body` with `db` as this thread's snapshot of `owner`.
@@ -51,7 +52,7 @@ enum ReadSnapshot {
 
 extension SQLitePoolDatabase {
     public func withReadSnapshot<T>(_ body: () throws -> T) throws -> T {
-        if ReadSnapshot.isOpen { return try body() }
+        if ReadSnapshot.current(of: self) != nil { return try body() }
         return try pool.read { db in try ReadSnapshot.with(db, of: self, body) }
     }
 }

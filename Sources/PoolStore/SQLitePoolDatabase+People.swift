@@ -6,11 +6,8 @@ extension SQLitePoolDatabase {
     public func authenticate(token: String) throws -> User? {
         guard token.hasPrefix(TokenDigest.prefix), token.count < 200 else { return nil }
         let digest = TokenDigest.digest(token)
-        let generation: TokenCache.Generation
-        switch tokens.lookup(digest) {
-        case .success(let user): return user
-        case .failure(let readAt): generation = readAt
-        }
+        let (cached, generation) = tokens.lookup(digest)
+        if let cached { return cached }
         let user = try read { db in
             try db.fetchOne(
                 cachedSQL: """

@@ -224,20 +224,20 @@ extension SQLitePoolDatabase {
                 try Row.fetchOne(db, cachedSQL: "SELECT * FROM sweep_runs WHERE id = ?", arguments: [id]).map(Self.run)
             })
         else { return nil }
-        for outcome in ["reclaimed", "skipped"] {
-            var after: Int64 = 0
-            while true {
-                let page = try sweepItems(id, outcome: outcome, after: after, first: 1000)
-                guard let last = page.last else { break }
-                after = last.customerId
-                if outcome == "reclaimed" {
-                    report.reclaimedCustomers += page
-                } else {
-                    report.skippedCustomers += page
-                }
-            }
-        }
+        try forEachSweepItem(id, outcome: "reclaimed") { report.reclaimedCustomers.append($0) }
+        try forEachSweepItem(id, outcome: "skipped") { report.skippedCustomers.append($0) }
         return report
+    }
+
+    /// Every item of a run with one outcome, read a page at a time.
+    public func forEachSweepItem(_ run: Int64, outcome: String, _ body: (SweepReport.Item) throws -> Void) throws {
+        var after: Int64 = 0
+        while true {
+            let page = try sweepItems(run, outcome: outcome, after: after, first: 1000)
+            guard let last = page.last else { return }
+            try page.forEach(body)
+            after = last.customerId
+        }
     }
 
     /// One page of a run's items with one outcome (`reclaimed`, `skipped` or `failed`), by
@@ -286,20 +286,21 @@ extension SQLitePoolDatabase {
         guard pools.contains(where: { $0.id == pool }) else { throw PoolError.notFound(entity: "Pool") }
         let rules = try rules.validated()
         let router = PoolRouter(pools: pools)
+        var routes = RouteMemo()
         var preview = RulePreview()
         var lastID: Int64 = 0
         while true {
             let batch = try privateCustomers(after: lastID, limit: batchSize)
             guard let last = batch.last else { break }
             lastID = last.id.rawValue
-            let governed = batch.filter { router.route(industry: $0.industry, region: $0.region)?.0 == pool }
+            let governed = batch.filter { routes.route($0, router)?.0 == pool }
             preview.add(governed, rules: rules.reclaim, today: today, calendar: calendar)
         }
         return preview
     }
 }
 
-/// Routes by (industry, region) pair, each pair worked out once per sweep: a million customers
+/// Routes by (industry, region) pair, each pair worked out once per pass: a million customers
 /// share a few dozen pairs, and matching compares names case-insensitively.
 private struct RouteMemo {
     private struct Key: Hashable {

@@ -28,19 +28,19 @@ final class TokenCache: Sendable {
         self.capacity = capacity
     }
 
-    /// The cached user, or the generation to pass to `store` after reading the database.
-    func lookup(_ digest: Data) -> Result<User, Generation> {
+    /// The cached user if any, and the generation to pass to `store` after reading the database.
+    func lookup(_ digest: Data) -> (user: User?, generation: Int) {
         state.withLock { state in
-            if let entry = state.users[digest], ContinuousClock.now - entry.verifiedAt < lifetime {
-                return .success(entry.user)
+            guard let entry = state.users[digest], ContinuousClock.now - entry.verifiedAt < lifetime else {
+                return (nil, state.generation)
             }
-            return .failure(Generation(value: state.generation))
+            return (entry.user, state.generation)
         }
     }
 
-    func store(_ user: User, for digest: Data, readAt generation: Generation) {
+    func store(_ user: User, for digest: Data, readAt generation: Int) {
         state.withLock { state in
-            guard state.generation == generation.value else { return }
+            guard state.generation == generation else { return }
             if state.users.count >= capacity { state.users.removeAll(keepingCapacity: true) }
             state.users[digest] = (user, ContinuousClock.now)
         }
@@ -51,10 +51,6 @@ final class TokenCache: Sendable {
             state.users.removeAll()
             state.generation += 1
         }
-    }
-
-    struct Generation: Error {
-        let value: Int
     }
 }
 

@@ -73,13 +73,7 @@ struct Sweep: ParsableCommand {
         guard let run = report.runId, !report.dryRun else {
             return try (outcome == "reclaimed" ? report.reclaimedCustomers : report.skippedCustomers).forEach(body)
         }
-        var after: Int64 = 0
-        while true {
-            let page = try database.sweepItems(run, outcome: outcome, after: after, first: 1000)
-            guard let last = page.last else { return }
-            try page.forEach(body)
-            after = last.customerId
-        }
+        try database.forEachSweepItem(run, outcome: outcome, body)
     }
 
     /// The report as one JSON object (sorted keys), its item lists streamed as they are read.

@@ -44,6 +44,8 @@ import Testing
         #expect(try shortLived.authenticate(token: token) == nil)
     }
 
+    /// A refusal is never remembered: a token refused while its user was inactive works as
+    /// soon as another process reactivates the user, though the cache would trust it for an hour.
     @Test func unknownTokensAreNeverCached() throws {
         let admin = try fixture.actor("admin", .admin)
         let rep = try fixture.actor("rep")
@@ -51,5 +53,12 @@ import Testing
         let forged = String(token.dropLast()) + (token.hasSuffix("A") ? "B" : "A")
         #expect(try database.authenticate(token: forged) == nil)
         #expect(try database.authenticate(token: token)?.id == rep.userID)
+
+        let path = fixture.directory.appendingPathComponent("db.sqlite").path
+        let longLived = try SQLitePoolDatabase(path: path, clock: fixture.clock, tokenCacheLifetime: .seconds(3600))
+        _ = try database.setActive(rep.userID, false, by: admin)
+        #expect(try longLived.authenticate(token: token) == nil)
+        _ = try database.setActive(rep.userID, true, by: admin)
+        #expect(try longLived.authenticate(token: token)?.id == rep.userID)
     }
 }

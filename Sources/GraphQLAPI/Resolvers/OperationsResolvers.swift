@@ -27,11 +27,16 @@ enum OperationsResolvers {
         let report: SweepReport
         let context: RequestContext
 
-        /// A run's items are in `sweep_items` (the sweep does not hold them); a dry run's are
-        /// in its report.
-        func withItems() throws -> SweepReport {
-            guard let id = report.runId, !report.dryRun else { return report }
-            return try context.database.sweepRun(id) ?? report
+        /// A run's items with one outcome: from `sweep_items` (the sweep does not hold them),
+        /// one query for the field; a dry run's are in its report.
+        func items(_ outcome: String) throws -> [RunItemValue] {
+            let items: [SweepReport.Item]
+            if let id = report.runId, !report.dryRun {
+                items = try context.database.sweepItems(id, outcome: outcome, after: 0, first: Int(Int32.max))
+            } else {
+                items = outcome == "reclaimed" ? report.reclaimedCustomers : report.skippedCustomers
+            }
+            return items.map { RunItemValue(item: $0, context: context) }
         }
     }
 
@@ -50,12 +55,8 @@ enum OperationsResolvers {
         "skipped": field(RunValue.self) { $0.report.skipped },
         "failed": field(RunValue.self) { $0.report.failed },
         "warned": field(RunValue.self) { $0.report.warned },
-        "reclaimedCustomers": field(RunValue.self) { run in
-            try run.withItems().reclaimedCustomers.map { RunItemValue(item: $0, context: run.context) }
-        },
-        "skippedCustomers": field(RunValue.self) { run in
-            try run.withItems().skippedCustomers.map { RunItemValue(item: $0, context: run.context) }
-        },
+        "reclaimedCustomers": field(RunValue.self) { try $0.items("reclaimed") },
+        "skippedCustomers": field(RunValue.self) { try $0.items("skipped") },
     ]
 
     static let sweepRunItem: [String: FieldResolver] = [

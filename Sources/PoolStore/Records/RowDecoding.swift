@@ -10,7 +10,7 @@ enum RowDecoding {
         owner_id, pool_id, previous_owner_id, locked, created_by, created_at, owner_since,
         last_follow_up_at, last_progress_at, updated_at, entered_pool_at
         """
-    static let customerColumnCount = 21
+    static let customerColumnCount = columnCount(customerColumns)
 
     /// A row that starts with `customerColumns`, read by position.
     static func customer(_ row: Columns) -> Customer {
@@ -43,7 +43,7 @@ enum RowDecoding {
     static let userColumns = """
         users.id, users.name, users.role, users.department_id, users.active, users.created_at, users.on_leave
         """
-    static let userColumnCount = 7
+    static let userColumnCount = columnCount(userColumns)
 
     static func user(_ row: Columns) -> User {
         User(
@@ -83,16 +83,10 @@ enum RowDecoding {
     /// decoding their rules was most of that. The text is the key, so a rule change (a new
     /// version row, possibly from another process) is simply a new entry.
     static func decodeRules(_ json: String) -> PoolRules {
-        if let known = decodedRules.withLock({ $0[json] }) { return known }
-        let rules = (try? JSONDecoder().decode(PoolRules.self, from: Data(json.utf8))) ?? .standard
-        decodedRules.withLock { cache in
-            if cache.count >= 512 { cache.removeAll() }
-            cache[json] = rules
-        }
-        return rules
+        decodedRules.value(for: json) { (try? JSONDecoder().decode(PoolRules.self, from: Data(json.utf8))) ?? .standard }
     }
 
-    private static let decodedRules = Mutex<[String: PoolRules]>([:])
+    private static let decodedRules = DecodedJSON<PoolRules>()
 
     static func encodeRules(_ rules: PoolRules) -> String {
         let encoder = JSONEncoder()
@@ -144,19 +138,35 @@ enum RowDecoding {
     /// distinct text for the same reason as rules.
     static func stringList(_ json: String) -> [String] {
         if json == "[]" { return [] }
-        if let known = decodedLists.withLock({ $0[json] }) { return known }
-        let list = (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? []
-        decodedLists.withLock { cache in
-            if cache.count >= 512 { cache.removeAll() }
-            cache[json] = list
-        }
-        return list
+        return decodedLists.value(for: json) { (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? [] }
     }
 
-    private static let decodedLists = Mutex<[String: [String]]>([:])
+    private static let decodedLists = DecodedJSON<[String]>()
 
     static func encodeList(_ list: [String]) -> String {
         let data = (try? JSONEncoder().encode(list)) ?? Data("[]".utf8)
         return String(decoding: data, as: UTF8.self)
     }
+
+    /// How many columns a column list names (its commas never sit inside an expression).
+    private static func columnCount(_ columns: String) -> Int {
+        columns.split(separator: ",").count
+    }
+}
+
+/// Values decoded from JSON texts the database holds, by text: a changed row is a new text,
+/// so nothing needs invalidating; bounded by starting over when full.
+final class DecodedJSON<Value: Sendable>: Sendable {
+    private let values = Mutex<[String: Value]>([:])
+
+    func value(for json: String, decode: () -> Value) -> Value {
+        if let known = values.withLock({ $0[json] }) { return known }
+        let value = decode()
+        values.withLock { values in
+            if values.count >= 512 { values.removeAll() }
+            values[json] = value
+        }
+        return value
+    }
+
 }
