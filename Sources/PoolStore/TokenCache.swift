@@ -1,7 +1,6 @@
 import Foundation
 import GRDB
 import PoolDomain
-import Synchronization
 
 /// API tokens verified in the last second, by digest.
 ///
@@ -11,15 +10,14 @@ import Synchronization
 /// (revoking a token, deactivating a user, changing a role) empties the cache at once, through
 /// a transaction observer on the writer; a change made by another process on the same file is
 /// seen within `lifetime`. Only successes are kept, so unknown tokens cannot fill it.
-final class TokenCache: Sendable {
-    private struct State {
-        var users: [Data: (user: User, verifiedAt: ContinuousClock.Instant)] = [:]
-        /// Bumped by every invalidation: a lookup that started before one may not store its
-        /// (possibly stale) result.
-        var generation = 0
-    }
-
-    private let state = Mutex(State())
+///
+/// Guarded by an `NSLock`, as elsewhere in the project: ThreadSanitizer (in CI) sees through it.
+final class TokenCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var users: [Data: (user: User, verifiedAt: ContinuousClock.Instant)] = [:]
+    /// Bumped by every invalidation: a lookup that started before one may not store its
+    /// (possibly stale) result.
+    private var generation = 0
     private let lifetime: Duration
     private let capacity: Int
 
@@ -30,26 +28,26 @@ final class TokenCache: Sendable {
 
     /// The cached user if any, and the generation to pass to `store` after reading the database.
     func lookup(_ digest: Data) -> (user: User?, generation: Int) {
-        state.withLock { state in
-            guard let entry = state.users[digest], ContinuousClock.now - entry.verifiedAt < lifetime else {
-                return (nil, state.generation)
+        lock.withLock {
+            guard let entry = users[digest], ContinuousClock.now - entry.verifiedAt < lifetime else {
+                return (nil, generation)
             }
-            return (entry.user, state.generation)
+            return (entry.user, generation)
         }
     }
 
     func store(_ user: User, for digest: Data, readAt generation: Int) {
-        state.withLock { state in
-            guard state.generation == generation else { return }
-            if state.users.count >= capacity { state.users.removeAll(keepingCapacity: true) }
-            state.users[digest] = (user, ContinuousClock.now)
+        lock.withLock {
+            guard self.generation == generation else { return }
+            if users.count >= capacity { users.removeAll(keepingCapacity: true) }
+            users[digest] = (user, ContinuousClock.now)
         }
     }
 
     func invalidate() {
-        state.withLock { state in
-            state.users.removeAll()
-            state.generation += 1
+        lock.withLock {
+            users.removeAll()
+            generation += 1
         }
     }
 }

@@ -1,4 +1,3 @@
-import Synchronization
 import Foundation
 import GRDB
 import PoolDomain
@@ -156,13 +155,15 @@ enum RowDecoding {
 
 /// Values decoded from JSON texts the database holds, by text: a changed row is a new text,
 /// so nothing needs invalidating; bounded by starting over when full.
-final class DecodedJSON<Value: Sendable>: Sendable {
-    private let values = Mutex<[String: Value]>([:])
+/// An `NSLock`, as elsewhere in the project: ThreadSanitizer (in CI) sees through it.
+final class DecodedJSON<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [String: Value] = [:]
 
     func value(for json: String, decode: () -> Value) -> Value {
-        if let known = values.withLock({ $0[json] }) { return known }
+        if let known = lock.withLock({ values[json] }) { return known }
         let value = decode()
-        values.withLock { values in
+        lock.withLock {
             if values.count >= 512 { values.removeAll() }
             values[json] = value
         }
