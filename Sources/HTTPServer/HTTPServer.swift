@@ -45,13 +45,17 @@ public final class HTTPServer: @unchecked Sendable {
     /// then stops the daemon.
     public func stop(grace: TimeInterval = 10) {
         guard let daemon else { return }
-        // Quiescing hands the listening socket back; until it is closed the kernel would still
-        // complete handshakes into the backlog, connections that nobody would ever serve.
+        // Quiescing hands the listening socket back. Left listening, the kernel would still
+        // complete handshakes into the backlog, connections nobody would ever serve, so it is
+        // shut down at once. It is closed only after the daemon stops: a worker thread may still
+        // remove it from its epoll set, and libmicrohttpd aborts the process when that removal
+        // meets a closed descriptor (its documentation asks for exactly this order).
         let listening = MHD_quiesce_daemon(daemon)
-        if listening >= 0 { close(listening) }
+        if listening >= 0 { shutdown(listening, Int32(SHUT_RDWR)) }
         let deadline = Date().addingTimeInterval(grace)
         while inFlight.value > 0 && Date() < deadline { usleep(10_000) }
         MHD_stop_daemon(daemon)
+        if listening >= 0 { close(listening) }
         self.daemon = nil
     }
 
