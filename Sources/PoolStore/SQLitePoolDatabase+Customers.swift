@@ -48,6 +48,10 @@ extension SQLitePoolDatabase {
     }
 
     public func countCustomers(_ filter: CustomerFilter, scope: CustomerScope) throws -> Int {
+        if let tallied = CustomerSQL.tallyConditions(filter, scope: scope) {
+            let sql: SQL = "SELECT ifnull(SUM(customers), 0) FROM customer_tallies WHERE \(CustomerSQL.joined(tallied))"
+            return try read { db in try SQLRequest<Int>(literal: sql, cached: true).fetchOne(db) ?? 0 }
+        }
         let conditions = CustomerSQL.conditions(filter, scope: scope, masked: try maskedPools(filter))
         let sql: SQL = "SELECT COUNT(*) FROM customers WHERE \(CustomerSQL.joined(conditions))"
         return try read { db in try SQLRequest<Int>(literal: sql, cached: true).fetchOne(db) ?? 0 }
@@ -240,6 +244,23 @@ enum CustomerSQL {
         if let after = filter.followUpAfter {
             parts.append("last_follow_up_at >= \(Timestamp.encode(after))")
         }
+        return parts
+    }
+
+    /// The same filter over `customer_tallies`, when the tallies can answer it: a viewer who sees
+    /// every customer, and conditions on the pool, pool-or-private, and non-empty industry and
+    /// region only ('' in the tallies also stands for a missing value, and pool 0 for private).
+    static func tallyConditions(_ filter: CustomerFilter, scope: CustomerScope) -> [SQL]? {
+        guard scope == .all, filter.ownerID == nil, filter.statuses == nil, filter.text == nil,
+            filter.followUpBefore == nil, filter.followUpAfter == nil,
+            filter.industry?.isEmpty != true, filter.region?.isEmpty != true,
+            (filter.poolID?.rawValue ?? 1) > 0
+        else { return nil }
+        var parts: [SQL] = []
+        if let industry = filter.industry { parts.append("industry = \(industry)") }
+        if let region = filter.region { parts.append("region = \(region)") }
+        if let pool = filter.poolID { parts.append("pool_id = \(pool.rawValue)") }
+        if let inPool = filter.inPool { parts.append(inPool ? "pool_id <> 0" : "pool_id = 0") }
         return parts
     }
 

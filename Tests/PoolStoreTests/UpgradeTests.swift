@@ -34,6 +34,7 @@ import Testing
         #expect(pool.ruleVersion == 1 && pool.rules == .standard)
         let customer = try #require(try upgraded.customers(ids: [CustomerID(1)])[CustomerID(1)])
         #expect(customer.poolID == pool.id && customer.enteredPoolAt != nil)
+        #expect(try upgraded.countCustomers(CustomerFilter(inPool: true), scope: .all) == 1, "tallies start from the rows already there")
         #expect(try upgraded.ownershipEvents(of: [customer.id])[customer.id]?.count == 1)
         let claimed = try upgraded.claim(customer.id, by: Actor(user))
         #expect(claimed.ownerID == user.id)
