@@ -54,4 +54,42 @@ import Testing
         #expect(Set((firstPage + rest).map(\.customerName)) == Set((0..<25).map { "C\($0)" }))
         #expect(rest.allSatisfy { $0.previousOwner == "rep" && $0.pool == "P" })
     }
+
+    /// A batch runs without a savepoint per customer until a customer fails half-way; then the
+    /// batch is rolled back and run again guarded, so that customer stays as it was, entirely,
+    /// and every other customer of the batch is reclaimed once.
+    @Test func aCustomerFailingHalfWayIsLeftUntouchedAndTheRestOfItsBatchIsReclaimedOnce() throws {
+        let database = fixture.database
+        let rep = try fixture.actor("rep")
+        _ = try database.createPool(PoolDraft(
+            name: "P", isDefault: true, rules: PoolRules(reclaim: ReclaimRules(days: ReclaimDays(noFollowUpDays: 1)))))
+        let customers = try (0..<9).map { try database.createCustomer(CustomerDraft(name: "C\($0)"), by: rep, intoPool: nil) }
+        let doomed = customers[4]
+        // The reclaim's UPDATE and event succeed; its notification then fails.
+        try database.writeForTests { db in
+            try db.execute(sql: """
+                CREATE TRIGGER refuse_one BEFORE INSERT ON notifications WHEN new.customer_id = \(doomed.id.rawValue)
+                BEGIN SELECT RAISE(ABORT, 'refused by the test'); END
+                """)
+        }
+        fixture.clock.advance(days: 5)
+        let report = try database.sweep(asOf: database.calendar.day(of: fixture.clock.now()), dryRun: false, trigger: "test", batchSize: 100)
+        #expect(report.reclaimed == 8)
+        #expect(report.failed == 1)
+        let after = try database.customers(ids: customers.map(\.id))
+        #expect(after[doomed.id]?.ownerID == rep.userID)
+        #expect(try database.ownershipEvents(of: [doomed.id])[doomed.id]?.map(\.kind) == [.create])
+        let events = try database.ownershipEvents(of: customers.map(\.id))
+        for customer in customers where customer.id != doomed.id {
+            #expect(after[customer.id]?.ownerID == nil)
+            #expect(events[customer.id]?.map(\.kind) == [.create, .reclaim])
+        }
+        let items = try database.readForTests { db in
+            try Row.fetchAll(db, sql: "SELECT customer_id, outcome FROM sweep_items WHERE run_id = ?", arguments: [report.runId!])
+        }
+        #expect(items.count == 9)
+        #expect(items.filter { $0["outcome"] as String == "failed" }.map { $0["customer_id"] as Int64 } == [doomed.id.rawValue])
+        let notified = try database.readForTests { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM notifications WHERE kind = 'reclaimed'") }
+        #expect(notified == 8)
+    }
 }
