@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
 import PoolDomain
-import PoolStore
 import Testing
+
+@testable import PoolStore
 
 /// `totalCount` for an administrator's list by industry, region and pool is read from tallies the
 /// database keeps; these tests hold it to what counting the rows gives.
@@ -76,20 +77,5 @@ import Testing
         _ = try database.createCustomer(CustomerDraft(name: "No industry"), by: rep, intoPool: nil)
         #expect(try database.countCustomers(CustomerFilter(industry: ""), scope: .all) == 0)
         #expect(try database.countCustomers(CustomerFilter(), scope: .all) == 1)
-    }
-}
-
-/// A deterministic generator, so a failing sequence of operations can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
