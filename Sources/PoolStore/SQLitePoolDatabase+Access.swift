@@ -23,10 +23,9 @@ extension SQLitePoolDatabase {
         if actor.role == .admin {
             return Viewer(actor: actor, scope: .all, adminPools: [], collaborations: collaborations)
         }
-        let tree = DepartmentTree(try Self.fetchDepartments(db))
+        let settings = try settingsMemo.settings(db)
+        let (tree, access, poolIDs) = (settings.tree, settings.access, settings.pools.map(\.id))
         let ancestry = tree.ancestry(of: actor.departmentID)
-        let access = try Self.fetchAccess(db)
-        let poolIDs = try Int64.fetchAll(db, cachedSQL: "SELECT id FROM pools").map(PoolID.init)
         let member = poolIDs.filter { access.isMember(actor.userID, role: actor.role, ancestry: ancestry, of: $0) }
         let admin = poolIDs.filter { access.isAdmin(actor.userID, role: actor.role, ancestry: ancestry, of: $0) }
         var owners: Set<UserID> = [actor.userID]
@@ -95,8 +94,8 @@ extension SQLitePoolDatabase {
 
     /// The limit that applies to `user`, read inside the caller's transaction.
     func effectiveLimit(_ db: Database, for user: User) throws -> OwnerLimit {
-        let tree = DepartmentTree(try Self.fetchDepartments(db))
-        return OwnerLimits.effective(for: user.id, departments: tree.ancestry(of: user.departmentID), in: try Self.fetchLimits(db))
+        let settings = try settingsMemo.settings(db)
+        return OwnerLimits.effective(for: user.id, departments: settings.tree.ancestry(of: user.departmentID), in: settings.limits)
     }
 
     /// Private customers `user` owns, counted the way `limit` says.

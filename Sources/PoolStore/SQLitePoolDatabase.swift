@@ -18,6 +18,7 @@ public final class SQLitePoolDatabase: PoolDatabase, @unchecked Sendable {
     public let path: String
     /// Recently verified API tokens (see `TokenCache`).
     let tokens: TokenCache
+    let settingsMemo = SettingsMemo()
 
     /// - Parameters:
     ///   - statementObserver: called with every SQL statement run; tests count them.

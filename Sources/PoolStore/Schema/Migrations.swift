@@ -12,6 +12,7 @@ enum Migrations {
         migrator.registerMigration("v4-webhooks", migrate: webhooks)
         migrator.registerMigration("v5-search", migrate: search)
         migrator.registerMigration("v6-tallies", migrate: tallies)
+        migrator.registerMigration("v7-settings-version", migrate: settingsVersion)
         return migrator
     }
 
@@ -77,6 +78,23 @@ enum Migrations {
                   \(add("new"))
                 END;
                 """)
+    }
+
+    /// A token that changes with every change to the settings tables, so `SettingsMemo` can tell
+    /// in one read whether its copy is current.
+    private static func settingsVersion(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE settings_version (id INTEGER PRIMARY KEY CHECK (id = 1), token INTEGER NOT NULL);
+            INSERT INTO settings_version (id, token) VALUES (1, random());
+            """)
+        for table in SettingsMemo.tables {
+            for operation in ["INSERT", "UPDATE", "DELETE"] {
+                try db.execute(sql: """
+                    CREATE TRIGGER settings_version_\(table)_\(operation.lowercased()) AFTER \(operation) ON \(table)
+                    BEGIN UPDATE settings_version SET token = random() WHERE id = 1; END
+                    """)
+            }
+        }
     }
 
     private static func foundation(_ db: Database) throws {
