@@ -36,7 +36,8 @@ extension SQLitePoolDatabase {
         try change(id, actor) { db, customer, viewer, now in
             let target = try requireUser(db, rep)
             let change = try Ownership.assign(customer, to: target, by: viewer, reason: reason, at: now)
-            try ClaimLimits.checkOwned(try ownedCount(db, rep, try effectiveLimit(db, for: target)), limit: try effectiveLimit(db, for: target))
+            let limit = try effectiveLimit(db, for: target)
+            try ClaimLimits.checkOwned(try ownedCount(db, rep, limit), limit: limit)
             return change
         }
     }

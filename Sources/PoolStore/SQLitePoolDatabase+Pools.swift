@@ -70,7 +70,7 @@ extension SQLitePoolDatabase {
     }
 
     public func pools() throws -> [Pool] {
-        try read { db in try Self.fetchPools(db) }
+        try read { db in try settingsMemo.settings(db).pools }
     }
 
     public func poolAccess() throws -> [PoolID: [PoolAccessEntry]] {

@@ -20,11 +20,14 @@ import Testing
         return (try fixture.actor("rep"), customers)
     }
 
+    /// A rep who owns one customer, refused a second by a limit of one.
+    static let ownedLimitOfOne = PoolError.limit(LimitRefusal(kind: .ownedLimit, limit: 1, current: 1, freesAt: nil))
+
     @Test func aLimitSetByThisProcessAppliesToTheNextClaim() throws {
         let (rep, customers) = try poolOfThree()
         _ = try database.claim(customers[0], by: rep)
         try database.setOwnerLimit(OwnerLimit(maxPrivate: 1), for: .everyone, by: nil)
-        #expect(throws: PoolError.self) { try database.claim(customers[1], by: rep) }
+        #expect(throws: Self.ownedLimitOfOne) { try database.claim(customers[1], by: rep) }
         try database.setOwnerLimit(nil, for: .everyone, by: nil)
         #expect(try database.claim(customers[1], by: rep).ownerID == rep.userID)
     }
@@ -34,7 +37,7 @@ import Testing
         _ = try database.claim(customers[0], by: rep)
         let other = try SQLitePoolDatabase(path: fixture.directory.appendingPathComponent("db.sqlite").path, clock: fixture.clock)
         try other.setOwnerLimit(OwnerLimit(maxPrivate: 1), for: .everyone, by: nil)
-        #expect(throws: PoolError.self) { try database.claim(customers[1], by: rep) }
+        #expect(throws: Self.ownedLimitOfOne) { try database.claim(customers[1], by: rep) }
     }
 
     /// Inside the transaction that changes a setting the change is seen; once it rolls back,

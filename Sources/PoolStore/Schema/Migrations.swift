@@ -41,8 +41,7 @@ enum Migrations {
     /// `pool_id` 0 stands for private customers (a customer is in exactly one of the two), and ''
     /// for a missing industry or region; only counts for a non-empty value are read from here.
     private static func tallies(_ db: Database) throws {
-        let key = "ifnull(%@.pool_id, 0), ifnull(%@.industry, ''), ifnull(%@.region, '')"
-        func keyOf(_ row: String) -> String { key.replacingOccurrences(of: "%@", with: row) }
+        func keyOf(_ row: String) -> String { "ifnull(\(row).pool_id, 0), ifnull(\(row).industry, ''), ifnull(\(row).region, '')" }
         func add(_ row: String) -> String {
             """
             INSERT INTO customer_tallies (pool_id, industry, region, customers) VALUES (\(keyOf(row)), 1)
