@@ -4,10 +4,10 @@ import GRDB
 /// The read transaction the current thread is answering a request from.
 ///
 /// A query request reads the caller's scope, a page, its owners and the pools. Each separate
-/// `DatabasePool.read` checks out a reader, hops through its dispatch queue and opens and
-/// commits a transaction (taking SQLite's shared lock, an `fcntl` each time). Inside
-/// `withReadSnapshot`, every read of the store on this thread runs on one reader in one
-/// transaction instead: cheaper, and every field of the response sees the same moment.
+/// read opens and commits a transaction (taking SQLite's shared lock, an `fcntl` each time).
+/// Inside `withReadSnapshot`, every read of the store on this thread runs on one connection
+/// (the thread's own, see `ThreadReaders`) in one transaction instead: cheaper, and every
+/// field of the response sees the same moment.
 ///
 /// Kept per thread (not passed as a parameter) so the store's methods keep one signature for
 /// both cases; the endpoint opens a snapshot only for queries, which run synchronously on the
@@ -53,6 +53,8 @@ enum ReadSnapshot {
 extension SQLitePoolDatabase {
     public func withReadSnapshot<T>(_ body: () throws -> T) throws -> T {
         if ReadSnapshot.current(of: self) != nil { return try body() }
-        return try pool.read { db in try ReadSnapshot.with(db, of: self, body) }
+        let snapshot = { (db: Database) in try ReadSnapshot.with(db, of: self, body) }
+        if let value = try threadReaders.read(snapshot) { return value }
+        return try pool.read(snapshot)
     }
 }

@@ -23,7 +23,7 @@ extension SQLitePoolDatabase {
         if actor.role == .admin {
             return Viewer(actor: actor, scope: .all, adminPools: [], collaborations: collaborations)
         }
-        let settings = try settingsMemo.settings(db)
+        let settings = try settingsMemo.value(db)
         let (tree, access, poolIDs) = (settings.tree, settings.access, settings.pools.map(\.id))
         let ancestry = tree.ancestry(of: actor.departmentID)
         let member = poolIDs.filter { access.isMember(actor.userID, role: actor.role, ancestry: ancestry, of: $0) }
@@ -31,11 +31,10 @@ extension SQLitePoolDatabase {
         var owners: Set<UserID> = [actor.userID]
         if actor.role == .manager, let department = actor.departmentID {
             let subtree = tree.subtree(of: department)
+            let departments = Set(subtree)
             owners.formUnion(
-                try Int64.fetchAll(
-                    db, cachedSQL: "SELECT id FROM users WHERE department_id IN (SELECT value FROM json_each(?))",
-                    arguments: [Self.jsonIDs(subtree.map(\.rawValue))]
-                ).map(UserID.init))
+                try directoryMemo.value(db).users.values.lazy
+                    .filter { $0.departmentID.map(departments.contains) ?? false }.map(\.id))
         }
         return Viewer(
             actor: actor, scope: .restricted(owners: owners, pools: Set(member + admin), collaborator: actor.userID),
@@ -94,7 +93,7 @@ extension SQLitePoolDatabase {
 
     /// The limit that applies to `user`, read inside the caller's transaction.
     func effectiveLimit(_ db: Database, for user: User) throws -> OwnerLimit {
-        let settings = try settingsMemo.settings(db)
+        let settings = try settingsMemo.value(db)
         return OwnerLimits.effective(for: user.id, departments: settings.tree.ancestry(of: user.departmentID), in: settings.limits)
     }
 

@@ -10,7 +10,7 @@ extension SQLitePoolDatabase {
     func autoAssign(_ db: Database, _ id: CustomerID, into destination: Pool? = nil, at now: Date) throws {
         if let destination, destination.rules.autoAssign == .off { return }
         guard let customer = try Self.fetchCustomer(db, id), let poolID = customer.poolID,
-            let pool = try settingsMemo.settings(db).pool(poolID), pool.rules.autoAssign != .off
+            let pool = try settingsMemo.value(db).pool(poolID), pool.rules.autoAssign != .off
         else { return }
         let candidates = try assignmentCandidates(db, pool: pool, excluding: customer.previousOwnerID)
         let cursor = try Int64.fetchOne(db, cachedSQL: "SELECT assign_cursor FROM pools WHERE id = ?", arguments: [poolID.rawValue])
@@ -28,7 +28,7 @@ extension SQLitePoolDatabase {
 
     /// Active reps who are members of the pool, not on leave, with their free capacity.
     func assignmentCandidates(_ db: Database, pool: Pool, excluding: UserID?) throws -> [AutoAssigner.Candidate] {
-        let settings = try settingsMemo.settings(db)
+        let settings = try settingsMemo.value(db)
         let (access, tree, limits) = (settings.access, settings.tree, settings.limits)
         let reps = try db.fetchAll(
             cachedSQL: "SELECT \(RowDecoding.userColumns) FROM users WHERE role = 'rep' AND active = 1 AND on_leave = 0 ORDER BY id",

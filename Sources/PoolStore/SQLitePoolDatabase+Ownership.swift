@@ -93,7 +93,7 @@ extension SQLitePoolDatabase {
     /// read in the claim's own transaction.
     private func checkClaimRules(_ db: Database, _ customer: Customer, claimant: User, now: Date) throws {
         guard let poolID = customer.poolID else { return }
-        let rules = try settingsMemo.settings(db).pool(poolID)?.rules ?? .standard
+        let rules = try settingsMemo.value(db).pool(poolID)?.rules ?? .standard
         let limit = try effectiveLimit(db, for: claimant)
         let startOfToday = Timestamp.encode(calendar.start(of: calendar.day(of: now)))
         let claimsToday = try Int.fetchOne(
@@ -202,7 +202,7 @@ extension SQLitePoolDatabase {
     func poolTarget(_ db: Database, _ customer: Customer, explicit: PoolID?) throws
         -> (PoolID, RoutingReason)
     {
-        let pools = try settingsMemo.settings(db).pools
+        let pools = try settingsMemo.value(db).pools
         if let explicit {
             guard pools.contains(where: { $0.id == explicit }) else { throw PoolError.notFound(entity: "Pool") }
             return (explicit, .explicit)

@@ -82,12 +82,11 @@ extension SQLitePoolDatabase {
 
     public func users(ids: [UserID]) throws -> [UserID: User] {
         guard !ids.isEmpty else { return [:] }
-        return try read { db in
-            let users = try db.fetchAll(
-                cachedSQL: "SELECT \(RowDecoding.userColumns) FROM users WHERE id IN (SELECT value FROM json_each(?))",
-                arguments: [Self.jsonIDs(ids.map(\.rawValue))], as: RowDecoding.user)
-            return Dictionary(users.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        }
+        let directory = try read { db in try directoryMemo.value(db).users }
+        var users: [UserID: User] = [:]
+        users.reserveCapacity(ids.count)
+        for id in ids { users[id] = directory[id] }
+        return users
     }
 
     public func user(named name: String) throws -> User? {

@@ -70,7 +70,7 @@ extension SQLitePoolDatabase {
     }
 
     public func pools() throws -> [Pool] {
-        try read { db in try settingsMemo.settings(db).pools }
+        try read { db in try settingsMemo.value(db).pools }
     }
 
     public func poolAccess() throws -> [PoolID: [PoolAccessEntry]] {

@@ -18,7 +18,10 @@ public final class SQLitePoolDatabase: PoolDatabase, @unchecked Sendable {
     public let path: String
     /// Recently verified API tokens (see `TokenCache`).
     let tokens: TokenCache
-    let settingsMemo = SettingsMemo()
+    let settingsMemo = TokenMemo(token: "token", fetch: Settings.fetch)
+    let directoryMemo = TokenMemo(token: "directory_token", fetch: Directory.fetch)
+    /// Read connections kept by the threads that read (see `ThreadReaders`).
+    let threadReaders: ThreadReaders
 
     /// - Parameters:
     ///   - statementObserver: called with every SQL statement run; tests count them.
@@ -48,6 +51,9 @@ public final class SQLitePoolDatabase: PoolDatabase, @unchecked Sendable {
             }
         }
         pool = try DatabasePool(path: path, configuration: configuration)
+        var readOnly = configuration
+        readOnly.readonly = true
+        threadReaders = ThreadReaders(limit: 64) { try DatabaseQueue(path: path, configuration: readOnly) }
         self.clock = clock
         try Migrations.migrator.migrate(pool)
         pool.add(transactionObserver: TokenCacheInvalidation(tokens), extent: .databaseLifetime)
@@ -70,6 +76,7 @@ public final class SQLitePoolDatabase: PoolDatabase, @unchecked Sendable {
     /// Runs on this thread's request snapshot when one is open (see `ReadSnapshot`).
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         if let db = ReadSnapshot.current(of: self) { return try body(db) }
+        if let value = try threadReaders.read(body) { return value }
         return try pool.read(body)
     }
 
@@ -79,6 +86,7 @@ public final class SQLitePoolDatabase: PoolDatabase, @unchecked Sendable {
     /// read-only readers, so the last connection to close cannot checkpoint: checkpoint first,
     /// leaving an empty write-ahead log and a database file that holds everything.
     public func close() throws {
+        threadReaders.close()
         try pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
         try pool.close()
     }

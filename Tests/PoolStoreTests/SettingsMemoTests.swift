@@ -44,17 +44,17 @@ import Testing
     /// neither the change nor anything read during it is reused.
     @Test func aTransactionSeesItsOwnChangeAndARollbackLeavesNothingBehind() throws {
         _ = try poolOfThree()
-        let before = try database.writeTransaction { db in try database.settingsMemo.settings(db).limits }
+        let before = try database.writeTransaction { db in try database.settingsMemo.value(db).limits }
         #expect(before.isEmpty)
         struct Abandon: Error {}
         #expect(throws: Abandon.self) {
             try database.writeTransaction { db in
-                #expect(try database.settingsMemo.settings(db).limits.isEmpty)
+                #expect(try database.settingsMemo.value(db).limits.isEmpty)
                 try db.execute(sql: "INSERT INTO owner_limits (scope_kind, scope_id, max_private, count_won) VALUES ('everyone', 0, 5, 0)")
-                #expect(try database.settingsMemo.settings(db).limits[.everyone]?.maxPrivate == 5)
+                #expect(try database.settingsMemo.value(db).limits[.everyone]?.maxPrivate == 5)
                 throw Abandon()
             }
         }
-        #expect(try database.writeTransaction { db in try database.settingsMemo.settings(db).limits }.isEmpty)
+        #expect(try database.writeTransaction { db in try database.settingsMemo.value(db).limits }.isEmpty)
     }
 }

@@ -21,6 +21,8 @@ import TestSupport
         let query = "query($n: Int) { customers(first: $n) { totalCount nodes { id name owner { name department { name } } pool { name } lastFollowUp { text by { name } } } } }"
         var counts: [Int: Int] = [:]
         var last: [String] = []
+        // The first request also reads the settings and users the store keeps between requests.
+        _ = try server.query(query, as: "admin", variables: ["n": 10])
         for size in [10, 100] {
             var response: [String: Any] = [:]
             let statements = try server.statements.capture {
@@ -31,12 +33,14 @@ import TestSupport
             #expect(nodes.count == size)
             #expect(nodes.contains { ($0["lastFollowUp"] as? [String: Any])?["text"] as? String == "n" })
             last = statements
-            // Not the token's check: it may come from the cache of recently verified tokens.
+            // Not the token's check: it may come from the cache of recently verified tokens. Nor
+            // the check GRDB makes when a thread opens its read connection.
             counts[size] = statements.filter {
                 ["SELECT", "INSERT", "UPDATE", "DELETE"].contains($0.prefix(6)) && !$0.contains("api_tokens")
+                    && !$0.contains("sqlite_master")
             }.count
         }
-        #expect(counts[10] == counts[100])
+        #expect(counts[10] == counts[100], "\(last)")
         #expect((counts[100] ?? 99) <= 7, "statements: \(counts) \(last)")
     }
 

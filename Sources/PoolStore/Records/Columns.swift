@@ -56,7 +56,7 @@ extension Database {
     private static func collect<T>(
         _ statement: Statement, _ arguments: StatementArguments, _ decode: (Columns) throws -> T, limit: Int = .max
     ) throws -> [T] {
-        let cursor = try Row.fetchCursor(statement, arguments: arguments)
+        let cursor = try Step.fetchCursor(statement, arguments: arguments)
         let columns = Columns(statement: statement.sqliteStatement)
         var values: [T] = []
         while values.count < limit, try cursor.next() != nil {
@@ -64,4 +64,15 @@ extension Database {
         }
         return values
     }
+}
+
+/// A column value that reads nothing. A cursor of it only steps its statement, leaving each
+/// row to `Columns`: GRDB's row cursor built a table of lowercased column names for every
+/// query, a tenth of a page's decoding.
+private struct Step: DatabaseValueConvertible, StatementColumnConvertible {
+    init() {}
+    init?(sqliteStatement: SQLiteStatement, index: CInt) {}
+    static func fromStatement(_ sqliteStatement: SQLiteStatement, atUncheckedIndex index: CInt) -> Step? { Step() }
+    var databaseValue: DatabaseValue { .null }
+    static func fromDatabaseValue(_ dbValue: DatabaseValue) -> Step? { Step() }
 }

@@ -13,6 +13,7 @@ enum Migrations {
         migrator.registerMigration("v5-search", migrate: search)
         migrator.registerMigration("v6-tallies", migrate: tallies)
         migrator.registerMigration("v7-settings-version", migrate: settingsVersion)
+        migrator.registerMigration("v8-directory-version", migrate: directoryVersion)
         return migrator
     }
 
@@ -79,14 +80,14 @@ enum Migrations {
                 """)
     }
 
-    /// A token that changes with every change to the settings tables, so `SettingsMemo` can tell
+    /// A token that changes with every change to the settings tables, so a `TokenMemo` can tell
     /// in one read whether its copy is current.
     private static func settingsVersion(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE settings_version (id INTEGER PRIMARY KEY CHECK (id = 1), token INTEGER NOT NULL);
             INSERT INTO settings_version (id, token) VALUES (1, random());
             """)
-        for table in SettingsMemo.tables {
+        for table in Settings.tables {
             for operation in ["INSERT", "UPDATE", "DELETE"] {
                 try db.execute(sql: """
                     CREATE TRIGGER settings_version_\(table)_\(operation.lowercased()) AFTER \(operation) ON \(table)
@@ -94,6 +95,20 @@ enum Migrations {
                     """)
             }
         }
+    }
+
+    /// The same for the users a `Directory` holds: inserts, deletes, and updates of the columns a
+    /// `User` reads (sign-in bookkeeping such as failed attempts leaves it alone).
+    private static func directoryVersion(_ db: Database) throws {
+        let change = "BEGIN UPDATE settings_version SET directory_token = random() WHERE id = 1; END"
+        try db.execute(sql: """
+            ALTER TABLE settings_version ADD COLUMN directory_token INTEGER NOT NULL DEFAULT 0;
+            UPDATE settings_version SET directory_token = random();
+            CREATE TRIGGER directory_version_users_insert AFTER INSERT ON users \(change);
+            CREATE TRIGGER directory_version_users_delete AFTER DELETE ON users \(change);
+            CREATE TRIGGER directory_version_users_update
+              AFTER UPDATE OF \(Directory.trackedColumns.joined(separator: ", ")) ON users \(change);
+            """)
     }
 
     private static func foundation(_ db: Database) throws {
