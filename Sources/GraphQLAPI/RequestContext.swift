@@ -71,6 +71,7 @@ public final class RequestContext: @unchecked Sendable {
 
     func user(_ id: UserID?) throws -> User? {
         guard let id else { return nil }
+        if let user = lock.withLock({ usersByID[id] }) { return user }
         try preloadUsers([id])
         return lock.withLock { usersByID[id] }
     }

@@ -154,6 +154,20 @@ import TestSupport
     }
 
     /// Least recently used plans go first; the cache never holds more than its capacity.
+    /// The executor removes one `Optional` a resolver's value carries inside its existential,
+    /// as GraphQLSwift does, and tells optionals apart by their metadata.
+    @Test func oneOptionalInsideAValueIsRemoved() {
+        final class Node: Sendable {}
+        let node = Node()
+        #expect(isOptional(Int?.self) && isOptional(String??.self) && isOptional(Node?.self))
+        #expect(!isOptional(Int.self) && !isOptional(String.self) && !isOptional(Node.self) && !isOptional([Int?].self))
+        #expect(unwrapOptional(Int?.some(3) as any Sendable) as? Int == 3)
+        #expect(unwrapOptional(Int?.none as any Sendable) == nil)
+        #expect(unwrapOptional(String??.some("x") as any Sendable) as? String == "x")
+        #expect(unwrapOptional(node as any Sendable) as? Node === node)
+        #expect(unwrapOptional("text" as any Sendable) as? String == "text")
+    }
+
     @Test func thePlanCacheIsABoundedLRU() {
         let cache = LRUCache<OperationPlan?>(capacity: 2)
         var builds: [String] = []

@@ -247,8 +247,18 @@ extension Optional: OptionalBox {
     fileprivate var unboxed: Any? { self.map { $0 } }
 }
 
-private func unwrapOptional(_ value: any Sendable) -> (any Sendable)? {
-    guard let box = value as? any OptionalBox else { return value }
-    // The payload of a Sendable optional is Sendable; GraphQLSwift casts it the same way.
-    return box.unboxed.map { unsafeBitCast($0, to: (any Sendable).self) }
+func unwrapOptional(_ value: any Sendable) -> (any Sendable)? {
+    guard isOptional(type(of: value)), let box = value as? any OptionalBox else { return value }
+    // The payload of a Sendable optional is Sendable, and `Any?` and `(any Sendable)?` share a
+    // layout. (Spelled `(any Sendable).self`, Swift 6 reads the target as the 8-byte metatype
+    // `any Sendable.Type`, and the cast traps: it did for every optional until a test caught it.)
+    return unsafeBitCast(box.unboxed, to: Optional<any Sendable>.self)
+}
+
+/// Whether `type` is an `Optional`, read from its metadata's kind (the Swift ABI's
+/// `MetadataKind::Optional`, 0x202, the first word of every type's metadata; a class's is its
+/// kind or isa pointer, never 0x202). A failed `as? any OptionalBox` searched the conformance
+/// tables for every object a resolver returned: 4% of a page.
+func isOptional(_ type: any Any.Type) -> Bool {
+    unsafeBitCast(type, to: UnsafePointer<Int>.self).pointee == 0x202
 }
