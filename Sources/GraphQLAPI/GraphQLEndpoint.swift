@@ -147,7 +147,7 @@ public final class GraphQLEndpoint: Sendable {
         if isGET && operation.operation != .query {
             throw APIError(.methodNotAllowed, "Mutations need POST.")
         }
-        try admission.checkLimits(document, operation, variables: body.variables)
+        try admission.checkLimits(admitted, operation, variables: body.variables)
         try admission.checkVariables(operation, body.variables)
         let context = RequestContext(
             user: user, database: database, requestID: requestID, limits: limits, clock: clock, log: log)

@@ -1,3 +1,4 @@
+import Foundation
 import GraphQL
 
 /// A parsed and validated document, kept by query text so each distinct query is parsed and
@@ -8,6 +9,22 @@ public struct AdmittedDocument: @unchecked Sendable {
     /// Request-level errors (parse or validation) to answer with instead of executing.
     public let errors: [GraphQLError]
     public let errorCode: ErrorCode?
+    /// Limit verdicts of the operations that take no variables: theirs cannot change from one
+    /// request to the next, and working them out again cost a cached page 3%.
+    let verdicts = LimitVerdicts()
+}
+
+/// What `QueryAdmission.checkLimits` said of each variable-free operation of a document.
+final class LimitVerdicts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var byOperation: [String: APIError?] = [:]
+
+    func verdict(_ operation: String, _ check: () -> APIError?) -> APIError? {
+        if let known = lock.withLock({ byOperation[operation] }) { return known }
+        let verdict = check()
+        lock.withLock { byOperation[operation] = verdict }
+        return verdict
+    }
 }
 
 /// Everything a query passes before it may run: the nesting guard, the parser, validation
@@ -115,8 +132,25 @@ public struct QueryAdmission: Sendable {
         return operations[0]
     }
 
-    /// Refuses an operation deeper or costlier than the limits, saying by how much.
-    public func checkLimits(_ document: Document, _ operation: OperationDefinition, variables: [String: Map]) throws {
+    /// Refuses an operation deeper or costlier than the limits, saying by how much. The verdict
+    /// on an operation that takes no variables is worked out once per admitted document.
+    public func checkLimits(_ admitted: AdmittedDocument, _ operation: OperationDefinition, variables: [String: Map]) throws {
+        guard let document = admitted.document else { return }
+        guard operation.variableDefinitions.isEmpty, variables.isEmpty else {
+            return try checkLimits(document, operation, variables: variables)
+        }
+        let refusal = admitted.verdicts.verdict(operation.name?.value ?? "") {
+            do {
+                try checkLimits(document, operation, variables: [:])
+                return nil
+            } catch {
+                return error as? APIError ?? APIError(.internalError, "Internal server error.")
+            }
+        }
+        if let refusal { throw refusal }
+    }
+
+    func checkLimits(_ document: Document, _ operation: OperationDefinition, variables: [String: Map]) throws {
         let limits = QueryLimits(document: document, variables: variables)
         let depth = limits.depth(operation.selectionSet)
         if depth > maxDepth {

@@ -13,7 +13,8 @@ public enum TokenDigest {
     }
 
     public static func digest(_ token: String) -> Data {
-        Data(SHA256.hash(data: Data(token.utf8)))
+        var token = token
+        return token.withUTF8 { Data(SHA256.hash(data: UnsafeRawBufferPointer($0))) }
     }
 
     static func base64URL(_ data: Data) -> String {

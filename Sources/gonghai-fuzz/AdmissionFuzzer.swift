@@ -48,7 +48,7 @@ enum AdmissionFuzzer {
             return
         }
         let operation = try admission.operation(in: document, named: body.operationName)
-        try admission.checkLimits(document, operation, variables: body.variables)
+        try admission.checkLimits(admitted, operation, variables: body.variables)
         try admission.checkVariables(operation, body.variables)
     }
 

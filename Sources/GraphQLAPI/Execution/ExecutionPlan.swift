@@ -59,7 +59,9 @@ indirect enum OutputPlan {
 }
 
 /// A scalar or enum, with the common Swift value types written without `serialize`.
-struct LeafPlan {
+/// A class: the executor binds it for every leaf it writes, and a struct's copy retained both
+/// the type and the enum's name set each time.
+final class LeafPlan: @unchecked Sendable {
     enum Fast {
         case string, int, float, boolean, none
         case enumNames(Set<String>)
