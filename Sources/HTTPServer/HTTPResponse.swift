@@ -15,7 +15,7 @@ public struct HTTPResponse: Sendable, Equatable {
     }
 
     public func header(_ name: String) -> String? {
-        headers.first { $0.0.lowercased() == name.lowercased() }?.1
+        headers.first { $0.0.equalsIgnoringASCIICase(name) }?.1
     }
 
     public static func == (lhs: Self, rhs: Self) -> Bool {

@@ -154,7 +154,8 @@ final class RequestState {
 }
 
 final class ValuesBox {
-    var values: [String: String] = [:]
+    /// Room for a typical request's headers, so the table is not rebuilt as it fills.
+    var values: [String: String] = Dictionary(minimumCapacity: 12)
 }
 
 final class InFlightCounter: @unchecked Sendable {

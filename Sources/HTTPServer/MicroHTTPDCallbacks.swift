@@ -22,6 +22,6 @@ let mhdCompletedHandler: MHD_RequestCompletedCallback = { context, _, state, _ i
 let mhdValueIterator: MHD_KeyValueIterator = { context, _, key, value in
     guard let context, let key else { return .YES }
     let box = Unmanaged<ValuesBox>.fromOpaque(context).takeUnretainedValue()
-    box.values[String(cString: key).lowercased()] = value.map { String(cString: $0) } ?? ""
+    box.values[String(cString: key).asciiLowercased] = value.map { String(cString: $0) } ?? ""
     return .YES
 }

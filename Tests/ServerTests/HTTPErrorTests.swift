@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import HTTPServer
 
 import TestSupport
 
@@ -25,6 +26,22 @@ import TestSupport
             #expect(response.json.errorCodes == ["UNAUTHENTICATED"])
             #expect(response.headers["www-authenticate"] == "Bearer")
         }
+    }
+
+    /// Header names, the `Bearer` scheme and media types compare without regard to ASCII case.
+    @Test func headerNamesSchemesAndMediaTypesIgnoreCase() throws {
+        let response = try server.client.send(
+            method: "POST", path: "/graphql",
+            headers: [("CONTENT-TYPE", "Application/JSON"), ("AUTHORIZATION", "bEaReR  \(token) "), ("ACCEPT", modern.uppercased())],
+            body: Array(#"{"query":"{ me { name } }"}"#.utf8))
+        #expect(response.status == 200)
+        #expect(response.json.errorCodes == [])
+        #expect(response.headers["content-type"]?.hasPrefix(modern) == true)
+        #expect("Content-Type".asciiLowercased == "content-type")
+        #expect("Ärger-ID".asciiLowercased == "Ärger-id", "only ASCII letters are lowered")
+        #expect("X-Request-ID".equalsIgnoringASCIICase("x-request-id"))
+        #expect(!"X-Request-ID".equalsIgnoringASCIICase("x-request-i"))
+        #expect(!"Ä".equalsIgnoringASCIICase("ä"))
     }
 
     @Test func malformedBodiesAreBadRequests() throws {
