@@ -32,7 +32,7 @@ public final class GraphQLEndpoint: Sendable {
         self.admission = QueryAdmission(schema: schema, maxDepth: limits.maxDepth, maxCost: limits.maxCost)
         self.log = log
         self.executorMode = executor
-        self.compiled = CompiledExecutor(schema: schema, resolvers: Resolvers.table)
+        self.compiled = CompiledExecutor(schema: schema, resolvers: Resolvers.table, readers: Resolvers.leafReaders)
     }
 
     /// Compiled operation plans held (bounded like the document cache).

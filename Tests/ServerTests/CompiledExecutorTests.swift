@@ -154,6 +154,42 @@ import TestSupport
     }
 
     /// Least recently used plans go first; the cache never holds more than its capacity.
+    /// Leaves read without their resolvers answer what the resolvers answer, nulls included,
+    /// and only leaves without arguments below the root are read that way.
+    @Test func leafReadersAnswerWhatTheResolversAnswer() throws {
+        let server = try TestServer()
+        try server.createCustomer("Owned", owner: "rep1", region: "上海", industry: "制造业")
+        try server.createCustomer("Pooled", pool: "east")
+        let query = """
+            { customers(first: 5) { nodes { id name industry region level source status locked
+                owner { id name role active onLeave } pool { id name priority isDefault ruleVersion } } } }
+            """
+        let response = try server.client.graphQL(query, token: server.tokens["admin"])
+        #expect(response.headers[Self.header.lowercased()] == "same", "\(response.text)")
+        #expect(response.json.at("data", "customers", "nodes", 0, "industry") is NSNull)
+        #expect(response.json.at("data", "customers", "nodes", 1, "owner", "role") as? String == "REP")
+
+        let endpoint = server.app.endpoint
+        let document = try GraphQL.parse(source: Source(body: query))
+        let operation = try #require(document.definitions.first as? OperationDefinition)
+        let plan = try OperationPlan(
+            document: document, operation: operation, schema: endpoint.schema, resolvers: Resolvers.table,
+            readers: Resolvers.leafReaders
+        ).variant(for: [:])
+        let customers = try #require(plan.root.fields.first)
+        #expect(customers.reader == nil, "a root field, with arguments")
+        func object(_ output: OutputPlan) -> ObjectPlan? {
+            switch output {
+            case .nonNull(let inner), .list(let inner): return object(inner)
+            case .object(let plan): return plan
+            case .leaf: return nil
+            }
+        }
+        let connection = try #require(object(customers.output))
+        let customer = try #require(object(connection.fields[0].output))
+        #expect(customer.fields.filter { $0.reader != nil }.map(\.name) == ["id", "name", "industry", "region", "level", "source", "status", "locked"])
+    }
+
     /// The executor removes one `Optional` a resolver's value carries inside its existential,
     /// as GraphQLSwift does, and tells optionals apart by their metadata.
     @Test func oneOptionalInsideAValueIsRemoved() {

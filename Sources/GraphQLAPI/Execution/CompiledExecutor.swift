@@ -19,12 +19,14 @@ final class CompiledExecutor: Sendable {
 
     let schema: GraphQLSchema
     let resolvers: ResolverTable
+    let readers: LeafReaderTable
     /// Compiled operations by operation name and query text; nil: left to the reference.
     let plans: LRUCache<OperationPlan?>
 
-    init(schema: GraphQLSchema, resolvers: ResolverTable, capacity: Int = 1000) {
+    init(schema: GraphQLSchema, resolvers: ResolverTable, readers: LeafReaderTable = [:], capacity: Int = 1000) {
         self.schema = schema
         self.resolvers = resolvers
+        self.readers = readers
         self.plans = LRUCache(capacity: capacity)
     }
 
@@ -39,7 +41,7 @@ final class CompiledExecutor: Sendable {
         isolation: Isolation? = nil
     ) throws -> Result? {
         let plan = plans.value(for: (operationName ?? "") + "\u{0}" + query) {
-            try? OperationPlan(document: document, operation: operation, schema: schema, resolvers: resolvers)
+            try? OperationPlan(document: document, operation: operation, schema: schema, resolvers: resolvers, readers: readers)
         }
         guard let plan else { return nil }
         let coercion = InputCoercion(schema: schema)
@@ -106,6 +108,7 @@ private struct PlanRun {
     }
 
     private mutating func resolve(_ field: FieldPlan, source: any Sendable) throws {
+        if let reader = field.reader, let value = reader(source), writeRead(value, field.readKind) { return }
         guard let resolver = field.resolver else {
             return try completeCatchingError(field.output, field, field.parentTypeName)
         }
@@ -211,6 +214,19 @@ private struct PlanRun {
             out.string(name)
         case .none:
             return false
+        }
+        return true
+    }
+
+    /// A value a leaf reader gave, written as `writeFast` writes the resolver's value; false
+    /// (nothing written) when the field's type wants another kind, for the resolver's path.
+    private mutating func writeRead(_ value: LeafValue, _ kind: LeafPlan.Fast) -> Bool {
+        switch (kind, value) {
+        case (.string, .string(let text)): out.string(text)
+        case (.enumNames(let names), .string(let name)) where names.contains(name): out.string(name)
+        case (.int, .int(let number)) where number >= Int(Int32.min) && number <= Int(Int32.max): out.number(number)
+        case (.boolean, .boolean(let flag)): out.bool(flag)
+        default: return false
         }
         return true
     }

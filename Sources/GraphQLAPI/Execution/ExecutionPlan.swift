@@ -26,12 +26,17 @@ final class FieldPlan: @unchecked Sendable {
     let nodes: [Field]
     /// Nil for `__typename`.
     let resolver: FieldResolver?
+    /// For a leaf without arguments below the root: its value read without the resolver, when
+    /// the reader has it (see `Leaf`).
+    let reader: LeafReader?
+    /// The leaf's kind, for the reader's value.
+    let readKind: LeafPlan.Fast
     let arguments: ArgumentSource
     let output: OutputPlan
 
     init(
         responseKey: String, name: String, parentTypeName: String, nodes: [Field], resolver: FieldResolver?,
-        arguments: ArgumentSource, output: OutputPlan
+        reader: LeafReader? = nil, arguments: ArgumentSource, output: OutputPlan
     ) {
         self.keyBytes = JSONBytes.key(responseKey)
         self.responseKey = responseKey
@@ -41,6 +46,14 @@ final class FieldPlan: @unchecked Sendable {
         self.resolver = resolver
         self.arguments = arguments
         self.output = output
+        switch output {
+        case .leaf(let leaf), .nonNull(.leaf(let leaf)):
+            self.reader = reader
+            self.readKind = leaf.fast
+        default:
+            self.reader = nil
+            self.readKind = .none
+        }
     }
 }
 
@@ -108,6 +121,7 @@ struct PlanCompiler {
 
     let schema: GraphQLSchema
     let resolvers: ResolverTable
+    let readers: LeafReaderTable
     let fragments: [String: FragmentDefinition]
     let coercion: InputCoercion
     /// Coerced values of the variables that `@skip`/`@include` read.
@@ -115,11 +129,12 @@ struct PlanCompiler {
     private(set) var dynamicArguments: [(definitions: [InputCoercion.Definition], nodes: [Argument])] = []
 
     init(
-        schema: GraphQLSchema, resolvers: ResolverTable, fragments: [String: FragmentDefinition],
-        conditionValues: [String: Map]
+        schema: GraphQLSchema, resolvers: ResolverTable, readers: LeafReaderTable = [:],
+        fragments: [String: FragmentDefinition], conditionValues: [String: Map]
     ) {
         self.schema = schema
         self.resolvers = resolvers
+        self.readers = readers
         self.fragments = fragments
         self.coercion = InputCoercion(schema: schema)
         self.conditionValues = conditionValues
@@ -199,8 +214,11 @@ struct PlanCompiler {
         let definitions = definition.args.map {
             InputCoercion.Definition(name: $0.key, type: $0.value.type, defaultValue: $0.value.defaultValue)
         }
+        // Readers ignore arguments, and the root's values are recorded for `verify` mode.
+        let root = [schema.queryType?.name, schema.mutationType?.name].contains(type.name)
+        let reader = definitions.isEmpty && !root ? readers[type.name]?[name] : nil
         return FieldPlan(
-            responseKey: key, name: name, parentTypeName: type.name, nodes: nodes, resolver: resolver,
+            responseKey: key, name: name, parentTypeName: type.name, nodes: nodes, resolver: resolver, reader: reader,
             arguments: try arguments(definitions, nodes[0].arguments), output: try output(definition.type, nodes))
     }
 

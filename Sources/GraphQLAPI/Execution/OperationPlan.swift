@@ -16,10 +16,14 @@ final class OperationPlan: @unchecked Sendable {
     private let fragments: [String: FragmentDefinition]
     private let schema: GraphQLSchema
     private let resolvers: ResolverTable
+    private let readers: LeafReaderTable
     private let lock = NSLock()
     private var variants: [String: PlanVariant] = [:]
 
-    init(document: Document, operation: OperationDefinition, schema: GraphQLSchema, resolvers: ResolverTable) throws {
+    init(
+        document: Document, operation: OperationDefinition, schema: GraphQLSchema, resolvers: ResolverTable,
+        readers: LeafReaderTable = [:]
+    ) throws {
         switch operation.operation {
         case .query:
             guard let root = schema.queryType else { throw PlanCompiler.Unsupported() }
@@ -40,6 +44,7 @@ final class OperationPlan: @unchecked Sendable {
         self.fragments = fragments
         self.schema = schema
         self.resolvers = resolvers
+        self.readers = readers
         self.variableDefinitions = operation.variableDefinitions
         var names = Set<String>()
         Self.conditionVariables(operation.selectionSet, into: &names)
@@ -53,7 +58,8 @@ final class OperationPlan: @unchecked Sendable {
         let key = conditionVariables.map { "\(variables[$0] ?? .undefined)" }.joined(separator: ",")
         if let cached = lock.withLock({ variants[key] }) { return cached }
         let conditions = Dictionary(uniqueKeysWithValues: conditionVariables.map { ($0, variables[$0] ?? .undefined) })
-        var compiler = PlanCompiler(schema: schema, resolvers: resolvers, fragments: fragments, conditionValues: conditions)
+        var compiler = PlanCompiler(
+            schema: schema, resolvers: resolvers, readers: readers, fragments: fragments, conditionValues: conditions)
         let root = try compiler.object(rootType, [operation.selectionSet])
         let built = PlanVariant(root: root, dynamicArguments: compiler.dynamicArguments)
         lock.withLock {

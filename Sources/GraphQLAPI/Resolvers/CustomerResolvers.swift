@@ -1,19 +1,23 @@
 import PoolDomain
 
 enum CustomerResolvers {
-    static let fields: [String: FieldResolver] = [
-        "id": value { GlobalID.encode($0.id) },
-        "name": value { $0.name },
+    /// Leaves read straight off the customer (see `Leaf`).
+    static let leaves: [String: Leaf<CustomerNode>] = [
+        "id": .string { GlobalID.encode($0.customer.id) },
+        "name": .string { $0.customer.name },
+        "industry": .string { $0.customer.industry },
+        "region": .string { $0.customer.region },
+        "level": .string { $0.customer.level },
+        "source": .string { $0.customer.source },
+        "status": .enumeration { $0.customer.status },
+        "locked": .boolean { $0.customer.locked },
+    ]
+
+    static let fields: [String: FieldResolver] = .fields(leaves, [
         "phone": node { node, _ in try node.visible().phone },
         "email": node { node, _ in try node.visible().email },
         "masked": node { node, _ in try !node.maskedFields().isEmpty },
-        "industry": value { $0.industry },
-        "region": value { $0.region },
-        "level": value { $0.level },
-        "source": value { $0.source },
-        "status": value { enumName($0.status) },
         "dealAmount": value { $0.dealAmountCents.map { Double($0) / 100 } },
-        "locked": value { $0.locked },
         "createdAt": value { DateTimeFormat.format($0.createdAt) },
         "ownerSince": value { $0.ownerSince.map(DateTimeFormat.format) },
         "lastFollowUpAt": value { $0.lastFollowUpAt.map(DateTimeFormat.format) },
@@ -31,7 +35,7 @@ enum CustomerResolvers {
         "ownershipHistory": node { node, _ in try node.batch.events(of: node.customer.id) },
         "reclaimForecast": node { node, _ in try ReclaimForecastValue.make(node.customer, context: node.batch.context) },
         "collaborators": node { node, _ in try node.batch.collaborators(of: node.customer.id) },
-    ]
+    ])
 
     private static func value(_ read: @escaping @Sendable (Customer) -> (any Sendable)?) -> FieldResolver {
         field(CustomerNode.self) { read($0.customer) }

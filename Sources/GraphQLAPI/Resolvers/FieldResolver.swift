@@ -28,6 +28,13 @@ func field<Source>(_: Source.Type, _ read: @escaping @Sendable (Source) throws -
 }
 
 enum Resolvers {
+    /// The leaves the compiled executor reads without their resolvers (see `Leaf`).
+    static let leafReaders: LeafReaderTable = [
+        "Customer": CustomerResolvers.leaves.mapValues(\.reader),
+        "User": UserResolvers.leaves.mapValues(\.reader),
+        "Pool": PoolResolvers.leaves.mapValues(\.reader),
+    ]
+
     /// Every resolver of the API.
     static let table: ResolverTable = [
         "Query": QueryResolvers.fields.merging(RuleQueryResolvers.query) { _, new in new }
@@ -80,4 +87,58 @@ func enumName<E: RawRepresentable>(_ value: E) -> String where E.RawValue == Str
 
 func optionalEnumName<E: RawRepresentable>(_ value: E?) -> String? where E.RawValue == String {
     value.map { $0.rawValue.uppercased() }
+}
+
+/// A leaf field's value as the compiled executor reads it: straight off the parent, unboxed.
+/// Nil sends the field down the resolver's path instead (a parent of another type, a null, a
+/// value the field's type must check), so the reader only ever shortens what the resolver does.
+public typealias LeafReader = @Sendable (_ source: any Sendable) -> LeafValue?
+
+/// A scalar the compiled executor writes without casting it out of an existential.
+public enum LeafValue {
+    case string(String)
+    case int(Int)
+    case boolean(Bool)
+}
+
+/// Leaf readers by type name and field name, for fields that also have a resolver.
+public typealias LeafReaderTable = [String: [String: LeafReader]]
+
+/// A leaf field defined once, as a resolver for GraphQLSwift and a reader for the compiled
+/// executor, so the two answer the same value. For a page of 20 customers with owner and pool,
+/// reading its 170 leaves this way spares each a resolver call, an existential and a cast.
+struct Leaf<Source>: Sendable {
+    let resolver: FieldResolver
+    let reader: LeafReader
+
+    static func string(_ read: @escaping @Sendable (Source) -> String?) -> Leaf {
+        Leaf(
+            resolver: field(Source.self) { read($0) },
+            reader: { source in (source as? Source).flatMap(read).map(LeafValue.string) })
+    }
+
+    static func int(_ read: @escaping @Sendable (Source) -> Int?) -> Leaf {
+        Leaf(
+            resolver: field(Source.self) { read($0) },
+            reader: { source in (source as? Source).flatMap(read).map(LeafValue.int) })
+    }
+
+    static func boolean(_ read: @escaping @Sendable (Source) -> Bool?) -> Leaf {
+        Leaf(
+            resolver: field(Source.self) { read($0) },
+            reader: { source in (source as? Source).flatMap(read).map(LeafValue.boolean) })
+    }
+
+    /// An enum travels as its GraphQL name.
+    static func enumeration<E: RawRepresentable>(_ read: @escaping @Sendable (Source) -> E?) -> Leaf where E.RawValue == String {
+        string { read($0).map(enumName) }
+    }
+}
+
+extension Dictionary where Key == String {
+    /// The resolvers of a type's leaves merged into its other resolvers.
+    static func fields<Source>(_ leaves: [String: Leaf<Source>], _ others: [String: FieldResolver] = [:]) -> [String: FieldResolver]
+    where Value == FieldResolver {
+        leaves.mapValues(\.resolver).merging(others) { leaf, _ in leaf }
+    }
 }

@@ -1,15 +1,18 @@
 import PoolDomain
 
 enum UserResolvers {
-    static let fields: [String: FieldResolver] = [
-        "id": field(User.self) { GlobalID.encode($0.id) },
-        "name": field(User.self) { $0.name },
-        "role": field(User.self) { enumName($0.role) },
-        "active": field(User.self) { $0.active },
-        "onLeave": field(User.self) { $0.onLeave },
+    static let leaves: [String: Leaf<User>] = [
+        "id": .string { GlobalID.encode($0.id) },
+        "name": .string { $0.name },
+        "role": .enumeration { $0.role },
+        "active": .boolean { $0.active },
+        "onLeave": .boolean { $0.onLeave },
+    ]
+
+    static let fields: [String: FieldResolver] = .fields(leaves, [
         "ownerLimit": on(User.self) { user, _, context in try context.effectiveLimit(of: user) },
         "department": on(User.self) { user, _, context in try context.department(user.departmentID) },
-    ]
+    ])
 }
 
 enum DepartmentResolvers {
@@ -26,18 +29,21 @@ enum DepartmentResolvers {
 }
 
 enum PoolResolvers {
-    static let fields: [String: FieldResolver] = [
-        "id": field(Pool.self) { GlobalID.encode($0.id) },
-        "name": field(Pool.self) { $0.name },
+    static let leaves: [String: Leaf<Pool>] = [
+        "id": .string { GlobalID.encode($0.id) },
+        "name": .string { $0.name },
+        "priority": .int { $0.priority },
+        "isDefault": .boolean { $0.isDefault },
+        "ruleVersion": .int { Int($0.ruleVersion) },
+    ]
+
+    static let fields: [String: FieldResolver] = .fields(leaves, [
         "industries": field(Pool.self) { $0.industries },
         "regions": field(Pool.self) { $0.regions },
-        "priority": field(Pool.self) { $0.priority },
-        "isDefault": field(Pool.self) { $0.isDefault },
         "rules": field(Pool.self) { $0.rules },
-        "ruleVersion": field(Pool.self) { Int($0.ruleVersion) },
         "access": on(Pool.self) { pool, _, context in try context.poolAccess()[pool.id] ?? [] },
         "customers": on(Pool.self) { pool, args, context in
             try CustomerConnection.load(args, context: context, pool: pool.id)
         },
-    ]
+    ])
 }
