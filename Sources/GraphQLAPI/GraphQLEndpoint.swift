@@ -77,6 +77,9 @@ public final class GraphQLEndpoint: Sendable {
     /// are the common case, so they are scanned as bytes and only an error list is turned into
     /// text; the key sequence below cannot occur inside a JSON string value.
     static func errorCodes(_ body: [UInt8]) -> [String] {
+        // `ResponseFormat` writes `errors` last, as an array of objects (`…}]}`); a body with
+        // data alone ends with the data object (`…}}`) and needs no scan.
+        guard body.count >= 2, body[body.count - 2] == UInt8(ascii: "]") else { return [] }
         guard let start = firstIndex(of: errorsMarker, in: body) else { return [] }
         let text = String(decoding: body[start...], as: UTF8.self)
         var codes: [String] = []

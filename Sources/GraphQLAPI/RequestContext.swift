@@ -19,7 +19,7 @@ public final class RequestContext: @unchecked Sendable {
     /// optionals, not a lazily computed box per value: a request that reads none of them (a
     /// `__typename`, a mutation) paid a tenth of its time allocating five boxes and locks.
     private let lock = NSLock()
-    private var usersByID: [UserID: User]
+    private var usersByID: [UserID: User]?
     private var poolList: [Pool]?
     private var departmentList: [Department]?
     private var viewerValue: Viewer?
@@ -37,7 +37,6 @@ public final class RequestContext: @unchecked Sendable {
         self.limits = limits
         self.clock = clock
         self.log = log
-        self.usersByID = [user.id: user]
     }
 
     /// The value in `slot`, made by `make` (a read of the store, which never calls back here)
@@ -68,21 +67,20 @@ public final class RequestContext: @unchecked Sendable {
         ReclaimForecaster(pools: try pools(), calendar: database.calendar, today: today)
     }
 
-    /// Loads whichever of `ids` are not cached yet, in one query.
+    /// Makes sure the users are at hand before a group of values names some of them.
     func preloadUsers(_ ids: some Sequence<UserID>) throws {
-        lock.lock()
-        defer { lock.unlock() }
-        let missing = Set(ids).subtracting(usersByID.keys)
-        guard !missing.isEmpty else { return }
-        for (id, user) in try database.users(ids: Array(missing)) { usersByID[id] = user }
+        _ = try users()
     }
 
     func user(_ id: UserID?) throws -> User? {
         guard let id else { return nil }
-        if let user = lock.withLock({ usersByID[id] }) { return user }
-        try preloadUsers([id])
-        return lock.withLock { usersByID[id] }
+        return try users()[id]
     }
+
+    /// Every user, read once per request from the store, which keeps them between requests
+    /// (`userDirectory`): looking each page's owners up in it costs less than collecting their
+    /// ids and asking for those.
+    private func users() throws -> [UserID: User] { try once(&usersByID) { try database.userDirectory() } }
 
     /// All pools, loaded once per request: there are few, and most pages name several.
     func pools() throws -> [Pool] { try once(&poolList) { try database.pools() } }

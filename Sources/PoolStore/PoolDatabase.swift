@@ -18,6 +18,9 @@ public protocol PoolDatabase: Sendable {
     func createUser(name: String, role: Role, departmentID: DepartmentID?, by actor: Actor?) throws -> User
     func users() throws -> [User]
     func users(ids: [UserID]) throws -> [UserID: User]
+    /// Every user by id, active or not: what pages name owners, authors and actors from. A
+    /// backend keeps it in memory while the users are unchanged.
+    func userDirectory() throws -> [UserID: User]
     func user(named name: String) throws -> User?
     func department(named name: String) throws -> Department?
     /// Issues a new API token for the user; the plain token is returned once and stored hashed.

@@ -89,6 +89,10 @@ extension SQLitePoolDatabase {
         return users
     }
 
+    public func userDirectory() throws -> [UserID: User] {
+        try read { db in try directoryMemo.value(db).users }
+    }
+
     public func user(named name: String) throws -> User? {
         try read { db in
             try db.fetchOne(

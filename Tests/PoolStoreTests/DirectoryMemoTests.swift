@@ -18,8 +18,10 @@ import Testing
     @Test func aUserCreatedAfterALookupIsFoundByTheNext() throws {
         let first = try fixture.actor("first")
         #expect(try database.users(ids: [first.userID]).count == 1)
+        #expect(try database.userDirectory().count == 1)
         let second = try fixture.actor("second")
         #expect(try database.users(ids: [first.userID, second.userID]).mapValues(\.name) == [first.userID: "first", second.userID: "second"])
+        #expect(try database.userDirectory().mapValues(\.name) == [first.userID: "first", second.userID: "second"])
     }
 
     @Test func aChangeMadeByAnotherProcessIsSeenByTheNextLookup() throws {

@@ -14,6 +14,8 @@ import TestSupport
                 operationName: "Claim", token: server.tokens["rep1"])
         }
         _ = try server.client.graphQL("{ me { salary } }", token: server.tokens["rep1"])
+        // A field's error beside data is counted by its code too.
+        _ = try server.client.graphQL("query Partial { me { name } webhookDeliveries(status: DEAD) { id } }", operationName: "Partial", token: server.tokens["rep1"])
         _ = try server.client.graphQL("{ me { name } }", operationName: "Forged\nlevel=critical", token: server.tokens["rep1"])
         #expect(try server.client.send(method: "GET", path: "/metrics").status == 401)
         #expect(try server.client.send(method: "GET", path: "/metrics", headers: [("Authorization", "Bearer wrong")]).status == 401)
@@ -22,6 +24,7 @@ import TestSupport
         let text = metrics.text
         #expect(text.contains(#"gonghai_ownership_changes_total{kind="claim"} 3"#))
         #expect(text.contains(#"gonghai_requests_total{operation="Claim",outcome="ok"} 2"#))
+        #expect(text.contains(#"gonghai_requests_total{operation="Partial",outcome="FORBIDDEN"} 1"#), "\(text)")
         #expect(text.contains(#"gonghai_requests_total{operation="anonymous",outcome="GRAPHQL_VALIDATION_FAILED"} 1"#))
         #expect(text.contains(#"gonghai_requests_total{operation="invalid",outcome="OPERATION_NOT_FOUND"} 1"#), "\(text)")
         #expect(!text.contains("Forged"))

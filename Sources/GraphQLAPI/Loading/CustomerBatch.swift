@@ -13,8 +13,6 @@ final class CustomerBatch: @unchecked Sendable {
     private var collaboratorLists: [CustomerID: [(UserID, CollaboratorAccess)]]?
     private var followUpUsers: [Int: UserPrefetch] = [:]
     private var eventUsers: UserPrefetch?
-    private lazy var customerUsers = UserPrefetch(
-        customers.flatMap { [$0.ownerID, $0.previousOwnerID, $0.createdByID] }.compactMap { $0 }, context: context)
 
     init(_ customers: [Customer], context: RequestContext) {
         self.customers = customers
@@ -25,7 +23,7 @@ final class CustomerBatch: @unchecked Sendable {
 
     /// Owners, previous owners and creators of every customer in the batch.
     func user(_ id: UserID?) throws -> User? {
-        try withLock { customerUsers }.user(id)
+        try context.user(id)
     }
 
     func followUps(of id: CustomerID, limit: Int) throws -> [FollowUpNode] {
@@ -84,8 +82,8 @@ final class CustomerNode: Sendable {
     }
 }
 
-/// The users a group of sibling values names (authors of follow-ups, actors of events): the
-/// first lookup loads all of them in one query.
+/// The users a group of sibling values names (authors of follow-ups, actors of events), looked
+/// up in the request's users, and the customers events name, loaded once for all of them.
 final class UserPrefetch: @unchecked Sendable {
     let context: RequestContext
     private let ids: [UserID]
