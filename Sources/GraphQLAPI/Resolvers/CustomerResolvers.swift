@@ -9,7 +9,7 @@ enum CustomerResolvers {
         "region": .string { $0.customer.region },
         "level": .string { $0.customer.level },
         "source": .string { $0.customer.source },
-        "status": .enumeration { $0.customer.status },
+        "status": .string { enumName($0.customer.status) },
         "locked": .boolean { $0.customer.locked },
     ]
 

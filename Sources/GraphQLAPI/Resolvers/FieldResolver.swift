@@ -128,11 +128,6 @@ struct Leaf<Source>: Sendable {
             resolver: field(Source.self) { read($0) },
             reader: { source in (source as? Source).flatMap(read).map(LeafValue.boolean) })
     }
-
-    /// An enum travels as its GraphQL name.
-    static func enumeration<E: RawRepresentable>(_ read: @escaping @Sendable (Source) -> E?) -> Leaf where E.RawValue == String {
-        string { read($0).map(enumName) }
-    }
 }
 
 extension Dictionary where Key == String {

@@ -4,7 +4,7 @@ enum UserResolvers {
     static let leaves: [String: Leaf<User>] = [
         "id": .string { GlobalID.encode($0.id) },
         "name": .string { $0.name },
-        "role": .enumeration { $0.role },
+        "role": .string { enumName($0.role) },
         "active": .boolean { $0.active },
         "onLeave": .boolean { $0.onLeave },
     ]
