@@ -19,7 +19,7 @@ public final class RequestContext: @unchecked Sendable {
     /// optionals, not a lazily computed box per value: a request that reads none of them (a
     /// `__typename`, a mutation) paid a tenth of its time allocating five boxes and locks.
     private let lock = NSLock()
-    private var usersByID: [UserID: User]?
+    private var directory: [UserID: User]?
     private var poolList: [Pool]?
     private var departmentList: [Department]?
     private var viewerValue: Viewer?
@@ -67,11 +67,6 @@ public final class RequestContext: @unchecked Sendable {
         ReclaimForecaster(pools: try pools(), calendar: database.calendar, today: today)
     }
 
-    /// Makes sure the users are at hand before a group of values names some of them.
-    func preloadUsers(_ ids: some Sequence<UserID>) throws {
-        _ = try users()
-    }
-
     func user(_ id: UserID?) throws -> User? {
         guard let id else { return nil }
         return try users()[id]
@@ -80,7 +75,7 @@ public final class RequestContext: @unchecked Sendable {
     /// Every user, read once per request from the store, which keeps them between requests
     /// (`userDirectory`): looking each page's owners up in it costs less than collecting their
     /// ids and asking for those.
-    private func users() throws -> [UserID: User] { try once(&usersByID) { try database.userDirectory() } }
+    private func users() throws -> [UserID: User] { try once(&directory) { try database.userDirectory() } }
 
     /// All pools, loaded once per request: there are few, and most pages name several.
     func pools() throws -> [Pool] { try once(&poolList) { try database.pools() } }

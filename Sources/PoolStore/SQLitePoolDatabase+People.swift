@@ -82,7 +82,7 @@ extension SQLitePoolDatabase {
 
     public func users(ids: [UserID]) throws -> [UserID: User] {
         guard !ids.isEmpty else { return [:] }
-        let directory = try read { db in try directoryMemo.value(db).users }
+        let directory = try userDirectory()
         var users: [UserID: User] = [:]
         users.reserveCapacity(ids.count)
         for id in ids { users[id] = directory[id] }

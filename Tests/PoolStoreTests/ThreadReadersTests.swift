@@ -125,11 +125,13 @@ import Testing
         #expect(try second.read(Self.value) == 5)
     }
 
-    @Test func theStoreAnswersFromTheThreadsConnectionAndClosesCleanly() throws {
+    @Test func theStoreReadsOnTheThreadsConnectionAndClosesItWithTheFile() throws {
         let store = try SQLitePoolDatabase(path: path)
         let user = try store.createUser(name: "rep", role: .rep, departmentID: nil)
         #expect(try store.users(ids: [user.id])[user.id]?.name == "rep")
+        #expect(try store.threadReaders.read { _ in true } == true, "this thread holds a connection")
         try store.close()
+        #expect(try store.threadReaders.read { _ in true } == nil, "closing the store closed it")
         // The close checkpointed: the log is gone or empty, everything is in the file.
         let log = try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int
         #expect((log ?? 0) == 0)

@@ -11,8 +11,7 @@ final class CustomerBatch: @unchecked Sendable {
     private var followUpsByLimit: [Int: [CustomerID: [FollowUp]]] = [:]
     private var events: [CustomerID: [OwnershipEvent]]?
     private var collaboratorLists: [CustomerID: [(UserID, CollaboratorAccess)]]?
-    private var followUpUsers: [Int: UserPrefetch] = [:]
-    private var eventUsers: UserPrefetch?
+    private var eventCustomers: EventCustomers?
 
     init(_ customers: [Customer], context: RequestContext) {
         self.customers = customers
@@ -31,10 +30,8 @@ final class CustomerBatch: @unchecked Sendable {
             if followUpsByLimit[limit] == nil {
                 let loaded = try context.database.followUps(of: customers.map(\.id), limitEach: limit)
                 followUpsByLimit[limit] = loaded
-                followUpUsers[limit] = UserPrefetch(loaded.values.flatMap { $0 }.compactMap(\.byID), context: context)
             }
-            let users = followUpUsers[limit]!
-            return (followUpsByLimit[limit]?[id] ?? []).map { FollowUpNode(followUp: $0, users: users) }
+            return (followUpsByLimit[limit]?[id] ?? []).map { FollowUpNode(followUp: $0, context: context) }
         }
     }
 
@@ -43,19 +40,17 @@ final class CustomerBatch: @unchecked Sendable {
             if events == nil {
                 let loaded = try context.database.ownershipEvents(of: customers.map(\.id))
                 events = loaded
-                eventUsers = UserPrefetch.forEvents(loaded.values.flatMap { $0 }, context: context)
+                eventCustomers = EventCustomers(loaded.values.flatMap { $0 }, context: context)
             }
-            let users = eventUsers!
-            return (events?[id] ?? []).map { EventNode(event: $0, users: users) }
+            let customers = eventCustomers!
+            return (events?[id] ?? []).map { EventNode(event: $0, customers: customers) }
         }
     }
 
     func collaborators(of id: CustomerID) throws -> [CollaboratorValue] {
         try withLock {
             if collaboratorLists == nil {
-                let loaded = try context.database.collaborators(of: customers.map(\.id))
-                try context.preloadUsers(loaded.values.flatMap { $0.map(\.0) })
-                collaboratorLists = loaded
+                collaboratorLists = try context.database.collaborators(of: customers.map(\.id))
             }
             return (collaboratorLists?[id] ?? []).map { CollaboratorValue(userID: $0.0, access: $0.1, context: context) }
         }
@@ -82,63 +77,46 @@ final class CustomerNode: Sendable {
     }
 }
 
-/// The users a group of sibling values names (authors of follow-ups, actors of events), looked
-/// up in the request's users, and the customers events name, loaded once for all of them.
-final class UserPrefetch: @unchecked Sendable {
-    let context: RequestContext
-    private let ids: [UserID]
-    fileprivate let once = NSLock()
-    private var loaded = false
-    fileprivate var customerIDs: [CustomerID] = []
-    fileprivate var customerNodes: [CustomerID: CustomerNode]?
-
-    init(_ ids: [UserID], context: RequestContext) {
-        self.ids = ids
-        self.context = context
-    }
-
-    func user(_ id: UserID?) throws -> User? {
-        once.lock()
-        defer { once.unlock() }
-        if !loaded {
-            try context.preloadUsers(ids)
-            loaded = true
-        }
-        return try context.user(id)
-    }
-}
-
+/// A follow-up as the resolvers see it; its author comes from the request's users.
 struct FollowUpNode: Sendable {
     let followUp: FollowUp
-    let users: UserPrefetch
+    let context: RequestContext
 
     static func nodes(_ followUps: [FollowUp], context: RequestContext) -> [FollowUpNode] {
-        let users = UserPrefetch(followUps.compactMap(\.byID), context: context)
-        return followUps.map { FollowUpNode(followUp: $0, users: users) }
+        followUps.map { FollowUpNode(followUp: $0, context: context) }
     }
 }
 
+/// An ownership event as the resolvers see it; its owners and actor come from the request's
+/// users, its customer from the customers its sibling events name.
 struct EventNode: Sendable {
     let event: OwnershipEvent
-    let users: UserPrefetch
+    let customers: EventCustomers
+
+    var context: RequestContext { customers.context }
 }
 
-extension UserPrefetch {
-    static func forEvents(_ events: [OwnershipEvent], context: RequestContext) -> UserPrefetch {
-        let prefetch = UserPrefetch(events.flatMap { [$0.fromOwnerID, $0.toOwnerID, $0.actorID] }.compactMap { $0 }, context: context)
-        prefetch.customerIDs = Array(Set(events.map(\.customerID)))
-        return prefetch
+/// The customers a group of events names, loaded once for all of them.
+final class EventCustomers: @unchecked Sendable {
+    let context: RequestContext
+    private let ids: [CustomerID]
+    private let lock = NSLock()
+    private var nodes: [CustomerID: CustomerNode]?
+
+    init(_ events: [OwnershipEvent], context: RequestContext) {
+        self.ids = Array(Set(events.map(\.customerID)))
+        self.context = context
     }
 
     /// The customers the events name, loaded once for all of them and shown only if visible.
     func customer(_ id: CustomerID) throws -> CustomerNode? {
-        once.lock()
-        defer { once.unlock() }
-        if customerNodes == nil {
-            let loaded = try context.database.customers(ids: customerIDs)
+        lock.lock()
+        defer { lock.unlock() }
+        if nodes == nil {
+            let loaded = try context.database.customers(ids: ids)
             let visible = try loaded.values.filter { try context.canSee($0) }.sorted { $0.id < $1.id }
-            customerNodes = Dictionary(uniqueKeysWithValues: CustomerBatch(visible, context: context).nodes().map { ($0.customer.id, $0) })
+            nodes = Dictionary(uniqueKeysWithValues: CustomerBatch(visible, context: context).nodes().map { ($0.customer.id, $0) })
         }
-        return customerNodes?[id]
+        return nodes?[id]
     }
 }

@@ -86,7 +86,7 @@ enum FollowUpResolvers {
         "kind": field(FollowUpNode.self) { enumName($0.followUp.kind) },
         "text": field(FollowUpNode.self) { $0.followUp.text },
         "at": field(FollowUpNode.self) { DateTimeFormat.format($0.followUp.at) },
-        "by": field(FollowUpNode.self) { try $0.users.user($0.followUp.byID) },
+        "by": field(FollowUpNode.self) { try $0.context.user($0.followUp.byID) },
     ]
 }
 
@@ -94,18 +94,18 @@ enum OwnershipEventResolvers {
     static let fields: [String: FieldResolver] = [
         "id": field(EventNode.self) { GlobalID.encode($0.event.id) },
         "kind": field(EventNode.self) { enumName($0.event.kind) },
-        "fromOwner": field(EventNode.self) { try $0.users.user($0.event.fromOwnerID) },
-        "toOwner": field(EventNode.self) { try $0.users.user($0.event.toOwnerID) },
-        "fromPool": field(EventNode.self) { try $0.users.context.pool($0.event.fromPoolID) },
-        "toPool": field(EventNode.self) { try $0.users.context.pool($0.event.toPoolID) },
-        "actor": field(EventNode.self) { try $0.users.user($0.event.actorID) },
+        "fromOwner": field(EventNode.self) { try $0.context.user($0.event.fromOwnerID) },
+        "toOwner": field(EventNode.self) { try $0.context.user($0.event.toOwnerID) },
+        "fromPool": field(EventNode.self) { try $0.context.pool($0.event.fromPoolID) },
+        "toPool": field(EventNode.self) { try $0.context.pool($0.event.toPoolID) },
+        "actor": field(EventNode.self) { try $0.context.user($0.event.actorID) },
         "reason": field(EventNode.self) { $0.event.reason },
         "routedBy": field(EventNode.self) { optionalEnumName($0.event.routedBy) },
         "at": field(EventNode.self) { DateTimeFormat.format($0.event.at) },
         "rule": field(EventNode.self) { optionalEnumName($0.event.rule) },
         "ruleVersion": field(EventNode.self) { $0.event.ruleVersion.map { Int($0) } },
         "sweepRunId": field(EventNode.self) { $0.event.sweepRunID.map { "run_\($0)" } },
-        "customer": field(EventNode.self) { try $0.users.customer($0.event.customerID) },
+        "customer": field(EventNode.self) { try $0.customers.customer($0.event.customerID) },
     ]
 }
 

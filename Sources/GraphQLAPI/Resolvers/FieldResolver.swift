@@ -111,22 +111,16 @@ struct Leaf<Source>: Sendable {
     let resolver: FieldResolver
     let reader: LeafReader
 
-    static func string(_ read: @escaping @Sendable (Source) -> String?) -> Leaf {
-        Leaf(
-            resolver: field(Source.self) { read($0) },
-            reader: { source in (source as? Source).flatMap(read).map(LeafValue.string) })
-    }
+    static func string(_ read: @escaping @Sendable (Source) -> String?) -> Leaf { leaf(read, LeafValue.string) }
 
-    static func int(_ read: @escaping @Sendable (Source) -> Int?) -> Leaf {
-        Leaf(
-            resolver: field(Source.self) { read($0) },
-            reader: { source in (source as? Source).flatMap(read).map(LeafValue.int) })
-    }
+    static func int(_ read: @escaping @Sendable (Source) -> Int?) -> Leaf { leaf(read, LeafValue.int) }
 
-    static func boolean(_ read: @escaping @Sendable (Source) -> Bool?) -> Leaf {
-        Leaf(
-            resolver: field(Source.self) { read($0) },
-            reader: { source in (source as? Source).flatMap(read).map(LeafValue.boolean) })
+    static func boolean(_ read: @escaping @Sendable (Source) -> Bool?) -> Leaf { leaf(read, LeafValue.boolean) }
+
+    private static func leaf<Value: Sendable>(
+        _ read: @escaping @Sendable (Source) -> Value?, _ wrap: @escaping @Sendable (Value) -> LeafValue
+    ) -> Leaf {
+        Leaf(resolver: field(Source.self) { read($0) }, reader: { source in (source as? Source).flatMap(read).map(wrap) })
     }
 }
 

@@ -110,7 +110,6 @@ enum OperationsResolvers {
         "fairness": field(PoolValue.self) { value in
             guard let pool = try value.context.pool(value.metrics.poolID), pool.rules.autoAssign != .off else { return nil }
             let fairness = try value.context.database.assignmentFairness(pool: pool.id, from: value.from, to: value.to)
-            try value.context.preloadUsers(fairness.perMember.map(\.0))
             return FairnessValue(fairness: fairness, context: value.context)
         },
     ]

@@ -46,7 +46,6 @@ enum RuleQueryResolvers {
             case .all: users = try context.database.users().map(\.id)
             case .restricted(let owners, _, _): users = owners.sorted()
             }
-            try context.preloadUsers(users)
             return try context.database.repMetrics(users: users, from: from, to: to)
                 .map { OperationsResolvers.RepValue(metrics: $0, context: context) }
         },
@@ -174,8 +173,8 @@ struct EventFeed: Sendable {
 
     static let resolvers: [String: FieldResolver] = [
         "events": field(EventFeed.self) { feed in
-            let users = UserPrefetch.forEvents(feed.events, context: feed.context)
-            return feed.events.map { EventNode(event: $0, users: users) }
+            let customers = EventCustomers(feed.events, context: feed.context)
+            return feed.events.map { EventNode(event: $0, customers: customers) }
         },
         "endCursor": field(EventFeed.self) { feed in (feed.events.last?.id.rawValue ?? (feed.after > 0 ? feed.after : nil)).map(encode) },
         "hasMore": field(EventFeed.self) { $0.hasMore },

@@ -142,8 +142,7 @@ enum RuleResolvers {
         "within7Days": field(PreviewValue.self) { $0.preview.within7Days },
         "within30Days": field(PreviewValue.self) { $0.preview.within30Days },
         "perOwner": field(PreviewValue.self) { value in
-            try value.context.preloadUsers(value.preview.perOwner.map(\.ownerID))
-            return value.preview.perOwner.map { OwnerPreviewValue(counts: $0, context: value.context) }
+            value.preview.perOwner.map { OwnerPreviewValue(counts: $0, context: value.context) }
         },
         "customers": field(PreviewValue.self) { value in
             let entries = Array(value.preview.entries.prefix(200))
