@@ -53,8 +53,10 @@ enum ReadSnapshot {
 extension SQLitePoolDatabase {
     public func withReadSnapshot<T>(_ body: () throws -> T) throws -> T {
         if ReadSnapshot.current(of: self) != nil { return try body() }
-        let snapshot = { (db: Database) in try ReadSnapshot.with(db, of: self, body) }
-        if let value = try threadReaders.read(snapshot) { return value }
-        return try pool.read(snapshot)
+        return try lifetime.run {
+            let snapshot = { (db: Database) in try ReadSnapshot.with(db, of: self, body) }
+            if let value = try threadReaders.read(snapshot) { return value }
+            return try pool.read(snapshot)
+        }
     }
 }

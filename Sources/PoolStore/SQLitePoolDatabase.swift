@@ -22,6 +22,8 @@ public final class SQLitePoolDatabase: PoolDatabase, @unchecked Sendable {
     let directoryMemo = TokenMemo(token: "directory_token", fetch: Directory.fetch)
     /// Read connections kept by the threads that read (see `ThreadReaders`).
     let threadReaders: ThreadReaders
+    /// Every operation runs inside it; `close` waits for them (see `LifetimeGate`).
+    let lifetime = LifetimeGate()
 
     /// - Parameters:
     ///   - statementObserver: called with every SQL statement run; tests count them.
@@ -63,46 +65,55 @@ public final class SQLitePoolDatabase: PoolDatabase, @unchecked Sendable {
     /// read, so the facts a decision reads cannot change before its conditional write.
     func writeTransaction<T>(_ body: (Database) throws -> T) throws -> T {
         assert(!ReadSnapshot.isOpen, "a write inside a read snapshot would not see its own changes on read")
-        return try pool.writeWithoutTransaction { db in
-            var result: T?
-            try db.inTransaction(.immediate) {
-                result = try body(db)
-                return .commit
+        return try lifetime.run {
+            try pool.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
             }
-            return result!
         }
     }
 
     /// Runs on this thread's request snapshot when one is open (see `ReadSnapshot`).
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         if let db = ReadSnapshot.current(of: self) { return try body(db) }
-        if let value = try threadReaders.read(body) { return value }
-        return try pool.read(body)
+        return try lifetime.run {
+            if let value = try threadReaders.read(body) { return value }
+            return try pool.read(body)
+        }
     }
 
     var nowMillis: Int64 { Timestamp.encode(clock.now()) }
 
-    /// Closes the file cleanly; used by graceful shutdown. GRDB closes the writer before the
-    /// read-only readers, so the last connection to close cannot checkpoint: checkpoint first,
-    /// leaving an empty write-ahead log and a database file that holds everything.
+    /// Closes the file cleanly; used by graceful shutdown. Waits for operations in flight and
+    /// refuses later ones with `StoreClosedError` (see `LifetimeGate`), then closes in one
+    /// order on this thread: the threads' read connections, then GRDB's pool. GRDB closes the
+    /// writer before the read-only readers, so the last connection to close cannot checkpoint:
+    /// checkpoint first, leaving an empty write-ahead log and a database file that holds
+    /// everything. A second call does nothing.
     public func close() throws {
-        threadReaders.close()
-        try pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
-        try pool.close()
+        try lifetime.close {
+            try threadReaders.close()
+            try pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+            try pool.close()
+        }
     }
 }
 
 extension SQLitePoolDatabase {
     /// Raw read access for tests and tools that check invariants with their own SQL.
     public func readForTests<T>(_ body: (Database) throws -> T) throws -> T {
-        try pool.read(body)
+        try lifetime.run { try pool.read(body) }
     }
 }
 
 extension SQLitePoolDatabase {
     /// Raw write access for tests that prove the schema's constraints hold on their own.
     public func writeForTests(_ body: (Database) throws -> Void) throws {
-        try pool.write(body)
+        try lifetime.run { try pool.write(body) }
     }
 }
 
@@ -113,8 +124,10 @@ extension SQLitePoolDatabase {
         guard !FileManager.default.fileExists(atPath: destination) else {
             throw PoolError.invalidInput(field: "to", message: "\(destination) exists; choose a new file")
         }
-        let target = try DatabaseQueue(path: destination)
-        try pool.backup(to: target)
-        try target.close()
+        try lifetime.run {
+            let target = try DatabaseQueue(path: destination)
+            try pool.backup(to: target)
+            try target.close()
+        }
     }
 }

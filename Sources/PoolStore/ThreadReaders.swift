@@ -5,27 +5,38 @@ import GRDB
 ///
 /// `DatabasePool.read` checks a reader out of GRDB's pool on every call (a barrier queue, a
 /// semaphore, a dispatch group and a key-path lookup), prepares `BEGIN` and `COMMIT` from
-/// their text each time and reads the schema version: together about a fifth of the CPU of a
-/// short request. Request threads (libmicrohttpd's workers) live as long as the server and run
-/// one request at a time, so each keeps a connection of its own here, and runs its read
-/// transactions with prepared `BEGIN` and `COMMIT`. The schema version GRDB checks guards its
-/// schema cache, which the store never uses: it reads columns by position.
+/// their text each time and reads the schema version. Request threads (libmicrohttpd's
+/// workers) live as long as the server and run one request at a time, so each keeps a
+/// connection of its own here, and runs its read transactions with prepared `BEGIN` and
+/// `COMMIT`. The schema version GRDB checks guards its schema cache, which the store never
+/// uses: it reads columns by position.
 ///
-/// A thread gives its connection back when it exits, for the next thread to take. Past `limit`
-/// connections, reads go through the pool (`read` returns nil).
+/// Ownership, which the connections' safety rests on (GRDB opens them without SQLite's mutex):
+/// - this set alone holds the connections; a thread holds only the number of its slot, so no
+///   connection is ever released, finalized or closed by a thread's exit or on another thread
+///   while in use;
+/// - a slot is bound to one thread at a time: a thread that exits hands the number back (in its
+///   thread-specific destructor, which touches nothing but this set's lock), and the next
+///   thread takes it;
+/// - `close` refuses new reads, waits for those in flight, and then closes every connection on
+///   the closing thread (each close finalizes that connection's cached statements first).
+///
+/// Past `limit` connections, reads go through the pool (`read` returns nil).
 final class ThreadReaders: @unchecked Sendable {
     private static let ids = IDSource()
 
-    /// Tells this set's connections apart from other databases' on the same thread.
+    /// Tells this set's slots apart from other databases' on the same thread.
     let id: UInt64
     private let limit: Int
     private let open: () throws -> DatabaseQueue
-    private let lock = NSLock()
-    /// Guarded by `lock`.
-    private var idle: [DatabaseQueue] = []
-    /// Every connection opened, bound to a thread or idle; guarded by `lock`.
-    private var opened: [DatabaseQueue] = []
-    /// Guarded by `lock`.
+    private let condition = NSCondition()
+    /// Every connection opened, by slot number; guarded by `condition`.
+    private var connections: [DatabaseQueue] = []
+    /// Slots no thread holds; guarded by `condition`.
+    private var idle: [Int] = []
+    /// Reads in flight; guarded by `condition`.
+    private var reading = 0
+    /// Guarded by `condition`.
     private var isClosed = false
 
     init(limit: Int, open: @escaping () throws -> DatabaseQueue) {
@@ -34,17 +45,34 @@ final class ThreadReaders: @unchecked Sendable {
         self.open = open
     }
 
-    deinit { closeAll() }
+    deinit { try? close() }
 
     /// Runs `body` in a read transaction on this thread's connection, or returns nil when the
     /// thread has none and no more may be opened (or the set is closed).
     func read<T>(_ body: (Database) throws -> T) throws -> T? {
-        guard let queue = try connection() else { return nil }
+        guard let queue = try begin() else { return nil }
+        defer { end() }
         return try queue.inDatabase { db in try Self.inReadTransaction(db, body) }
     }
 
-    /// Closes every connection; later reads return nil. Called when the database closes.
-    func close() { closeAll() }
+    /// Refuses new reads, waits for those in flight, then closes every connection. Later reads
+    /// return nil. Throws the first connection's failure to close (after trying them all).
+    func close() throws {
+        let queues = condition.withLock { () -> [DatabaseQueue] in
+            isClosed = true
+            while reading > 0 { condition.wait() }
+            defer {
+                connections = []
+                idle = []
+            }
+            return connections
+        }
+        var failure: (any Error)?
+        for queue in queues {
+            do { try queue.close() } catch { failure = failure ?? error }
+        }
+        if let failure { throw failure }
+    }
 
     /// A deferred transaction: its first read fixes the snapshot every later read sees.
     private static func inReadTransaction<T>(_ db: Database, _ body: (Database) throws -> T) throws -> T {
@@ -59,52 +87,53 @@ final class ThreadReaders: @unchecked Sendable {
         }
     }
 
-    private func connection() throws -> DatabaseQueue? {
+    /// This thread's connection, counted as in use until `end`; binds a slot to the thread
+    /// when it has none.
+    private func begin() throws -> DatabaseQueue? {
         let binding = ThreadBinding.current
-        if let queue = binding.queue(of: id) {
-            return lock.withLock { isClosed } ? nil : queue
-        }
-        guard let queue = try checkOut() else { return nil }
-        binding.bind(queue, to: self)
-        return queue
-    }
-
-    private func checkOut() throws -> DatabaseQueue? {
-        try lock.withLock {
-            if isClosed { return nil }
-            if let queue = idle.popLast() { return queue }
-            guard opened.count < limit else { return nil }
-            let queue = try open()
-            opened.append(queue)
-            return queue
-        }
-    }
-
-    /// Takes back the connection of a thread that exited.
-    fileprivate func checkIn(_ queue: DatabaseQueue) {
-        lock.withLock {
-            if !isClosed { idle.append(queue) }
+        let bound = binding.slot(of: id)
+        return try condition.withLock { () -> DatabaseQueue? in
+            guard !isClosed else { return nil }
+            let slot: Int
+            if let bound {
+                slot = bound
+            } else if let free = idle.popLast() {
+                slot = free
+            } else if connections.count < limit {
+                connections.append(try open())
+                slot = connections.count - 1
+            } else {
+                return nil
+            }
+            if bound == nil { binding.bind(slot, to: self) }
+            reading += 1
+            return connections[slot]
         }
     }
 
-    private func closeAll() {
-        let queues: [DatabaseQueue] = lock.withLock {
-            isClosed = true
-            idle = []
-            defer { opened = [] }
-            return opened
+    private func end() {
+        condition.withLock {
+            reading -= 1
+            if isClosed && reading == 0 { condition.broadcast() }
         }
-        for queue in queues { try? queue.close() }
+    }
+
+    /// Takes back the slot of a thread that exited.
+    fileprivate func checkIn(_ slot: Int) {
+        condition.withLock {
+            if !isClosed { idle.append(slot) }
+        }
     }
 }
 
-/// The connections bound to one thread, one per `ThreadReaders`, kept in a thread-specific
-/// value whose destructor hands them back when the thread exits.
+/// The slots bound to one thread, one per `ThreadReaders`, kept in a thread-specific value
+/// whose destructor hands them back when the thread exits. It holds slot numbers, never
+/// connections: a connection is released and closed by its set alone.
 private final class ThreadBinding {
     private struct Entry {
         let id: UInt64
         weak var owner: ThreadReaders?
-        let queue: DatabaseQueue
+        let slot: Int
     }
 
     private var entries: [Entry] = []
@@ -128,19 +157,18 @@ private final class ThreadBinding {
     }
 
     deinit {
-        for entry in entries { entry.owner?.checkIn(entry.queue) }
+        for entry in entries { entry.owner?.checkIn(entry.slot) }
     }
 
-    func queue(of id: UInt64) -> DatabaseQueue? {
-        for entry in entries where entry.id == id { return entry.queue }
+    func slot(of id: UInt64) -> Int? {
+        for entry in entries where entry.id == id { return entry.slot }
         return nil
     }
 
-    /// Binds `queue`, dropping the entries of sets that no longer exist (their connections
-    /// were closed when they went).
-    func bind(_ queue: DatabaseQueue, to owner: ThreadReaders) {
+    /// Binds `slot`, dropping the entries of sets that no longer exist.
+    func bind(_ slot: Int, to owner: ThreadReaders) {
         entries.removeAll { $0.owner == nil }
-        entries.append(Entry(id: owner.id, owner: owner, queue: queue))
+        entries.append(Entry(id: owner.id, owner: owner, slot: slot))
     }
 }
 

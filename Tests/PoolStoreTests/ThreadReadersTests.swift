@@ -110,7 +110,7 @@ import Testing
     @Test func afterCloseThereAreNoConnections() throws {
         let readers = readers(limit: 2)
         #expect(try readers.read(Self.value) == 1)
-        readers.close()
+        try readers.close()
         #expect(try readers.read(Self.value) == nil)
     }
 
