@@ -37,7 +37,8 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
-        .target(name: "AdminConsole", dependencies: ["PoolDomain", "PoolStore", "HTTPServer"]),
+        .target(name: "PoolServices", dependencies: ["PoolDomain", "PoolStore"]),
+        .target(name: "AdminConsole", dependencies: ["PoolDomain", "PoolStore", "PoolServices", "HTTPServer"]),
         .target(
             name: "GraphQLAdmission",
             dependencies: [
@@ -49,7 +50,7 @@ let package = Package(
         .target(
             name: "GraphQLAPI",
             dependencies: [
-                "PoolDomain", "PoolStore", "HTTPServer", "GraphQLAdmission",
+                "PoolDomain", "PoolStore", "PoolServices", "HTTPServer", "GraphQLAdmission",
                 .product(name: "GraphQL", package: "GraphQL"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
@@ -57,7 +58,7 @@ let package = Package(
         .target(
             name: "GonghaiServer",
             dependencies: [
-                "PoolDomain", "PoolStore", "GraphQLAPI", "HTTPServer", "AdminConsole",
+                "PoolDomain", "PoolStore", "PoolServices", "GraphQLAPI", "HTTPServer", "AdminConsole",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -67,7 +68,7 @@ let package = Package(
         .executableTarget(
             name: "gonghai",
             dependencies: [
-                "GonghaiServer", "PoolStore", "PoolDomain", "GraphQLAPI", "HTTPServer",
+                "GonghaiServer", "PoolStore", "PoolServices", "PoolDomain", "GraphQLAPI", "HTTPServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -87,7 +88,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "GonghaiServer", "GraphQLAPI", "HTTPServer", "PoolStore", "PoolDomain", "TestSupport", "AdminConsole",
+                "GonghaiServer", "GraphQLAPI", "HTTPServer", "PoolStore", "PoolServices", "PoolDomain", "TestSupport", "AdminConsole",
                 .product(name: "GraphQL", package: "GraphQL"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),

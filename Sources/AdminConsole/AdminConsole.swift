@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServer
 import PoolDomain
+import PoolServices
 import PoolStore
 
 /// The server-rendered admin console under `/admin`: sign-in, then pages for administrators
@@ -10,11 +11,17 @@ public final class AdminConsole: Sendable {
     let assets: StaticAssets
     let clock: any TimeSource
     let hasher: PasswordHasher
+    /// Where unexpected failures are written, with the reference the page shows.
+    let log: @Sendable (String) -> Void
     static let sessionCookie = "gh_session"
     static let loginCookie = "gh_login"
 
-    public init(database: any PoolDatabase & ConsoleStore, assets: StaticAssets, clock: any TimeSource, hasher: PasswordHasher = .standard) {
+    public init(
+        database: any PoolDatabase & ConsoleStore, assets: StaticAssets, clock: any TimeSource, hasher: PasswordHasher = .standard,
+        log: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
         self.database = database
+        self.log = log
         self.assets = assets
         self.clock = clock
         self.hasher = hasher
@@ -54,15 +61,22 @@ public final class AdminConsole: Sendable {
         do {
             return try dispatch(console)
         } catch let error as PoolError {
-            return Layout.message(console, status: 400, title: "Not found", ErrorText.describe(error, console))
+            return Layout.message(console, status: Self.status(of: error), title: Self.title(of: error), ErrorText.describe(error, console))
         } catch {
-            return Layout.message(console, status: 500, title: "Not found", "Internal error.")
+            // Details go to the log only, under an id the page shows, as the API does.
+            let reference = UUID().uuidString.prefix(8).lowercased()
+            log("console \(request.method) \(request.path) failed [\(reference)]: \(String(reflecting: error))")
+            return Layout.message(console, status: 500, title: "Internal error", "\(console.t("Internal error.")) (\(reference))")
         }
     }
 
     private func dispatch(_ request: ConsoleRequest) throws -> HTTPResponse {
-        let adminOnly = ["people", "tokens", "import", "audit", "webhooks"]
-        if let first = request.path.first, adminOnly.contains(first), !request.isAdmin {
+        let can = request.can
+        let allowed: [String: Bool] = [
+            "people": can.manageUsers, "tokens": can.manageTokens, "import": can.importCustomers,
+            "audit": can.readAuditLog, "webhooks": can.manageWebhooks, "export.csv": can.exportCustomers,
+        ]
+        if let first = request.path.first, allowed[first] == false {
             return Layout.message(request, status: 403, title: "Forbidden", request.t("Only administrators may open this page."))
         }
         switch request.path.first {
@@ -77,6 +91,25 @@ public final class AdminConsole: Sendable {
         case "audit": return try AuditPage(console: self).render(request)
         case "webhooks": return try WebhookPage(console: self).handle(request)
         default: return Layout.message(request, status: 404, title: "Not found", request.t("Not found"))
+        }
+    }
+
+    /// The sweep's use cases, for this console's store and clock.
+    var sweeps: SweepService { SweepService(store: database, clock: clock) }
+
+    static func status(of error: PoolError) -> Int {
+        switch error {
+        case .notFound: return 404
+        case .forbidden: return 403
+        default: return 400
+        }
+    }
+
+    static func title(of error: PoolError) -> String {
+        switch error {
+        case .notFound: return "Not found"
+        case .forbidden: return "Forbidden"
+        default: return "Refused"
         }
     }
 

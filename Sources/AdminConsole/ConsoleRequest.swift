@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServer
 import PoolDomain
+import PoolServices
 import PoolStore
 
 /// One console request after sign-in: who, in which language and time zone, with the
@@ -15,7 +16,8 @@ struct ConsoleRequest {
     let timeZone: TimeZone
     let path: [String]
 
-    var isAdmin: Bool { user.role == .admin }
+    /// What the user may do: pages offer only these (the operations decide the same way).
+    var can: Capabilities { Capabilities(of: actor) }
 
     func t(_ english: String) -> String { language.t(english) }
 

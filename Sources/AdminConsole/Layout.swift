@@ -5,11 +5,12 @@ import PoolDomain
 /// The page shell, navigation and shared widgets.
 enum Layout {
     static func page(_ request: ConsoleRequest, title: String, flash: String? = nil, error: String? = nil, _ body: HTML) -> HTTPResponse {
+        let can = request.can
         let nav: [(String, String, Bool)] = [
             ("/admin", "Dashboard", true), ("/admin/pools", "Pools", true), ("/admin/customers", "Customers", true),
-            ("/admin/sweeps", "Sweep", true), ("/admin/people", "People", request.isAdmin),
-            ("/admin/tokens", "API tokens", request.isAdmin), ("/admin/import", "Import", request.isAdmin),
-            ("/admin/webhooks", "Webhooks", request.isAdmin), ("/admin/audit", "Audit log", request.isAdmin),
+            ("/admin/sweeps", "Sweep", true), ("/admin/people", "People", can.manageUsers),
+            ("/admin/tokens", "API tokens", can.manageTokens), ("/admin/import", "Import", can.importCustomers),
+            ("/admin/webhooks", "Webhooks", can.manageWebhooks), ("/admin/audit", "Audit log", can.readAuditLog),
         ]
         let links = nav.filter(\.2).map { path, label, _ in
             let current = path == "/admin" ? request.http.path == "/admin" : request.http.path.hasPrefix(path)

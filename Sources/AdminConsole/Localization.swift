@@ -65,7 +65,7 @@ enum Strings {
         "Line": "行号", "Where it is": "所在位置", "Imported": "已导入", "Owner (optional)": "负责人（可选）",
         "When": "时间", "Who": "操作人", "What": "操作", "Before": "变更前", "After": "变更后", "Created by": "创建人",
         "Language": "语言", "Please correct the fields marked below.": "请修正下方标出的字段。", "Forbidden": "无权访问",
-        "Only administrators may open this page.": "只有管理员可以打开此页面。", "Not found": "未找到",
+        "Only administrators may open this page.": "只有管理员可以打开此页面。", "Not found": "未找到", "Internal error": "内部错误", "Internal error.": "服务器内部错误，已记录。", "Refused": "操作被拒绝",
         "Your session expired or the form is stale. Please try again.": "会话已过期或表单已失效，请重试。",
         "System": "系统", "Last follow-up": "最近跟进", "Edit pool": "编辑公海池", "Required": "必填",
         "Dry run": "试运行", "Run": "运行", "Open pool: everyone is a member.": "开放公海：所有人都是成员。",

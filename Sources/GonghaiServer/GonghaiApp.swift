@@ -29,7 +29,7 @@ public final class GonghaiApp: @unchecked Sendable {
         endpoint = try GraphQLEndpoint(
             schemaSDL: schemaSDL, database: database, limits: limits, clock: clock, rateLimitPerMinute: rateLimitPerMinute,
             executor: executor, log: log)
-        let console = AdminConsole(database: database, assets: assets, clock: clock, hasher: passwordHasher)
+        let console = AdminConsole(database: database, assets: assets, clock: clock, hasher: passwordHasher, log: log)
         server = HTTPServer(
             configuration: http,
             handler: Router(

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PoolDomain
+import PoolServices
 import PoolStore
 
 /// Runs the reclaim sweep inside `serve` once a day at a configured local time, catching up
@@ -66,7 +67,7 @@ public final class SweepScheduler: @unchecked Sendable {
 
     func tick() {
         do {
-            for report in try database.sweepMissedDays(through: dueThrough(clock.now()), trigger: "schedule") {
+            for report in try SweepService(store: database, clock: clock).catchUp(through: dueThrough(clock.now())) {
                 logger.info(
                     "sweep run",
                     metadata: [

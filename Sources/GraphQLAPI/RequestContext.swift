@@ -1,5 +1,6 @@
 import Foundation
 import PoolDomain
+import PoolServices
 import PoolStore
 
 /// Everything resolvers of one request share: who asks, what they may see, the database, and
@@ -7,7 +8,7 @@ import PoolStore
 public final class RequestContext: @unchecked Sendable {
     public let user: User
     public let actor: Actor
-    let database: any PoolDatabase
+    let database: any PoolDatabase & ConsoleStore
     let requestID: String
     let limits: APILimits
     let clock: any TimeSource
@@ -27,7 +28,7 @@ public final class RequestContext: @unchecked Sendable {
     private var accessEntries: [PoolID: [PoolAccessEntry]]?
 
     init(
-        user: User, database: any PoolDatabase, requestID: String, limits: APILimits, clock: any TimeSource,
+        user: User, database: any PoolDatabase & ConsoleStore, requestID: String, limits: APILimits, clock: any TimeSource,
         log: @escaping @Sendable (String) -> Void
     ) {
         self.user = user
@@ -38,6 +39,9 @@ public final class RequestContext: @unchecked Sendable {
         self.clock = clock
         self.log = log
     }
+
+    /// The sweep's use cases, for this request's store and clock.
+    var sweeps: SweepService { SweepService(store: database, clock: clock) }
 
     /// The value in `slot`, made by `make` (a read of the store, which never calls back here)
     /// the first time any thread asks.

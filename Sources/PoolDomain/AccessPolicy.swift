@@ -9,16 +9,17 @@ public enum AccessPolicy {
         case manageCollaborators, revealContact
         case listUsers, listDepartments, listPools
         case managePools, manageUsers, runSweep, viewMetrics
+        case manageTokens, manageWebhooks, readAuditLog, importCustomers, exportCustomers
     }
 
     /// Decides an action that does not concern one customer.
     public static func require(_ action: Action, by actor: Actor) throws {
         switch action {
-        case .createPoolCustomer, .assign, .viewMetrics:
+        case .createPoolCustomer, .assign, .viewMetrics, .exportCustomers:
             guard actor.role.isManagerial else {
                 throw PoolError.forbidden("only managers and administrators may \(action.verb)")
             }
-        case .managePools, .manageUsers, .runSweep:
+        case .managePools, .manageUsers, .runSweep, .manageTokens, .manageWebhooks, .readAuditLog, .importCustomers:
             guard actor.role == .admin else {
                 throw PoolError.forbidden("only administrators may \(action.verb)")
             }
@@ -55,7 +56,8 @@ public enum AccessPolicy {
             guard poolAdmin else {
                 throw PoolError.forbidden("only the pool's admins may reveal its masked fields")
             }
-        case .createPoolCustomer, .managePools, .manageUsers, .runSweep, .viewMetrics:
+        case .createPoolCustomer, .managePools, .manageUsers, .runSweep, .viewMetrics, .manageTokens, .manageWebhooks,
+            .readAuditLog, .importCustomers, .exportCustomers:
             try require(action, by: actor)
         }
     }
@@ -72,6 +74,11 @@ extension AccessPolicy.Action {
         case .manageUsers: return "manage users"
         case .runSweep: return "run the reclaim sweep"
         case .viewMetrics: return "see team metrics"
+        case .manageTokens: return "manage API tokens"
+        case .manageWebhooks: return "manage webhooks"
+        case .readAuditLog: return "read the audit log"
+        case .importCustomers: return "import customers"
+        case .exportCustomers: return "export customers"
         default: return "\(rawValue) this customer"
         }
     }

@@ -67,7 +67,9 @@ public protocol PoolDatabase: Sendable {
 
     // MARK: Reclaim sweep
     func sweep(asOf: Day, dryRun: Bool, trigger: String, batchSize: Int) throws -> SweepReport
-    func sweepMissedDays(through: Day, trigger: String, batchSize: Int) throws -> [SweepReport]
+    /// The days a catch-up through `through` runs: every day after the last completed run (at
+    /// most 31), `through` alone when there was none, none when `through` already ran.
+    func missedDays(through: Day) throws -> [Day]
     func sweepRuns(first: Int) throws -> [SweepReport]
     func sweepRun(_ id: Int64) throws -> SweepReport?
     /// One page of a run's items with one outcome (`reclaimed`, `skipped`, `failed`), by customer id.
@@ -131,7 +133,8 @@ public protocol ConsoleStore: Sendable {
     func apiTokens() throws -> [TokenInfo]
     func revokeToken(_ id: Int64, by actor: Actor) throws
     func auditLog(first: Int, before: Int64?) throws -> [AuditEntry]
-    func recordAudit(_ actor: Actor, _ action: String, _ entity: String, before: String?, after: String?) throws
+    /// `actor` nil: the server itself or an operator at the database file.
+    func recordAudit(_ actor: Actor?, _ action: String, _ entity: String, before: String?, after: String?) throws
     func dailyEventCounts(days: Int, through: Day) throws -> [Day: [String: Int]]
     /// Where an existing record of this customer is, as far as `actor` may see, or nil.
     func duplicate(of draft: CustomerDraft, for actor: Actor) throws -> DuplicateMatch?

@@ -185,7 +185,7 @@ extension SQLitePoolDatabase {
     }
 
     /// Records an administrative change made outside one of the store's own operations.
-    public func recordAudit(_ actor: Actor, _ action: String, _ entity: String, before: String?, after: String?) throws {
+    public func recordAudit(_ actor: Actor?, _ action: String, _ entity: String, before: String?, after: String?) throws {
         try writeTransaction { db in try audit(db, actor, action, entity, before: before, after: after) }
     }
 

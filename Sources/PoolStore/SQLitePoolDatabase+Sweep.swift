@@ -68,16 +68,6 @@ extension SQLitePoolDatabase {
         return report
     }
 
-    /// Catches up: runs every day after the last completed run up to `through` (at most 31),
-    /// or `through` alone when there was none. Returns the runs made.
-    public func sweepMissedDays(through: Day, trigger: String, batchSize: Int = 500) throws -> [SweepReport] {
-        var reports: [SweepReport] = []
-        for day in try missedDays(through: through) {
-            reports.append(try sweep(asOf: day, dryRun: false, trigger: trigger, batchSize: batchSize))
-        }
-        return reports
-    }
-
     public func missedDays(through: Day) throws -> [Day] {
         let last = try read { db in
             try String.fetchOne(db, cachedSQL: "SELECT max(as_of) FROM sweep_runs WHERE status = 'completed'")

@@ -6,6 +6,7 @@ import GraphQLAPI
 import HTTPServer
 import Logging
 import PoolDomain
+import PoolServices
 import PoolStore
 
 /// The `serve` options. Every one can also come from `GONGHAI_<NAME>` or a `--config` file;
@@ -173,11 +174,11 @@ struct Serve: ParsableCommand {
             print("demo data: \(summary.users) users, \(summary.pools) pools, \(summary.customers) customers")
             // Only a database the demo just filled gets the demo password: --demo pointed at
             // real data must never reset anyone's password.
-            for user in try database.users() where user.role != .rep && user.active {
+            for user in try database.users() where user.runsTheTeam && user.active {
                 try database.setPassword(user.id, Self.demoPassword, hasher: .standard, by: nil)
             }
         }
-        guard let admin = try database.users().first(where: { $0.role == .admin && $0.active }) else {
+        guard let admin = try database.users().first(where: { $0.active && Capabilities(of: Actor($0)).manageUsers }) else {
             throw ValidationError("--demo: the database has no active admin; add one with `gonghai users add`")
         }
         return try database.issueToken(for: admin.id, label: "demo")

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import GraphQLAPI
 import PoolDomain
+import PoolServices
 import PoolStore
 
 struct Sweep: ParsableCommand {
@@ -33,71 +35,105 @@ struct Sweep: ParsableCommand {
     func run() throws {
         let zone = try TimeZoneOption.resolve(timeZone)
         let database = try SQLitePoolDatabase(path: options.database, timeZone: zone)
-        let day: Day
+        defer { try? database.close() }
+        var day: Day?
         if let asOf {
             guard let parsed = Day(asOf) else { throw ValidationError("--as-of takes YYYY-MM-DD") }
             day = parsed
-        } else {
-            day = database.calendar.day(of: Date())
         }
         guard (1...10_000).contains(batchSize) else { throw ValidationError("--batch-size must be 1 to 10000") }
-        var reports: [SweepReport] = []
-        if dryRun {
-            reports = [try database.sweep(asOf: day, dryRun: true, trigger: "cli", batchSize: batchSize)]
-        } else {
-            reports = try database.sweepMissedDays(through: day, trigger: "cli", batchSize: batchSize)
-            if reports.last?.asOf != day.description {
-                reports.append(try database.sweep(asOf: day, dryRun: false, trigger: "cli", batchSize: batchSize))
-            }
+        let sweeps = SweepService(store: database, clock: SystemTimeSource())
+        let runs: [SweepReport]
+        do {
+            runs = try sweeps.run(asOf: day, dryRun: dryRun, trigger: .cli, by: nil, batchSize: batchSize)
+        } catch PoolError.invalidInput(_, let message) {
+            throw ValidationError(message)
         }
-        let final = reports.last!
         if json {
-            try printJSON(final, database)
+            try SweepJSON(database: database).print(runs)
         } else {
-            for report in reports {
+            for report in runs {
                 print(
                     "\(report.dryRun ? "dry run" : "run \(report.runId ?? 0)") as of \(report.asOf): evaluated \(report.evaluated), reclaimed \(report.reclaimed), skipped \(report.skipped), failed \(report.failed), warned \(report.warned)"
                 )
-            }
-            try forEachItem(of: final, outcome: "reclaimed", database) { item in
-                print("  \(item.customerName) (cus_\(item.customerId)) from \(item.previousOwner ?? "?") → \(item.pool ?? "?"): \(item.reason)")
+                try SweepJSON(database: database).forEachItem(of: report, outcome: "reclaimed") { item in
+                    print("  \(item.customerName) (\(GlobalID.encode(CustomerID(item.customerId)))) from \(item.previousOwner ?? "?") → \(item.pool ?? "?"): \(item.reason)")
+                }
             }
         }
     }
+}
 
-    /// A recorded run's items are read back from the database page by page (a sweep of 1M
-    /// customers reclaims 100k); a dry run's are in its report.
-    private func forEachItem(
-        of report: SweepReport, outcome: String, _ database: SQLitePoolDatabase, _ body: (SweepReport.Item) throws -> Void
-    ) throws {
+/// The runs of one `gonghai sweep --json` as one JSON object, in GraphQL's vocabulary (typed ids
+/// such as `cus_42`, enum names such as `CLAIMED_NO_FOLLOW_UP`, `COMPLETED`), with totals over
+/// the runs. Item lists are streamed as they are read: a sweep of 1M customers reclaims 100k.
+struct SweepJSON {
+    let database: SQLitePoolDatabase
+
+    func print(_ runs: [SweepReport]) throws {
+        write("{\"runs\":[")
+        for (index, run) in runs.enumerated() {
+            write(index == 0 ? "" : ",")
+            try printRun(run)
+        }
+        let totals: [(String, Int)] = [
+            ("evaluated", runs.map(\.evaluated).reduce(0, +)), ("reclaimed", runs.map(\.reclaimed).reduce(0, +)),
+            ("skipped", runs.map(\.skipped).reduce(0, +)), ("failed", runs.map(\.failed).reduce(0, +)),
+            ("warned", runs.map(\.warned).reduce(0, +)),
+        ]
+        write("],\"totals\":{\"runs\":\(runs.count)")
+        for (key, value) in totals { write(",\"\(key)\":\(value)") }
+        write("}}\n")
+    }
+
+    private func printRun(_ run: SweepReport) throws {
+        write("{\"id\":\(run.runId.map { Self.string("run_\($0)") } ?? "null"),\"asOf\":\(Self.string(run.asOf)),\"dryRun\":\(run.dryRun)")
+        write(",\"status\":\(Self.string(run.status.uppercased()))")
+        for (key, value) in [("evaluated", run.evaluated), ("reclaimed", run.reclaimed), ("skipped", run.skipped), ("failed", run.failed), ("warned", run.warned)] {
+            write(",\"\(key)\":\(value)")
+        }
+        for (key, outcome) in [("reclaimedCustomers", "reclaimed"), ("skippedCustomers", "skipped")] {
+            write(",\"\(key)\":[")
+            var first = true
+            try forEachItem(of: run, outcome: outcome) { item in
+                write((first ? "" : ",") + Self.item(item))
+                first = false
+            }
+            write("]")
+        }
+        write("}")
+    }
+
+    /// A recorded run's items are read back page by page; a dry run's are in its report.
+    func forEachItem(of report: SweepReport, outcome: String, _ body: (SweepReport.Item) throws -> Void) throws {
         guard let run = report.runId, !report.dryRun else {
             return try (outcome == "reclaimed" ? report.reclaimedCustomers : report.skippedCustomers).forEach(body)
         }
         try database.forEachSweepItem(run, outcome: outcome, body)
     }
 
-    /// The report as one JSON object (sorted keys), its item lists streamed as they are read.
-    private func printJSON(_ report: SweepReport, _ database: SQLitePoolDatabase) throws {
+    static func item(_ item: SweepReport.Item) -> String {
+        let owner = item.previousOwnerId.map {
+            "{\"id\":\(string(GlobalID.encode(UserID($0)))),\"name\":\(item.previousOwner.map(string) ?? "null")}"
+        } ?? "null"
+        let pool = item.poolId.map { "{\"id\":\(string(GlobalID.encode(PoolID($0)))),\"name\":\(item.pool.map(string) ?? "null")}" } ?? "null"
+        let rule = item.rule.flatMap(ReclaimRule.init(rawValue:)).map { string(enumName($0)) } ?? "null"
+        return "{\"customerId\":\(string(GlobalID.encode(CustomerID(item.customerId)))),\"customerName\":\(string(item.customerName)),\"previousOwner\":\(owner),\"rule\":\(rule),\"pool\":\(pool),\"reason\":\(string(item.reason))}"
+    }
+
+    /// A JSON string literal (Foundation's encoder escapes exactly as JSON requires).
+    static func string(_ text: String) -> String {
+        String(decoding: (try? JSONEncoder.plain.encode(text)) ?? Data("\"\"".utf8), as: UTF8.self)
+    }
+
+    private func write(_ text: String) { Swift.print(text, terminator: "") }
+}
+
+extension JSONEncoder {
+    static var plain: JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var header = report
-        header.reclaimedCustomers = []
-        header.skippedCustomers = []
-        var rest = String(decoding: try encoder.encode(header), as: UTF8.self)[...]
-        for (key, outcome) in [("reclaimedCustomers", "reclaimed"), ("skippedCustomers", "skipped")] {
-            let marker = "\"\(key)\":[]"
-            guard let range = rest.range(of: marker) else { continue }
-            print(rest[..<range.lowerBound], terminator: "")
-            print("\"\(key)\":[", terminator: "")
-            var first = true
-            try forEachItem(of: report, outcome: outcome, database) { item in
-                print((first ? "" : ",") + String(decoding: try encoder.encode(item), as: UTF8.self), terminator: "")
-                first = false
-            }
-            print("]", terminator: "")
-            rest = rest[range.upperBound...]
-        }
-        print(rest)
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return encoder
     }
 }
 

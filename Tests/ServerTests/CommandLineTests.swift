@@ -87,7 +87,7 @@ import TestSupport
         #expect(serve.stop() == 0)
     }
 
-    @Test func sweepPrintsItsRunAsJSONAndASecondRunReclaimsNothing() throws {
+    @Test func sweepPrintsItsRunsAsJSONAndASecondRunReclaimsNothing() throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let database = try SQLitePoolDatabase(path: self.database, timeZone: TimeZone(identifier: "UTC")!)
@@ -97,21 +97,48 @@ import TestSupport
         let dry = try run(["sweep", "--database", self.database, "--as-of", today, "--dry-run", "--json", "--time-zone", "UTC"])
         #expect(dry.status == 0, "\(dry.stderr)")
         let dryJSON = try #require(try JSONSerialization.jsonObject(with: Data(dry.stdout.utf8)) as? [String: Any])
-        #expect(dryJSON["dryRun"] as? Bool == true)
-        let wouldReclaim = try #require(dryJSON["reclaimed"] as? Int)
+        let dryRun = try #require((dryJSON["runs"] as? [[String: Any]])?.last)
+        #expect(dryRun["dryRun"] as? Bool == true)
+        let wouldReclaim = try #require(dryRun["reclaimed"] as? Int)
         #expect(wouldReclaim > 0)
         let first = try run(["sweep", "--database", self.database, "--as-of", today, "--json", "--time-zone", "UTC"])
         let json = try #require(try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any])
-        #expect(json["reclaimed"] as? Int == wouldReclaim, "the dry run changed nothing, so the real run takes the same")
-        #expect(json["runId"] as? Int != nil)
-        #expect(json["evaluated"] as? Int ?? 0 >= wouldReclaim)
-        for key in ["asOf", "skipped", "failed"] { #expect(json[key] != nil) }
-        let item = try #require((json["reclaimedCustomers"] as? [[String: Any]])?.first)
-        for key in ["customerId", "previousOwner", "previousOwnerId", "rule", "pool", "poolId"] { #expect(item[key] != nil, "\(key)") }
+        let runs = try #require(json["runs"] as? [[String: Any]])
+        let made = try #require(runs.last)
+        #expect(made["reclaimed"] as? Int == wouldReclaim, "the dry run changed nothing, so the real run takes the same")
+        #expect((made["id"] as? String)?.hasPrefix("run_") == true)
+        #expect(made["status"] as? String == "COMPLETED")
+        #expect(made["evaluated"] as? Int ?? 0 >= wouldReclaim)
+        for key in ["asOf", "skipped", "failed", "warned"] { #expect(made[key] != nil) }
+        let totals = try #require(json["totals"] as? [String: Any])
+        #expect(totals["runs"] as? Int == runs.count)
+        #expect(totals["reclaimed"] as? Int == runs.compactMap { $0["reclaimed"] as? Int }.reduce(0, +))
+        let item = try #require((made["reclaimedCustomers"] as? [[String: Any]])?.first)
+        #expect((item["customerId"] as? String)?.hasPrefix("cus_") == true)
+        #expect(((item["previousOwner"] as? [String: Any])?["id"] as? String)?.hasPrefix("usr_") == true)
+        #expect(((item["pool"] as? [String: Any])?["id"] as? String)?.hasPrefix("pool_") == true)
+        #expect(["NO_FOLLOW_UP", "CLAIMED_NO_FOLLOW_UP", "NO_PROGRESS"].contains(item["rule"] as? String ?? ""))
+        for key in ["customerName", "reason"] { #expect(item[key] != nil, "\(key)") }
         let second = try run(["sweep", "--database", self.database, "--as-of", today, "--json", "--time-zone", "UTC"])
         let again = try #require(try JSONSerialization.jsonObject(with: Data(second.stdout.utf8)) as? [String: Any])
-        #expect(again["reclaimed"] as? Int == 0)
+        #expect((again["runs"] as? [[String: Any]])?.last?["reclaimed"] as? Int == 0)
         #expect(try run(["sweep", "--database", self.database, "--as-of", "yesterday"]).status != 0)
+        let reopened = try SQLitePoolDatabase(path: self.database, timeZone: TimeZone(identifier: "UTC")!)
+        #expect(try reopened.auditLog(first: 50).filter { $0.action == "run_sweep" }.count == 2, "each real run is audited")
+    }
+
+    @Test func aRealSweepForADayThatHasNotComeIsRefusedButADryRunIsNot() throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = try SQLitePoolDatabase(path: self.database, timeZone: TimeZone(identifier: "UTC")!)
+        try DemoSeeder(database: database, customerCount: 100).seed(now: Date())
+        let ahead = database.calendar.adding(90, to: database.calendar.day(of: Date())).description
+        let refused = try run(["sweep", "--database", self.database, "--as-of", ahead, "--time-zone", "UTC"])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("after today"), "\(refused.stderr)")
+        #expect(try database.sweepRuns(first: 10).isEmpty, "nothing ran")
+        let dry = try run(["sweep", "--database", self.database, "--as-of", ahead, "--dry-run", "--time-zone", "UTC"])
+        #expect(dry.status == 0, "\(dry.stderr)")
     }
 
     @Test func jsonLogsHaveOneLinePerRequestWithoutContactDataOrTokens() throws {

@@ -12,7 +12,9 @@ import TestSupport
         try server.setRules("general", ["reclaim": ["noFollowUpDays": 3, "warningDays": 2]])
     }
 
+    /// A real run happens on its day (the clock moves there); a dry run may look ahead.
     func run(_ day: String, dryRun: Bool = false) throws -> [String: Any] {
+        if !dryRun { server.moveClock(toDay: day) }
         let result = try server.query(sweep, variables: ["d": day, "dry": dryRun])
         #expect(result["errors"] == nil, "\(result)")
         return result.at("data", "runSweep") as? [String: Any] ?? [:]
@@ -45,6 +47,22 @@ import TestSupport
         #expect(history.at("data", "customer", "ownershipHistory", 1, "actor") is NSNull)
         let notes = try server.query("{ notifications { kind message customer { id } } }", as: "rep1")
         #expect(notes.at("data", "notifications", 0, "kind") as? String == "RECLAIMED")
+    }
+
+    @Test func aRealRunForADayThatHasNotComeIsRefusedADryRunIsNotAndEveryRunIsAudited() throws {
+        let id = try server.createCustomer("Future Co", owner: "rep1", region: "四川")
+        let refused = try server.query(sweep, variables: ["d": "2026-12-20", "dry": false])
+        #expect(refused.errorCodes == ["BAD_USER_INPUT"])
+        #expect(try owner(id) == "rep1", "nothing was reclaimed")
+        #expect((try server.query("{ sweepRuns { id } }").at("data", "sweepRuns") as? [Any])?.isEmpty == true, "nothing ran")
+        #expect(try run("2026-12-20", dryRun: true)["reclaimed"] as? Int == 1, "a dry run may look ahead")
+        #expect(try server.database.auditLog(first: 10).contains { $0.action == "run_sweep" } == false)
+        let made = try run("2026-09-21")
+        let audit = try server.database.auditLog(first: 10).filter { $0.action == "run_sweep" }
+        #expect(audit.count == 1)
+        #expect(audit.first?.entity == "sweep run \((made["id"] as? String ?? "").dropFirst(4))")
+        #expect(audit.first?.userID == server.users["admin"]?.id)
+        #expect(audit.first?.after?.contains("\"trigger\":\"api\"") == true)
     }
 
     @Test func aFollowUpResetsTheClock() throws {

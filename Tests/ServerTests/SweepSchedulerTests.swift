@@ -30,4 +30,12 @@ import TestSupport
         scheduler.tick()
         #expect(try server.database.sweepRuns(first: 10).map(\.asOf) == ["2026-09-24", "2026-09-23", "2026-09-22", "2026-09-21"])
     }
+
+    @Test func scheduledRunsAreAuditedAsTheServersOwn() throws {
+        try scheduler(at: "02:00").tick()
+        let audit = try server.database.auditLog(first: 10).filter { $0.action == "run_sweep" }
+        #expect(audit.count == 1)
+        #expect(audit.first?.userID == nil, "no user asked for it")
+        #expect(audit.first?.after?.contains("\"trigger\":\"schedule\"") == true)
+    }
 }

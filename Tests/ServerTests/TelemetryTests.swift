@@ -43,6 +43,7 @@ import TestSupport
         let server = try TestServer(metricsToken: "t")
         try server.setRules("general", ["reclaim": ["noFollowUpDays": 1]])
         try server.createCustomer("Sweep Metric", owner: "rep1", region: "四川")
+        server.moveClock(toDay: "2026-09-30")
         _ = try server.query("mutation { runSweep(asOf: \"2026-09-30\") { reclaimed } }")
         let text = try server.client.send(method: "GET", path: "/metrics", headers: [("Authorization", "Bearer t")]).text
         #expect(text.contains(#"gonghai_sweep_customers_total{outcome="reclaimed"} 1"#))

@@ -107,6 +107,16 @@ public final class TestServer: @unchecked Sendable {
             variables: ["p": poolID(pool), "r": rules])
     }
 
+    /// Moves the manual clock forward to the same time of day on `day` (YYYY-MM-DD, UTC), never
+    /// back: a sweep that changes owners runs only for a day that has come.
+    public func moveClock(toDay day: String) {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate]
+        guard let midnight = formatter.date(from: day) else { return }
+        let target = midnight.addingTimeInterval(clock.now().timeIntervalSince1970.truncatingRemainder(dividingBy: 86_400))
+        if target > clock.now() { clock.set(target) }
+    }
+
     public func poolID(_ name: String) -> String { "pool_\(pools[name]!.id.rawValue)" }
 
     public func userID(_ name: String) -> String { "usr_\(users[name]!.id.rawValue)" }

@@ -61,7 +61,6 @@ class Client(threading.Thread):
         super().__init__(daemon=True)
         self.server, self.journal, self.token, self.user_id, self.role = server, journal, token, user_id, role
         self.stop, self.random = stop, random.Random(seed)
-        self.sweep_day = 0
 
     def call(self, query, variables):
         try:
@@ -125,9 +124,9 @@ class Client(threading.Thread):
             self.claim(self.random.sample(pool, min(2, len(pool))), ASSIGN, {"to": "usr_%d" % rep}, "assigns", to=rep)
 
     def step_admin(self):
-        # Each run looks further ahead, so every run finds customers due.
-        self.sweep_day += 7
-        day = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 86400 * self.sweep_day))
+        # A sweep that changes owners runs only for a day that has come: today's. The demo's
+        # history makes its first run reclaim hundreds; later ones re-evaluate under the writes.
+        day = time.strftime("%Y-%m-%d", time.localtime())
         body = self.call(SWEEP, {"d": day})
         run = ((body or {}).get("data") or {}).get("runSweep")
         if run and run["status"] == "COMPLETED":

@@ -103,7 +103,7 @@ struct CustomerPages {
                 """)
         }
         let followUpRows = followUps.map { [HTML("\(request.format($0.at))"), HTML("\($0.kind.rawValue)"), HTML("\($0.text)"), HTML("\($0.byID.flatMap { names[$0] } ?? "–")")] }
-        let reps = users.filter { $0.active && $0.role == .rep }.map { (String($0.id.rawValue), $0.name) }
+        let reps = users.filter(\.takesCustomers).map { (String($0.id.rawValue), $0.name) }
         let base = "/admin/customers/\(customer.id.rawValue)/action"
         let actions: HTML = """
             <section class="card actions"><h2>\(request.t("Assign to")) / \(request.t("Transfer to"))</h2>

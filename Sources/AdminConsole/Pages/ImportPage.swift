@@ -100,7 +100,7 @@ struct ImportPage {
 
     private func render(_ request: ConsoleRequest, checked: Checked?, imported: Int?, error: String? = nil) throws -> HTTPResponse {
         let pools = try database.pools()
-        let users = try database.users().filter { $0.active && $0.role == .rep }
+        let users = try database.users().filter(\.takesCustomers)
         let csv = request.form.files["file"].flatMap { $0.isEmpty ? nil : String(decoding: $0, as: UTF8.self) } ?? request.form["csv"]
         let result: HTML = checked.map { checked in
             let duplicates = checked.duplicates.map { line, name, match in

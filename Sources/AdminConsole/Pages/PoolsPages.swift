@@ -30,7 +30,7 @@ struct PoolsPages {
             ]
         }
         let body: HTML = """
-            \(request.isAdmin ? HTML("<p><a class=\"button\" href=\"/admin/pools/new\">\(request.t("New pool"))</a></p>") : .empty)
+            \(request.can.managePools ? HTML("<p><a class=\"button\" href=\"/admin/pools/new\">\(request.t("New pool"))</a></p>") : .empty)
             \(Layout.table([request.t("Pool"), request.t("Industries"), request.t("Regions"), request.t("Priority"), request.t("Customers"), request.t("Rules version"), request.t("Auto-assignment")], rows, empty: "–"))
             """
         return Layout.page(request, title: request.t("Pools"), flash: flash(request), body)
@@ -43,7 +43,7 @@ struct PoolsPages {
     }
 
     private func create(_ request: ConsoleRequest) throws -> HTTPResponse {
-        guard request.isAdmin else { return forbidden(request) }
+        guard request.can.managePools else { return forbidden(request) }
         let basics = BasicsForm(request.form)
         let rules = RulesForm(request.form)
         guard basics.errors.isEmpty, rules.errors.isEmpty, let parsed = rules.rules else {
@@ -60,7 +60,7 @@ struct PoolsPages {
     }
 
     private func saveBasics(_ request: ConsoleRequest, _ id: String) throws -> HTTPResponse {
-        guard request.isAdmin else { return forbidden(request) }
+        guard request.can.managePools else { return forbidden(request) }
         let pool = try find(id)
         let basics = BasicsForm(request.form)
         guard basics.errors.isEmpty else {
@@ -98,8 +98,8 @@ struct PoolsPages {
         _ request: ConsoleRequest, pool: Pool?, basics: BasicsForm, rules: RulesForm, preview: RulePreview? = nil,
         error: String? = nil
     ) throws -> HTTPResponse {
-        let editable = request.isAdmin
-        let rulesEditable = try pool.map { try database.viewer(for: request.actor).administers($0.id) } ?? request.isAdmin
+        let editable = request.can.managePools
+        let rulesEditable = try pool.map { try database.viewer(for: request.actor).administers($0.id) } ?? editable
         let action = pool.map { "/admin/pools/\($0.id.rawValue)" } ?? "/admin/pools/new"
         let departments = try database.departments()
         let users = try database.users().filter(\.active)
@@ -121,7 +121,7 @@ struct PoolsPages {
                 <div class="choices"><strong>\(request.t("Users"))</strong>\(users.map { Layout.checkbox($0.name, name: "member_user", checked: basics.memberUsers.contains($0.id.rawValue), value: String($0.id.rawValue)) })</div>
               </fieldset>
               <fieldset\(editable ? .empty : HTML(" disabled"))><legend>\(request.t("Pool admins"))</legend>
-                <div class="choices">\(users.filter { $0.role != .rep }.map { Layout.checkbox($0.name, name: "admin_user", checked: basics.adminUsers.contains($0.id.rawValue), value: String($0.id.rawValue)) })</div>
+                <div class="choices">\(users.filter(\.runsTheTeam).map { Layout.checkbox($0.name, name: "admin_user", checked: basics.adminUsers.contains($0.id.rawValue), value: String($0.id.rawValue)) })</div>
               </fieldset>
               \(pool == nil ? rulesFields(request, rules, enabled: true) : .empty)
               \(editable ? HTML("<button type=\"submit\">\(request.t(pool == nil ? "Create" : "Save"))</button>") : .empty)

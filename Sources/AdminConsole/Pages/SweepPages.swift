@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServer
 import PoolDomain
+import PoolServices
 import PoolStore
 
 /// Sweep runs: history, a run's detail, "run now" and "dry run as of a date".
@@ -15,7 +16,7 @@ struct SweepPages {
     }
 
     private func history(_ request: ConsoleRequest, dryRun: SweepReport?, error: String? = nil) throws -> HTTPResponse {
-        let runs = try console.database.sweepRuns(first: 50)
+        let runs = try console.sweeps.history(first: 50, by: request.actor)
         let rows = runs.map { run -> [HTML] in
             [
                 HTML("<a href=\"/admin/sweeps/\(String(run.runId ?? 0))\">#\(Int(run.runId ?? 0))</a>"), HTML("\(run.asOf)"),
@@ -23,8 +24,8 @@ struct SweepPages {
                 HTML("\(run.failed)"), HTML("\(run.warned)"),
             ]
         }
-        let today = console.database.calendar.day(of: console.clock.now()).description
-        let forms: HTML = request.isAdmin
+        let today = console.sweeps.today.description
+        let forms: HTML = request.can.runSweep
             ? """
             <form method="post" action="/admin/sweeps/run" class="card inline-form">\(request.csrfField)
               <input type="hidden" name="mode" value="run"><button type="submit" class="primary">\(request.t("Run now"))</button></form>
@@ -43,27 +44,19 @@ struct SweepPages {
     }
 
     private func run(_ request: ConsoleRequest) throws -> HTTPResponse {
-        guard request.isAdmin else {
-            return Layout.message(request, status: 403, title: "Forbidden", request.t("Only administrators may open this page."))
-        }
-        let database = console.database
         if request.form["mode"] == "dry" {
             guard let day = Day(request.form["as_of"] ?? "") else {
                 return try history(request, dryRun: nil, error: "\(request.t("Dry run as of")): YYYY-MM-DD")
             }
-            return try history(request, dryRun: try database.sweep(asOf: day, dryRun: true, trigger: "console", batchSize: 500))
+            let runs = try console.sweeps.run(asOf: day, dryRun: true, trigger: .console, by: request.actor)
+            return try history(request, dryRun: runs.last)
         }
-        let today = database.calendar.day(of: console.clock.now())
-        var reports = try database.sweepMissedDays(through: today, trigger: "console", batchSize: 500)
-        if reports.last?.asOf != today.description {
-            reports.append(try database.sweep(asOf: today, dryRun: false, trigger: "console", batchSize: 500))
-        }
-        try database.recordAudit(request.actor, "run_sweep", "sweep \(today)", before: nil, after: "{\"runs\":\(reports.count)}")
-        return Layout.redirect("/admin/sweeps/\(reports.last?.runId ?? 0)?flash=ran")
+        let runs = try console.sweeps.run(dryRun: false, trigger: .console, by: request.actor)
+        return Layout.redirect("/admin/sweeps/\(runs.last?.runId ?? 0)?flash=ran")
     }
 
     private func detail(_ request: ConsoleRequest, _ id: String) throws -> HTTPResponse {
-        guard let number = Int64(id), let report = try console.database.sweepRun(number) else {
+        guard let number = Int64(id), let report = try console.sweeps.run(number, by: request.actor) else {
             return Layout.message(request, status: 404, title: "Not found", request.t("Not found"))
         }
         let body: HTML = """

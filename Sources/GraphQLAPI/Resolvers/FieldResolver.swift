@@ -81,7 +81,9 @@ enum Resolvers {
 }
 
 /// Enum values travel as their GraphQL names.
-func enumName<E: RawRepresentable>(_ value: E) -> String where E.RawValue == String {
+/// A domain enum's GraphQL name (`claimed_no_follow_up` → `CLAIMED_NO_FOLLOW_UP`); the command
+/// line's JSON uses it too, so both speak one vocabulary.
+public func enumName<E: RawRepresentable>(_ value: E) -> String where E.RawValue == String {
     value.rawValue.uppercased()
 }
 

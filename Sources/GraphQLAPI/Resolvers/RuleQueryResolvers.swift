@@ -28,14 +28,12 @@ enum RuleQueryResolvers {
             return RuleResolvers.PreviewValue(preview: preview, context: context)
         },
         "sweepRuns": { _, args, context in
-            try AccessPolicy.require(.viewMetrics, by: context.actor)
             let first = try PageSize.check(args.int("first") ?? 20, context.limits)
-            return try context.database.sweepRuns(first: first).map { OperationsResolvers.RunValue(report: $0, context: context) }
+            return try context.sweeps.history(first: first, by: context.actor).map { OperationsResolvers.RunValue(report: $0, context: context) }
         },
         "sweepRun": { _, args, context in
-            try AccessPolicy.require(.viewMetrics, by: context.actor)
             let id = try args.requireID("id", .sweepRun)
-            guard let report = try context.database.sweepRun(id) else { throw APIError.from(PoolError.notFound(entity: "Sweep run")) }
+            guard let report = try context.sweeps.run(id, by: context.actor) else { throw APIError.from(PoolError.notFound(entity: "Sweep run")) }
             return OperationsResolvers.RunValue(report: report, context: context)
         },
         "repMetrics": { _, args, context in
@@ -112,21 +110,9 @@ enum RuleQueryResolvers {
                 UserID(try args.requireID("id", .user)), args.bool("onLeave") ?? false, by: context.actor)
         },
         "runSweep": { _, args, context in
-            try AccessPolicy.require(.runSweep, by: context.actor)
             let day = try RulesInput.day(args, "asOf", context: context)
-            let dryRun = args.bool("dryRun") ?? false
-            let report: SweepReport
-            if dryRun {
-                report = try context.database.sweep(asOf: day, dryRun: true, trigger: "api", batchSize: 500)
-            } else {
-                let missed = try context.database.sweepMissedDays(through: day, trigger: "api", batchSize: 500)
-                if let last = missed.last, last.asOf == day.description {
-                    report = last
-                } else {
-                    report = try context.database.sweep(asOf: day, dryRun: false, trigger: "api", batchSize: 500)
-                }
-            }
-            return OperationsResolvers.RunValue(report: report, context: context)
+            let runs = try context.sweeps.run(asOf: day, dryRun: args.bool("dryRun") ?? false, trigger: .api, by: context.actor)
+            return OperationsResolvers.RunValue(report: runs[runs.count - 1], context: context)
         },
         "markNotificationsRead": { _, args, context in
             let ids: [Int64]? = args.has("ids") ? try args.ids("ids", .notification) : nil

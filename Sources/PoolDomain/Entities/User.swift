@@ -24,3 +24,12 @@ public struct User: Sendable, Equatable, Identifiable {
         self.createdAt = createdAt
     }
 }
+
+extension User {
+    /// Active reps: the people a customer can be given to (assign, transfer, import to an owner).
+    public var takesCustomers: Bool { active && role == .rep }
+
+    /// Managers and administrators: the people a pool can name as its admins, and who sign in
+    /// to the console.
+    public var runsTheTeam: Bool { role.isManagerial }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import PoolDomain
+import PoolStore
+
+/// The reclaim sweep as one use case for every entry: the server's scheduler, `gonghai sweep`,
+/// GraphQL's `runSweep` and the console's sweep page. Who may run it, which days run, the
+/// refusal of a day that has not come, and the audit record of each run live here alone.
+public struct SweepService: Sendable {
+    /// Where a run was asked for; recorded with the run and in the audit log.
+    public enum Trigger: String, Sendable {
+        case schedule, cli, api, console
+    }
+
+    let store: any PoolDatabase & ConsoleStore
+    let clock: any TimeSource
+
+    public init(store: any PoolDatabase & ConsoleStore, clock: any TimeSource) {
+        self.store = store
+        self.clock = clock
+    }
+
+    /// Today in the team's calendar.
+    public var today: Day { store.calendar.day(of: clock.now()) }
+
+    /// Runs the sweep as of `day` (default today) for `actor`; nil stands for the server itself
+    /// or an operator at the database file (the command line), who need no role.
+    ///
+    /// A dry run changes and records nothing and may look at any day. A real run first catches
+    /// up the days missed since the last completed run, then runs `day` unless the catch-up just
+    /// did; it is refused for a day after today, which would reclaim customers that are not
+    /// due (and run again, reclaiming what was just assigned, each time it is repeated).
+    /// - Returns: every run made, oldest first (one report for a dry run).
+    public func run(
+        asOf day: Day? = nil, dryRun: Bool, trigger: Trigger, by actor: Actor?, batchSize: Int = 500
+    ) throws -> [SweepReport] {
+        if let actor { try AccessPolicy.require(.runSweep, by: actor) }
+        let day = day ?? today
+        if dryRun {
+            return [try store.sweep(asOf: day, dryRun: true, trigger: trigger.rawValue, batchSize: batchSize)]
+        }
+        try refuseFuture(day)
+        var days = try store.missedDays(through: day)
+        if days.last != day { days.append(day) }
+        return try days.map { try runRecorded($0, trigger: trigger, by: actor, batchSize: batchSize) }
+    }
+
+    /// The scheduler's run: only the days due through `day` that have not run yet, so a server
+    /// that checks every few seconds runs each day once.
+    public func catchUp(through day: Day, batchSize: Int = 500) throws -> [SweepReport] {
+        try refuseFuture(day)
+        return try store.missedDays(through: day).map {
+            try runRecorded($0, trigger: .schedule, by: nil, batchSize: batchSize)
+        }
+    }
+
+    /// The recorded runs, newest first.
+    public func history(first: Int, by actor: Actor) throws -> [SweepReport] {
+        try AccessPolicy.require(.viewMetrics, by: actor)
+        return try store.sweepRuns(first: first)
+    }
+
+    /// One recorded run with its items, or nil when there is none with that id.
+    public func run(_ id: Int64, by actor: Actor) throws -> SweepReport? {
+        try AccessPolicy.require(.viewMetrics, by: actor)
+        return try store.sweepRun(id)
+    }
+
+    private func runRecorded(_ day: Day, trigger: Trigger, by actor: Actor?, batchSize: Int) throws -> SweepReport {
+        let report = try store.sweep(asOf: day, dryRun: false, trigger: trigger.rawValue, batchSize: batchSize)
+        try store.recordAudit(actor, "run_sweep", "sweep run \(report.runId ?? 0)", before: nil, after: Self.describe(report, trigger))
+        return report
+    }
+
+    private func refuseFuture(_ day: Day) throws {
+        let today = self.today
+        guard day <= today else {
+            throw PoolError.invalidInput(
+                field: "asOf",
+                message: "a sweep that changes owners cannot run as of \(day), after today (\(today)); a dry run can preview that day")
+        }
+    }
+
+    static func describe(_ report: SweepReport, _ trigger: Trigger) -> String {
+        "{\"asOf\":\"\(report.asOf)\",\"trigger\":\"\(trigger.rawValue)\",\"status\":\"\(report.status)\",\"evaluated\":\(report.evaluated),\"reclaimed\":\(report.reclaimed),\"skipped\":\(report.skipped),\"failed\":\(report.failed),\"warned\":\(report.warned)}"
+    }
+}
