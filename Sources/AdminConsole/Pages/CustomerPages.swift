@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServer
 import PoolDomain
+import PoolServices
 import PoolStore
 
 /// Customers: a searchable, filterable, paginated list; a customer's page with fields,
@@ -42,7 +43,7 @@ struct CustomerPages {
         let pools = try database.pools()
         let names = try UserCache(database: database).names(page.customers.map(\.ownerID))
         let rows = page.customers.map { customer -> [HTML] in
-            let shown = Self.masked(customer, pools)
+            let shown = Masking.shown(customer, in: pools)
             return [
                 HTML("<a href=\"/admin/customers/\(String(customer.id.rawValue))\">\(customer.name)</a>"), HTML("\(shown.phone ?? "")"),
                 HTML("\(customer.industry ?? "")"), HTML("\(customer.region ?? "")"), HTML("\(customer.status.rawValue)"),
@@ -78,7 +79,7 @@ struct CustomerPages {
             return Layout.message(request, status: 404, title: "Not found", request.t("Not found"))
         }
         let pools = try database.pools()
-        let shown = Self.masked(customer, pools)
+        let shown = Masking.shown(customer, in: pools)
         let followUps = try database.followUps(of: [customer.id], limitEach: 50)[customer.id] ?? []
         let events = try database.ownershipEvents(of: [customer.id])[customer.id] ?? []
         let users = try database.users()
@@ -158,16 +159,9 @@ struct CustomerPages {
 
     private func visible(_ id: String, _ request: ConsoleRequest) throws -> Customer? {
         guard let number = Int64(id), let customer = try database.customers(ids: [CustomerID(number)])[CustomerID(number)] else { return nil }
-        let viewer = try database.viewer(for: request.actor)
-        if viewer.canSee(customer) { return customer }
-        let collaborates = try database.collaborators(of: [customer.id])[customer.id]?.contains { $0.0 == request.actor.userID } ?? false
-        return collaborates ? customer : nil
+        return try console.services.customers.canSee(customer, as: try database.viewer(for: request.actor)) ? customer : nil
     }
 
-    static func masked(_ customer: Customer, _ pools: [Pool]) -> Customer {
-        guard let pool = pools.first(where: { $0.id == customer.poolID }) else { return customer }
-        return Masking.apply(customer, hiding: Set(pool.rules.maskedFields))
-    }
 
     static func forecastHTML(_ forecast: ReclaimForecaster.Forecast?, _ request: ConsoleRequest) -> HTML {
         guard let forecast else { return "<p>–</p>" }

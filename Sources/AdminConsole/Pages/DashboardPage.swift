@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServer
 import PoolDomain
+import PoolServices
 import PoolStore
 
 /// Pool sizes, 30 days of flows, customers due this week, and the last sweep.
@@ -13,7 +14,7 @@ struct DashboardPage {
         let calendar = database.calendar
         let today = calendar.day(of: now)
         let viewer = try database.viewer(for: request.actor)
-        let pools = try database.pools().filter { viewer.scope.contains(.inPool($0.id)) }
+        let pools = try console.services.metrics.visiblePools(by: request.actor)
         let metrics = try database.poolMetrics(pools: pools.map(\.id), from: now.addingTimeInterval(-30 * 86_400), to: now)
         let sizes = zip(pools, metrics).map { ($0.name, $1.size) }
         let counts = try database.dailyEventCounts(days: 30, through: today)

@@ -145,7 +145,7 @@ struct ImportPage {
         var after: CustomerCursor?
         repeat {
             let page = try database.customerPage(CustomerQuery(scope: viewer.scope, filter: filter, first: 500, after: after))
-            for customer in page.customers.map({ CustomerPages.masked($0, pools) }) {
+            for customer in page.customers.map({ Masking.shown($0, in: pools) }) {
                 rows.append([
                     customer.name, customer.phone ?? "", customer.email ?? "", customer.industry ?? "", customer.region ?? "",
                     customer.level ?? "", customer.source ?? "", customer.status.rawValue,

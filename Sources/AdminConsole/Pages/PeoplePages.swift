@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServer
 import PoolDomain
+import PoolServices
 import PoolStore
 
 /// Departments and users: the tree, create users and departments, edit role and department,
@@ -61,7 +62,7 @@ struct PeoplePages {
             return try overview(request, errors: ["department_name": request.t("Required")], error: request.t("Please correct the fields marked below."))
         }
         do {
-            _ = try database.createDepartment(name: name, parentID: request.form.text("parent").flatMap(Int64.init).map(DepartmentID.init), by: request.actor)
+            _ = try console.services.people.createDepartment(name: name, parentID: request.form.text("parent").flatMap(Int64.init).map(DepartmentID.init), by: request.actor)
         } catch PoolError.invalidInput(_, let message) {
             return try overview(request, errors: ["department_name": message], error: request.t("Please correct the fields marked below."))
         }
@@ -78,11 +79,11 @@ struct PeoplePages {
             return try overview(request, errors: errors, error: request.t("Please correct the fields marked below."))
         }
         do {
-            let user = try database.createUser(
+            let user = try console.services.people.createUser(
                 name: name, role: Role(rawValue: form["role"] ?? "") ?? .rep,
                 departmentID: form.text("department").flatMap(Int64.init).map(DepartmentID.init), by: request.actor)
             if let password = form["password"], !password.isEmpty {
-                try database.setPassword(user.id, password, hasher: console.hasher, by: request.actor)
+                try console.services.people.setPassword(user.id, password, hasher: console.hasher, by: request.actor)
             }
             return Layout.redirect("/admin/people/users/\(user.id.rawValue)?flash=saved")
         } catch PoolError.invalidInput(_, let message) {
@@ -121,14 +122,14 @@ struct PeoplePages {
         do {
             switch request.form["op"] {
             case "update":
-                _ = try database.updateUser(
+                _ = try console.services.people.updateUser(
                     user, role: Role(rawValue: request.form["role"] ?? "") ?? .rep,
                     departmentID: request.form.text("department").flatMap(Int64.init).map(DepartmentID.init), by: request.actor)
-            case "deactivate": _ = try database.setActive(user, false, by: request.actor)
-            case "activate": _ = try database.setActive(user, true, by: request.actor)
-            case "leave": _ = try database.setOnLeave(user, true, by: request.actor)
-            case "back": _ = try database.setOnLeave(user, false, by: request.actor)
-            case "password": try database.setPassword(user, request.form["password"] ?? "", hasher: console.hasher, by: request.actor)
+            case "deactivate": _ = try console.services.people.setActive(user, false, by: request.actor)
+            case "activate": _ = try console.services.people.setActive(user, true, by: request.actor)
+            case "leave": _ = try console.services.people.setOnLeave(user, true, by: request.actor)
+            case "back": _ = try console.services.people.setOnLeave(user, false, by: request.actor)
+            case "password": try console.services.people.setPassword(user, request.form["password"] ?? "", hasher: console.hasher, by: request.actor)
             default: break
             }
         } catch PoolError.invalidInput(let field, let message) {

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServer
 import PoolDomain
+import PoolServices
 import PoolStore
 
 /// Pools: list, create, edit routing and access, and rules with a preview before saving.
@@ -50,7 +51,7 @@ struct PoolsPages {
             return try edit(request, pool: nil, basics: basics, rules: rules, error: request.t("Please correct the fields marked below."))
         }
         do {
-            let pool = try database.createPool(basics.draft(rules: parsed), by: request.actor)
+            let pool = try console.services.pools.create(basics.draft(rules: parsed), by: request.actor)
             return Layout.redirect("/admin/pools/\(pool.id.rawValue)?flash=created")
         } catch PoolError.invalidInput(let field, let message) {
             var basics = basics
@@ -67,7 +68,7 @@ struct PoolsPages {
             return try edit(request, pool: pool, basics: basics, rules: RulesForm(pool.rules), error: request.t("Please correct the fields marked below."))
         }
         do {
-            _ = try database.updatePool(pool.id, basics.draft(rules: pool.rules), by: request.actor)
+            _ = try console.services.pools.update(pool.id, basics.draft(rules: pool.rules), by: request.actor)
         } catch PoolError.invalidInput(let field, let message) {
             var basics = basics
             basics.errors[field] = message
@@ -80,17 +81,17 @@ struct PoolsPages {
     /// new rules version. Administrators and the pool's admins.
     private func saveRules(_ request: ConsoleRequest, _ id: String) throws -> HTTPResponse {
         let pool = try find(id)
-        guard try database.viewer(for: request.actor).administers(pool.id) else { return forbidden(request) }
+        guard try console.services.pools.mayEditRules(of: pool.id, by: request.actor) else { return forbidden(request) }
         let rules = RulesForm(request.form)
         let basics = BasicsForm(pool, try database.poolAccess()[pool.id] ?? [])
         guard rules.errors.isEmpty, let parsed = rules.rules else {
             return try edit(request, pool: pool, basics: basics, rules: rules, error: request.t("Please correct the fields marked below."))
         }
         if request.form["action"] == "save" {
-            let saved = try database.setRules(parsed, for: pool.id, by: request.actor)
+            let saved = try console.services.pools.setRules(parsed, for: pool.id, by: request.actor)
             return Layout.redirect("/admin/pools/\(pool.id.rawValue)?flash=rules&version=\(saved.ruleVersion)")
         }
-        let preview = try database.previewRules(parsed, for: pool.id, today: database.calendar.day(of: console.clock.now()), batchSize: 1000)
+        let preview = try console.services.pools.preview(parsed, for: pool.id, by: request.actor)
         return try edit(request, pool: pool, basics: basics, rules: rules, preview: preview)
     }
 
@@ -99,7 +100,7 @@ struct PoolsPages {
         error: String? = nil
     ) throws -> HTTPResponse {
         let editable = request.can.managePools
-        let rulesEditable = try pool.map { try database.viewer(for: request.actor).administers($0.id) } ?? editable
+        let rulesEditable = try pool.map { try console.services.pools.mayEditRules(of: $0.id, by: request.actor) } ?? editable
         let action = pool.map { "/admin/pools/\($0.id.rawValue)" } ?? "/admin/pools/new"
         let departments = try database.departments()
         let users = try database.users().filter(\.active)

@@ -16,7 +16,7 @@ struct SweepPages {
     }
 
     private func history(_ request: ConsoleRequest, dryRun: SweepReport?, error: String? = nil) throws -> HTTPResponse {
-        let runs = try console.sweeps.history(first: 50, by: request.actor)
+        let runs = try console.services.sweeps.history(first: 50, by: request.actor)
         let rows = runs.map { run -> [HTML] in
             [
                 HTML("<a href=\"/admin/sweeps/\(String(run.runId ?? 0))\">#\(Int(run.runId ?? 0))</a>"), HTML("\(run.asOf)"),
@@ -24,7 +24,7 @@ struct SweepPages {
                 HTML("\(run.failed)"), HTML("\(run.warned)"),
             ]
         }
-        let today = console.sweeps.today.description
+        let today = console.services.sweeps.today.description
         let forms: HTML = request.can.runSweep
             ? """
             <form method="post" action="/admin/sweeps/run" class="card inline-form">\(request.csrfField)
@@ -48,15 +48,15 @@ struct SweepPages {
             guard let day = Day(request.form["as_of"] ?? "") else {
                 return try history(request, dryRun: nil, error: "\(request.t("Dry run as of")): YYYY-MM-DD")
             }
-            let runs = try console.sweeps.run(asOf: day, dryRun: true, trigger: .console, by: request.actor)
+            let runs = try console.services.sweeps.run(asOf: day, dryRun: true, trigger: .console, by: request.actor)
             return try history(request, dryRun: runs.last)
         }
-        let runs = try console.sweeps.run(dryRun: false, trigger: .console, by: request.actor)
+        let runs = try console.services.sweeps.run(dryRun: false, trigger: .console, by: request.actor)
         return Layout.redirect("/admin/sweeps/\(runs.last?.runId ?? 0)?flash=ran")
     }
 
     private func detail(_ request: ConsoleRequest, _ id: String) throws -> HTTPResponse {
-        guard let number = Int64(id), let report = try console.sweeps.run(number, by: request.actor) else {
+        guard let number = Int64(id), let report = try console.services.sweeps.run(number, by: request.actor) else {
             return Layout.message(request, status: 404, title: "Not found", request.t("Not found"))
         }
         let body: HTML = """

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServer
 import PoolDomain
+import PoolServices
 import PoolStore
 
 /// API tokens for integration partners: create with a label (shown once), revoke.
@@ -13,7 +14,7 @@ struct TokenPages {
         if let c = request.route("POST", "*/revoke") {
             let id = c[0]
             guard let number = Int64(id) else { return Layout.message(request, status: 404, title: "Not found", request.t("Not found")) }
-            try console.database.revokeToken(number, by: request.actor)
+            try console.services.people.revokeToken(number, by: request.actor)
             return Layout.redirect("/admin/tokens?flash=revoked")
         }
         return Layout.message(request, status: 404, title: "Not found", request.t("Not found"))
@@ -23,14 +24,14 @@ struct TokenPages {
         guard let userID = request.form.text("user").flatMap(Int64.init).map(UserID.init),
             try console.database.users(ids: [userID])[userID] != nil
         else { return try list(request, created: nil, error: request.t("User")) }
-        let token = try console.database.issueToken(for: userID, label: request.form.text("label"), by: request.actor)
+        let token = try console.services.people.issueToken(for: userID, label: request.form.text("label"), by: request.actor)
         return try list(request, created: token)
     }
 
     private func list(_ request: ConsoleRequest, created: String?, error: String? = nil) throws -> HTTPResponse {
         let users = try console.database.users()
         let names = Dictionary(uniqueKeysWithValues: users.map { ($0.id, $0.name) })
-        let rows = try console.database.apiTokens().map { token -> [HTML] in
+        let rows = try console.services.people.tokens(by: request.actor).map { token -> [HTML] in
             [
                 HTML("\(token.label ?? "–")"), HTML("\(names[token.userID] ?? "–")"), HTML("\(request.format(token.createdAt))"),
                 token.revokedAt.map { HTML("\(request.t("Revoked")) \(request.format($0))") }

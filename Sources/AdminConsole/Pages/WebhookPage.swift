@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServer
 import PoolDomain
+import PoolServices
 import PoolStore
 
 /// Webhook endpoints (register with a secret shown once, pause, resume), recent deliveries
@@ -13,25 +14,25 @@ struct WebhookPage {
         if request.route("POST", "") != nil {
             let kinds = request.form.all("kind").compactMap(WebhookEventKind.init(rawValue:))
             do {
-                let (_, secret) = try console.database.registerWebhook(url: request.form.text("url") ?? "", kinds: kinds, by: request.actor)
+                let (_, secret) = try console.services.webhooks.register(url: request.form.text("url") ?? "", kinds: kinds, by: request.actor)
                 return try render(request, secret: secret)
             } catch PoolError.invalidInput(_, let message) {
                 return try render(request, secret: nil, error: "\(request.t("Endpoint URL")): \(message)")
             }
         }
         if let c = request.route("POST", "*/active"), let id = Int64(c[0]) {
-            try console.database.setWebhookActive(id, request.form["active"] == "1", by: request.actor)
+            _ = try console.services.webhooks.setActive(id, request.form["active"] == "1", by: request.actor)
             return Layout.redirect("/admin/webhooks")
         }
         if let c = request.route("POST", "deliveries/*/retry"), let id = Int64(c[0]) {
-            try console.database.retryDelivery(id, by: request.actor)
+            _ = try console.services.webhooks.retry(id, by: request.actor)
             return Layout.redirect("/admin/webhooks?flash=retry")
         }
         return Layout.message(request, status: 404, title: "Not found", request.t("Not found"))
     }
 
     private func render(_ request: ConsoleRequest, secret: String?, error: String? = nil) throws -> HTTPResponse {
-        let endpoints = try console.database.webhooks().map { endpoint -> [HTML] in
+        let endpoints = try console.services.webhooks.endpoints(by: request.actor).map { endpoint -> [HTML] in
             [
                 HTML("\(endpoint.url)"), HTML("\(endpoint.kinds.map(\.rawValue).joined(separator: ", "))"),
                 HTML("\(endpoint.active ? "✓" : "✗")"),
@@ -56,9 +57,9 @@ struct WebhookPage {
               <button type="submit">\(request.t("Register"))</button></form>
             \(Layout.table([request.t("Endpoint URL"), request.t("Events"), request.t("Active"), ""], endpoints, empty: "–"))
             <h2>\(request.t("Dead letters"))</h2>
-            \(Layout.table(headers, rows(try console.database.deliveries(status: .dead, first: 100), retry: true), empty: "–"))
+            \(Layout.table(headers, rows(try console.services.webhooks.deliveries(status: .dead, first: 100, by: request.actor), retry: true), empty: "–"))
             <h2>\(request.t("Recent deliveries"))</h2>
-            \(Layout.table(headers, rows(try console.database.deliveries(status: nil, first: 50), retry: false), empty: "–"))
+            \(Layout.table(headers, rows(try console.services.webhooks.deliveries(status: nil, first: 50, by: request.actor), retry: false), empty: "–"))
             """
         return Layout.page(request, title: request.t("Webhooks"), flash: request.query("flash") == "retry" ? request.t("Done.") : nil, error: error, body)
     }

@@ -1,4 +1,5 @@
 import PoolDomain
+import PoolServices
 
 enum CustomerResolvers {
     /// Leaves read straight off the customer (see `Leaf`).
@@ -52,8 +53,7 @@ extension CustomerNode {
     /// Fields the customer's pool hides while it is in the pool; masking is done here, on the
     /// server, for every viewer: pool admins use `revealCustomerContact`, which is logged.
     func maskedFields() throws -> Set<MaskableField> {
-        guard let pool = try batch.context.pool(customer.poolID) else { return [] }
-        return Set(pool.rules.maskedFields)
+        Masking.hidden(for: customer, in: try batch.context.pools())
     }
 
     func visible() throws -> Customer { Masking.apply(customer, hiding: try maskedFields()) }

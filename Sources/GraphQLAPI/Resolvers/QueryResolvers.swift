@@ -1,4 +1,5 @@
 import PoolDomain
+import PoolServices
 
 enum QueryResolvers {
     static let fields: [String: FieldResolver] = [
@@ -17,12 +18,10 @@ enum QueryResolvers {
             return pool
         },
         "users": { _, _, context in
-            try AccessPolicy.require(.listUsers, by: context.actor)
-            return try context.database.users()
+            try context.services.people.users(by: context.actor)
         },
         "departments": { _, _, context in
-            try AccessPolicy.require(.listDepartments, by: context.actor)
-            return try context.departments()
+            try context.services.people.departments(by: context.actor)
         },
     ]
 }

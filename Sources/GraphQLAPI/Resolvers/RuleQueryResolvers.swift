@@ -1,5 +1,6 @@
 import Foundation
 import PoolDomain
+import PoolServices
 
 /// The rule-engine fields of Query and Mutation; merged into those types' tables.
 enum RuleQueryResolvers {
@@ -22,40 +23,27 @@ enum RuleQueryResolvers {
         },
         "previewRules": { _, args, context in
             let pool = PoolID(try args.requireID("poolId", .pool))
-            try requirePoolAdmin(pool, context)
             let rules = try RulesInput.rules(args.object("rules"))
-            let preview = try context.database.previewRules(rules, for: pool, today: context.today, batchSize: 1000)
+            let preview = try context.services.pools.preview(rules, for: pool, by: context.actor)
             return RuleResolvers.PreviewValue(preview: preview, context: context)
         },
         "sweepRuns": { _, args, context in
             let first = try PageSize.check(args.int("first") ?? 20, context.limits)
-            return try context.sweeps.history(first: first, by: context.actor).map { OperationsResolvers.RunValue(report: $0, context: context) }
+            return try context.services.sweeps.history(first: first, by: context.actor).map { OperationsResolvers.RunValue(report: $0, context: context) }
         },
         "sweepRun": { _, args, context in
             let id = try args.requireID("id", .sweepRun)
-            guard let report = try context.sweeps.run(id, by: context.actor) else { throw APIError.from(PoolError.notFound(entity: "Sweep run")) }
+            guard let report = try context.services.sweeps.run(id, by: context.actor) else { throw APIError.from(PoolError.notFound(entity: "Sweep run")) }
             return OperationsResolvers.RunValue(report: report, context: context)
         },
         "repMetrics": { _, args, context in
-            try AccessPolicy.require(.viewMetrics, by: context.actor)
             let (from, to) = try period(args)
-            let users: [UserID]
-            switch try context.scope {
-            case .all: users = try context.database.users().map(\.id)
-            case .restricted(let owners, _, _): users = owners.sorted()
-            }
-            return try context.database.repMetrics(users: users, from: from, to: to)
+            return try context.services.metrics.reps(from: from, to: to, by: context.actor)
                 .map { OperationsResolvers.RepValue(metrics: $0, context: context) }
         },
         "poolMetrics": { _, args, context in
-            try AccessPolicy.require(.viewMetrics, by: context.actor)
             let (from, to) = try period(args)
-            let pools: [PoolID]
-            switch try context.scope {
-            case .all: pools = try context.pools().map(\.id)
-            case .restricted(_, let visible, _): pools = try context.pools().map(\.id).filter(visible.contains)
-            }
-            return try context.database.poolMetrics(pools: pools, from: from, to: to)
+            return try context.services.metrics.pools(from: from, to: to, by: context.actor)
                 .map { OperationsResolvers.PoolValue(metrics: $0, from: from, to: to, context: context) }
         },
         "ownershipEvents": { _, args, context in
@@ -65,8 +53,7 @@ enum RuleQueryResolvers {
             return EventFeed(events: Array(events.prefix(first)), hasMore: events.count > first, after: after, context: context)
         },
         "ownerLimits": { _, _, context in
-            try AccessPolicy.require(.manageUsers, by: context.actor)
-            return RuleResolvers.settings(try context.ownerLimits())
+            RuleResolvers.settings(try context.services.pools.ownerLimits(by: context.actor))
         },
     ]
 
@@ -82,36 +69,31 @@ enum RuleQueryResolvers {
             try context.database.revealContact(CustomerID(try args.requireID("id", .customer)), by: context.actor)
         },
         "createPool": { _, args, context in
-            try AccessPolicy.require(.managePools, by: context.actor)
-            return try context.database.createPool(try RulesInput.pool(args.object("input") ?? .none), by: context.actor)
+            try context.services.pools.create(try RulesInput.pool(args.object("input") ?? .none), by: context.actor)
         },
         "updatePool": { _, args, context in
-            try AccessPolicy.require(.managePools, by: context.actor)
             let id = PoolID(try args.requireID("id", .pool))
-            return try context.database.updatePool(id, try RulesInput.pool(args.object("input") ?? .none), by: context.actor)
+            return try context.services.pools.update(id, try RulesInput.pool(args.object("input") ?? .none), by: context.actor)
         },
         "setPoolRules": { _, args, context in
             let pool = PoolID(try args.requireID("poolId", .pool))
-            try requirePoolAdmin(pool, context)
-            return try context.database.setRules(try RulesInput.rules(args.object("rules")), for: pool, by: context.actor)
+            return try context.services.pools.setRules(try RulesInput.rules(args.object("rules")), for: pool, by: context.actor)
         },
         "setOwnerLimit": { _, args, context in
-            try AccessPolicy.require(.manageUsers, by: context.actor)
-            try context.database.setOwnerLimit(
-                RulesInput.limit(args.object("limit")), for: try RulesInput.scope(args.object("scope")), by: context.actor)
-            return RuleResolvers.settings(try context.database.ownerLimits())
+            RuleResolvers.settings(try context.services.pools.setOwnerLimit(
+                RulesInput.limit(args.object("limit")), for: try RulesInput.scope(args.object("scope")), by: context.actor))
         },
         "setUserActive": { _, args, context in
-            try context.database.setActive(
+            try context.services.people.setActive(
                 UserID(try args.requireID("id", .user)), args.bool("active") ?? true, by: context.actor)
         },
         "setUserOnLeave": { _, args, context in
-            try context.database.setOnLeave(
+            try context.services.people.setOnLeave(
                 UserID(try args.requireID("id", .user)), args.bool("onLeave") ?? false, by: context.actor)
         },
         "runSweep": { _, args, context in
             let day = try RulesInput.day(args, "asOf", context: context)
-            let runs = try context.sweeps.run(asOf: day, dryRun: args.bool("dryRun") ?? false, trigger: .api, by: context.actor)
+            let runs = try context.services.sweeps.run(asOf: day, dryRun: args.bool("dryRun") ?? false, trigger: .api, by: context.actor)
             return OperationsResolvers.RunValue(report: runs[runs.count - 1], context: context)
         },
         "markNotificationsRead": { _, args, context in
@@ -119,14 +101,6 @@ enum RuleQueryResolvers {
             return try context.database.markNotificationsRead(for: context.actor.userID, ids: ids)
         },
     ]
-
-    /// Previewing or saving a pool's rules takes an administrator or one of the pool's admins.
-    private static func requirePoolAdmin(_ pool: PoolID, _ context: RequestContext) throws {
-        guard try context.pool(pool) != nil else { throw APIError.from(PoolError.notFound(entity: "Pool")) }
-        guard try context.viewer().administers(pool) else {
-            throw APIError.from(PoolError.forbidden("only administrators and the pool's admins may change its rules"))
-        }
-    }
 
     private static func period(_ args: Arguments) throws -> (Date, Date) {
         guard let from = try args.date("from"), let to = try args.date("to"), from < to else {

@@ -1,5 +1,6 @@
 import Foundation
 import PoolDomain
+import PoolServices
 
 /// Webhook endpoints and deliveries: administrators only.
 enum WebhookResolvers {
@@ -13,38 +14,28 @@ enum WebhookResolvers {
 
     static let query: [String: FieldResolver] = [
         "webhooks": { _, _, context in
-            try AccessPolicy.require(.manageUsers, by: context.actor)
-            return try context.database.webhooks()
+            try context.services.webhooks.endpoints(by: context.actor)
         },
         "webhookDeliveries": { _, args, context in
-            try AccessPolicy.require(.manageUsers, by: context.actor)
             let first = try PageSize.check(args.int("first") ?? 20, context.limits)
             let status = args.enumValue("status", WebhookDelivery.Status.self)
-            return try context.database.deliveries(status: status, first: first)
+            return try context.services.webhooks.deliveries(status: status, first: first, by: context.actor)
         },
     ]
 
     static let mutation: [String: FieldResolver] = [
         "registerWebhook": { _, args, context in
             let kinds = (args.strings("kinds") ?? []).compactMap(kind)
-            let (endpoint, secret) = try context.database.registerWebhook(url: try args.requireString("url"), kinds: kinds, by: context.actor)
+            let (endpoint, secret) = try context.services.webhooks.register(url: try args.requireString("url"), kinds: kinds, by: context.actor)
             return Registration(endpoint: endpoint, secret: secret)
         },
         "setWebhookActive": { _, args, context in
             let id = try args.requireID("id", .webhook)
-            try context.database.setWebhookActive(id, args.bool("active") ?? true, by: context.actor)
-            guard let endpoint = try context.database.webhooks().first(where: { $0.id == id }) else {
-                throw APIError.from(PoolError.notFound(entity: "Webhook"))
-            }
-            return endpoint
+            return try context.services.webhooks.setActive(id, args.bool("active") ?? true, by: context.actor)
         },
         "retryWebhookDelivery": { _, args, context in
             let id = try args.requireID("id", .delivery)
-            try context.database.retryDelivery(id, by: context.actor)
-            guard let delivery = try context.database.deliveries(status: nil, first: 1000).first(where: { $0.id == id }) else {
-                throw APIError.from(PoolError.notFound(entity: "Delivery"))
-            }
-            return delivery
+            return try context.services.webhooks.retry(id, by: context.actor)
         },
     ]
 

@@ -21,3 +21,17 @@ public enum Masking {
         return String(email[email.startIndex]) + "***" + String(email[at...])
     }
 }
+
+extension Masking {
+    /// The fields a customer's pool hides while the customer is in it.
+    public static func hidden(for customer: Customer, in pools: [Pool]) -> Set<MaskableField> {
+        guard let poolID = customer.poolID, let pool = pools.first(where: { $0.id == poolID }) else { return [] }
+        return Set(pool.rules.maskedFields)
+    }
+
+    /// The customer as every viewer sees it: its pool's masked fields hidden (pool admins
+    /// reveal them through `revealContact`, which is logged).
+    public static func shown(_ customer: Customer, in pools: [Pool]) -> Customer {
+        apply(customer, hiding: hidden(for: customer, in: pools))
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import PoolDomain
+import PoolStore
+
+/// Departments, users, console passwords and API tokens: administrators only (and an operator
+/// at the database file).
+public struct PeopleAdministration: Sendable {
+    let store: any PoolDatabase & ConsoleStore
+
+    /// Everyone, for any signed-in user (names appear on every customer).
+    public func users(by actor: Actor) throws -> [User] {
+        try AccessPolicy.require(.listUsers, by: actor)
+        return try store.users()
+    }
+
+    public func departments(by actor: Actor) throws -> [Department] {
+        try AccessPolicy.require(.listDepartments, by: actor)
+        return try store.departments()
+    }
+
+    public func createDepartment(name: String, parentID: DepartmentID?, by actor: Actor?) throws -> Department {
+        try require(.manageUsers, by: actor)
+        return try store.createDepartment(name: name, parentID: parentID, by: actor)
+    }
+
+    public func createUser(name: String, role: Role, departmentID: DepartmentID?, by actor: Actor?) throws -> User {
+        try require(.manageUsers, by: actor)
+        return try store.createUser(name: name, role: role, departmentID: departmentID, by: actor)
+    }
+
+    public func updateUser(_ id: UserID, role: Role, departmentID: DepartmentID?, by actor: Actor) throws -> User {
+        try require(.manageUsers, by: actor)
+        return try store.updateUser(id, role: role, departmentID: departmentID, by: actor)
+    }
+
+    /// Deactivating releases the user's customers into their pools (see the store).
+    public func setActive(_ id: UserID, _ active: Bool, by actor: Actor) throws -> User {
+        try require(.manageUsers, by: actor)
+        guard id != actor.userID || active else {
+            throw PoolError.invalidInput(field: "id", message: "you cannot deactivate yourself")
+        }
+        return try store.setActive(id, active, by: actor)
+    }
+
+    public func setOnLeave(_ id: UserID, _ onLeave: Bool, by actor: Actor) throws -> User {
+        try require(.manageUsers, by: actor)
+        return try store.setOnLeave(id, onLeave, by: actor)
+    }
+
+    public func setPassword(_ user: UserID, _ password: String, hasher: PasswordHasher, by actor: Actor?) throws {
+        try require(.manageUsers, by: actor)
+        try store.setPassword(user, password, hasher: hasher, by: actor)
+    }
+
+    /// A new token for `user`, shown once (stored hashed).
+    public func issueToken(for user: UserID, label: String?, by actor: Actor?) throws -> String {
+        try require(.manageTokens, by: actor)
+        return try store.issueToken(for: user, label: label, by: actor)
+    }
+
+    public func tokens(by actor: Actor) throws -> [TokenInfo] {
+        try require(.manageTokens, by: actor)
+        return try store.apiTokens()
+    }
+
+    public func revokeToken(_ id: Int64, by actor: Actor) throws {
+        try require(.manageTokens, by: actor)
+        try store.revokeToken(id, by: actor)
+    }
+
+    public func auditLog(first: Int, before: Int64?, by actor: Actor) throws -> [AuditEntry] {
+        try require(.readAuditLog, by: actor)
+        return try store.auditLog(first: first, before: before)
+    }
+}

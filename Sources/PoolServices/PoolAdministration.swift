@@ -1,0 +1,56 @@
+import PoolDomain
+import PoolStore
+
+/// Pools, their rules and the owner limits: administrators define pools; administrators and a
+/// pool's own admins change and preview its rules.
+public struct PoolAdministration: Sendable {
+    let store: any PoolDatabase & ConsoleStore
+    let clock: any TimeSource
+
+    public func create(_ draft: PoolDraft, by actor: Actor?) throws -> Pool {
+        try require(.managePools, by: actor)
+        return try store.createPool(draft, by: actor)
+    }
+
+    public func update(_ id: PoolID, _ draft: PoolDraft, by actor: Actor) throws -> Pool {
+        try require(.managePools, by: actor)
+        return try store.updatePool(id, draft, by: actor)
+    }
+
+    /// Saves `rules` as the pool's next version.
+    public func setRules(_ rules: PoolRules, for pool: PoolID, by actor: Actor) throws -> Pool {
+        try requireRulesAdmin(pool, actor)
+        return try store.setRules(rules, for: pool, by: actor)
+    }
+
+    /// What `rules` would reclaim and warn today, changing nothing.
+    public func preview(_ rules: PoolRules, for pool: PoolID, by actor: Actor) throws -> RulePreview {
+        try requireRulesAdmin(pool, actor)
+        let today = store.calendar.day(of: clock.now())
+        return try store.previewRules(rules, for: pool, today: today, batchSize: 1000)
+    }
+
+    /// Whether `actor` may change (and preview) the rules of `pool`, for pages that offer it.
+    public func mayEditRules(of pool: PoolID, by actor: Actor) throws -> Bool {
+        try store.viewer(for: actor).administers(pool)
+    }
+
+    public func ownerLimits(by actor: Actor) throws -> [LimitScope: OwnerLimit] {
+        try require(.manageUsers, by: actor)
+        return try store.ownerLimits()
+    }
+
+    /// Sets (or, with nil, removes) the owner limit of `scope`; returns every limit after.
+    public func setOwnerLimit(_ limit: OwnerLimit?, for scope: LimitScope, by actor: Actor?) throws -> [LimitScope: OwnerLimit] {
+        try require(.manageUsers, by: actor)
+        try store.setOwnerLimit(limit, for: scope, by: actor)
+        return try store.ownerLimits()
+    }
+
+    private func requireRulesAdmin(_ pool: PoolID, _ actor: Actor) throws {
+        guard try store.pools().contains(where: { $0.id == pool }) else { throw PoolError.notFound(entity: "Pool") }
+        guard try mayEditRules(of: pool, by: actor) else {
+            throw PoolError.forbidden("only administrators and the pool's admins may change its rules")
+        }
+    }
+}

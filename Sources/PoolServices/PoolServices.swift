@@ -1,0 +1,31 @@
+import PoolDomain
+import PoolStore
+
+/// The application layer: every use case, grouped by area, for one store and one clock. Each
+/// function takes the acting user and decides, in this order and nowhere else, whether they
+/// may (through `AccessPolicy`), what they may see, whether the input is usable, and then asks
+/// the store to write with its event, audit and outbox rows.
+///
+/// `by: nil` stands for the server itself or an operator at the database file (the command
+/// line); only those adapters pass it.
+public struct PoolServices: Sendable {
+    public let store: any PoolDatabase & ConsoleStore
+    public let clock: any TimeSource
+
+    public init(store: any PoolDatabase & ConsoleStore, clock: any TimeSource) {
+        self.store = store
+        self.clock = clock
+    }
+
+    public var sweeps: SweepService { SweepService(store: store, clock: clock) }
+    public var pools: PoolAdministration { PoolAdministration(store: store, clock: clock) }
+    public var people: PeopleAdministration { PeopleAdministration(store: store) }
+    public var webhooks: WebhookAdministration { WebhookAdministration(store: store) }
+    public var metrics: TeamMetrics { TeamMetrics(store: store) }
+    public var customers: CustomerAccess { CustomerAccess(store: store) }
+}
+
+/// Refuses unless `actor` may do `action`; nil (the server, an operator) always may.
+func require(_ action: AccessPolicy.Action, by actor: Actor?) throws {
+    if let actor { try AccessPolicy.require(action, by: actor) }
+}
