@@ -7,7 +7,7 @@ import PoolStore
 /// The server-rendered admin console under `/admin`: sign-in, then pages for administrators
 /// and managers. It uses the same domain and store as the GraphQL API; no rule lives here.
 public final class AdminConsole: Sendable {
-    let database: any PoolDatabase & ConsoleStore
+    let database: any PoolDatabase
     let assets: StaticAssets
     let clock: any TimeSource
     let hasher: PasswordHasher
@@ -17,7 +17,7 @@ public final class AdminConsole: Sendable {
     static let loginCookie = "gh_login"
 
     public init(
-        database: any PoolDatabase & ConsoleStore, assets: StaticAssets, clock: any TimeSource, hasher: PasswordHasher = .standard,
+        database: any PoolDatabase, assets: StaticAssets, clock: any TimeSource, hasher: PasswordHasher = .standard,
         log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.database = database

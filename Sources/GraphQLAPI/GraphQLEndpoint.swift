@@ -8,7 +8,7 @@ import PoolStore
 /// `application/graphql-response+json` when accepted, bearer tokens on every request.
 public final class GraphQLEndpoint: Sendable {
     let schema: GraphQLSchema
-    let database: any PoolDatabase & ConsoleStore
+    let database: any PoolDatabase
     let limits: APILimits
     let cache: LRUCache<AdmittedDocument>
     let admission: QueryAdmission
@@ -19,7 +19,7 @@ public final class GraphQLEndpoint: Sendable {
     let compiled: CompiledExecutor
 
     public init(
-        schemaSDL: String, database: any PoolDatabase & ConsoleStore, limits: APILimits = APILimits(),
+        schemaSDL: String, database: any PoolDatabase, limits: APILimits = APILimits(),
         clock: any TimeSource = SystemTimeSource(), rateLimitPerMinute: Int = 0, executor: ExecutorMode = .compiled,
         log: @escaping @Sendable (String) -> Void = { _ in }
     ) throws {

@@ -8,7 +8,7 @@ import PoolStore
 public final class RequestContext: @unchecked Sendable {
     public let user: User
     public let actor: Actor
-    let database: any PoolDatabase & ConsoleStore
+    let database: any PoolDatabase
     let requestID: String
     let limits: APILimits
     let clock: any TimeSource
@@ -28,7 +28,7 @@ public final class RequestContext: @unchecked Sendable {
     private var accessEntries: [PoolID: [PoolAccessEntry]]?
 
     init(
-        user: User, database: any PoolDatabase & ConsoleStore, requestID: String, limits: APILimits, clock: any TimeSource,
+        user: User, database: any PoolDatabase, requestID: String, limits: APILimits, clock: any TimeSource,
         log: @escaping @Sendable (String) -> Void
     ) {
         self.user = user

@@ -5,7 +5,7 @@ import PoolStore
 /// that completes a viewer with the collaborations a customer has, and masks what its pool
 /// hides (`Masking.shown`).
 public struct CustomerAccess: Sendable {
-    let store: any PoolDatabase & ConsoleStore
+    let store: any PoolDatabase
 
     /// Visibility of `customer` to `viewer`, collaborations included (read only when the
     /// viewer's scope does not already include the customer).

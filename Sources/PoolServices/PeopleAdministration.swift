@@ -5,7 +5,7 @@ import PoolStore
 /// Departments, users, console passwords and API tokens: administrators only (and an operator
 /// at the database file).
 public struct PeopleAdministration: Sendable {
-    let store: any PoolDatabase & ConsoleStore
+    let store: any PoolDatabase
 
     /// Everyone, for any signed-in user (names appear on every customer).
     public func users(by actor: Actor) throws -> [User] {

@@ -4,7 +4,7 @@ import PoolStore
 /// Pools, their rules and the owner limits: administrators define pools; administrators and a
 /// pool's own admins change and preview its rules.
 public struct PoolAdministration: Sendable {
-    let store: any PoolDatabase & ConsoleStore
+    let store: any PoolDatabase
     let clock: any TimeSource
 
     public func create(_ draft: PoolDraft, by actor: Actor?) throws -> Pool {

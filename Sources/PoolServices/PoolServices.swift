@@ -9,10 +9,10 @@ import PoolStore
 /// `by: nil` stands for the server itself or an operator at the database file (the command
 /// line); only those adapters pass it.
 public struct PoolServices: Sendable {
-    public let store: any PoolDatabase & ConsoleStore
+    public let store: any PoolDatabase
     public let clock: any TimeSource
 
-    public init(store: any PoolDatabase & ConsoleStore, clock: any TimeSource) {
+    public init(store: any PoolDatabase, clock: any TimeSource) {
         self.store = store
         self.clock = clock
     }

@@ -11,10 +11,10 @@ public struct SweepService: Sendable {
         case schedule, cli, api, console
     }
 
-    let store: any PoolDatabase & ConsoleStore
+    let store: any PoolDatabase
     let clock: any TimeSource
 
-    public init(store: any PoolDatabase & ConsoleStore, clock: any TimeSource) {
+    public init(store: any PoolDatabase, clock: any TimeSource) {
         self.store = store
         self.clock = clock
     }

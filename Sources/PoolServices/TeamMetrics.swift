@@ -4,7 +4,7 @@ import PoolStore
 
 /// Team metrics: managers see their subtree's reps and the pools they see, administrators all.
 public struct TeamMetrics: Sendable {
-    let store: any PoolDatabase & ConsoleStore
+    let store: any PoolDatabase
 
     public func reps(from: Date, to: Date, by actor: Actor) throws -> [RepMetrics] {
         try require(.viewMetrics, by: actor)

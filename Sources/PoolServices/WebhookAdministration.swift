@@ -3,7 +3,7 @@ import PoolStore
 
 /// Webhook endpoints and their deliveries: administrators only.
 public struct WebhookAdministration: Sendable {
-    let store: any PoolDatabase & ConsoleStore
+    let store: any PoolDatabase
 
     public func endpoints(by actor: Actor) throws -> [WebhookEndpoint] {
         try require(.manageWebhooks, by: actor)

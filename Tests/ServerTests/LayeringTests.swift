@@ -11,11 +11,20 @@ import TestSupport
 
     /// Role comparisons: `x.role == .admin`, `!= .rep`, `isManagerial`, an `isAdmin` flag.
     static var roleComparison: Regex<(Substring, Substring?)> { #/\.role\s*[!=]=|[!=]=\s*\.(admin|manager|rep)(?![A-Za-z0-9_])|\.isAdmin(?![A-Za-z0-9_(])|isManagerial/# }
+    /// Deciding in place of the application layer: asking `AccessPolicy` directly, working out
+    /// visibility from a scope, pool adminship or a collaborator list, or masking by hand.
+    static var policyDecision: Regex<Substring> {
+        #/AccessPolicy\.|scope\.contains\(|\.administers\(|collaborators\(of:.*userID|Masking\.apply|maskPhone|maskEmail/#
+    }
     /// Sweeps run only through `SweepService`, which refuses future days and audits every run.
     static var directSweep: Regex<Substring> { #/\.sweep\(asOf:|sweepMissedDays|missedDays\(/# }
 
     @Test func noAdapterComparesRoles() throws {
         #expect(try Self.lines(matching: Self.roleComparison) == [])
+    }
+
+    @Test func noAdapterDecidesWhoMaySeeOrDoWhat() throws {
+        #expect(try Self.lines(matching: Self.policyDecision) == [])
     }
 
     @Test func noAdapterRunsTheSweepAroundItsService() throws {
@@ -28,6 +37,14 @@ import TestSupport
         }
         #expect(!"\"role\": .string { enumName($0.role) },".contains(Self.roleComparison))
         #expect("try database.sweep(asOf: day, dryRun: false, trigger: \"api\")".contains(Self.directSweep))
+        for line in [
+            "try AccessPolicy.require(.managePools, by: context.actor)", "if viewer.scope.contains(customer.placement) {",
+            "guard try viewer.administers(pool.id) else {", "Masking.apply(customer, hiding: fields)",
+            "try database.collaborators(of: [id])[id]?.contains { $0.0 == actor.userID }",
+        ] {
+            #expect(line.contains(Self.policyDecision), "\(line)")
+        }
+        #expect(!"collaboratorLists = try context.database.collaborators(of: customers.map(\\.id))".contains(Self.policyDecision))
     }
 
     /// `file:line` of every line of the adapters' sources (comments aside) that matches.

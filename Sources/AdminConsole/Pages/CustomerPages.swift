@@ -8,7 +8,7 @@ import PoolStore
 /// follow-ups, ownership timeline and reclaim forecast; manager actions.
 struct CustomerPages {
     let console: AdminConsole
-    var database: any PoolDatabase & ConsoleStore { console.database }
+    var database: any PoolDatabase { console.database }
 
     func handle(_ request: ConsoleRequest) throws -> HTTPResponse {
         if let _ = request.route("GET", "") { return try list(request) }

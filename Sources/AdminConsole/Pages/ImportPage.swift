@@ -7,7 +7,7 @@ import PoolStore
 /// line numbers and reasons; then import into a pool or to an owner) and CSV export.
 struct ImportPage {
     let console: AdminConsole
-    var database: any PoolDatabase & ConsoleStore { console.database }
+    var database: any PoolDatabase { console.database }
     static let columns = ["name", "phone", "email", "industry", "region", "level", "source", "status"]
 
     struct Checked {

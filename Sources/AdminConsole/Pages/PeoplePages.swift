@@ -8,7 +8,7 @@ import PoolStore
 /// deactivate, on-leave, and console passwords. Administrators only.
 struct PeoplePages {
     let console: AdminConsole
-    var database: any PoolDatabase & ConsoleStore { console.database }
+    var database: any PoolDatabase { console.database }
 
     func handle(_ request: ConsoleRequest) throws -> HTTPResponse {
         if let _ = request.route("GET", "") { return try overview(request) }

@@ -7,7 +7,7 @@ import PoolStore
 /// Pools: list, create, edit routing and access, and rules with a preview before saving.
 struct PoolsPages {
     let console: AdminConsole
-    var database: any PoolDatabase & ConsoleStore { console.database }
+    var database: any PoolDatabase { console.database }
 
     func handle(_ request: ConsoleRequest) throws -> HTTPResponse {
         if let _ = request.route("GET", "") { return try list(request) }

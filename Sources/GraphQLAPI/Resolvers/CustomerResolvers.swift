@@ -56,7 +56,7 @@ extension CustomerNode {
         Masking.hidden(for: customer, in: try batch.context.pools())
     }
 
-    func visible() throws -> Customer { Masking.apply(customer, hiding: try maskedFields()) }
+    func visible() throws -> Customer { Masking.shown(customer, in: try batch.context.pools()) }
 }
 
 /// A collaborator of a customer.

@@ -1,0 +1,25 @@
+import Foundation
+import PoolDomain
+
+/// Customers, their follow-ups and collaborators, read by scope.
+///
+/// Lists are keyset pages in a stable order; a scope (what a viewer may see) is applied in the
+/// query, never after it. Names, phones and e-mails are unique once normalized: a second
+/// record is refused (`PoolError.duplicate`) by the database itself, even under races.
+public protocol CustomerStore: Sendable {
+    func customers(ids: [CustomerID]) throws -> [CustomerID: Customer]
+    func customerPage(_ query: CustomerQuery) throws -> CustomerPage
+    func countCustomers(_ filter: CustomerFilter, scope: CustomerScope) throws -> Int
+    func createCustomer(_ draft: CustomerDraft, by actor: Actor, intoPool: PoolID?) throws -> Customer
+    func updateCustomer(_ id: CustomerID, _ draft: CustomerDraft, by actor: Actor) throws -> Customer
+    /// Where an existing record of this customer is, as far as `actor` may see, or nil.
+    func duplicate(of draft: CustomerDraft, for actor: Actor) throws -> DuplicateMatch?
+    /// Private customers of `owner` (nil: of everyone).
+    func privateCustomers(ownedBy owner: UserID?) throws -> [Customer]
+
+    /// Adds a follow-up and restarts the customer's reclaim clock, in one transaction.
+    func addFollowUp(to id: CustomerID, kind: FollowUpKind, text: String, at: Date?, by actor: Actor) throws -> FollowUp
+    /// The newest follow-ups of each customer, newest first, at most `limitEach` per customer.
+    func followUps(of ids: [CustomerID], limitEach: Int) throws -> [CustomerID: [FollowUp]]
+    func collaborators(of ids: [CustomerID]) throws -> [CustomerID: [(UserID, CollaboratorAccess)]]
+}

@@ -1,0 +1,63 @@
+import Foundation
+import PoolDomain
+
+/// Departments, users, API tokens, console passwords and sessions, and each user's
+/// notifications.
+///
+/// Every change is one transaction with its audit record (`by` nil: no user acted). Tokens and
+/// session ids are stored only as digests; a plain token is returned once. A deactivated user's
+/// customers go back to their pools in the same transaction, each with its ownership event.
+public protocol PeopleStore: Sendable {
+    /// The active user a bearer token belongs to, or nil; a revoked token or an inactive user
+    /// is refused by the next request.
+    func authenticate(token: String) throws -> User?
+    func createDepartment(name: String, parentID: DepartmentID?, by actor: Actor?) throws -> Department
+    func departments() throws -> [Department]
+    func department(named name: String) throws -> Department?
+    func createUser(name: String, role: Role, departmentID: DepartmentID?, by actor: Actor?) throws -> User
+    func updateUser(_ id: UserID, role: Role, departmentID: DepartmentID?, by actor: Actor) throws -> User
+    func setActive(_ id: UserID, _ active: Bool, by actor: Actor) throws -> User
+    func setOnLeave(_ id: UserID, _ onLeave: Bool, by actor: Actor) throws -> User
+    func users() throws -> [User]
+    func users(ids: [UserID]) throws -> [UserID: User]
+    /// Every user by id, active or not: what pages name owners, authors and actors from. A
+    /// backend keeps it in memory while the users are unchanged.
+    func userDirectory() throws -> [UserID: User]
+    func user(named name: String) throws -> User?
+    /// What `actor` may see and administer, from pool access, the department tree and the role.
+    func viewer(for actor: Actor) throws -> Viewer
+
+    /// Issues a new API token for the user; the plain token is returned once and stored hashed.
+    func issueToken(for user: UserID, label: String?, by actor: Actor?) throws -> String
+    func apiTokens() throws -> [TokenInfo]
+    func revokeToken(_ id: Int64, by actor: Actor) throws
+
+    func setPassword(_ user: UserID, _ password: String, hasher: PasswordHasher, by actor: Actor?) throws
+    /// Checks a console password; repeated failures lock the account for a while.
+    func signIn(name: String, password: String) throws -> SignInResult
+    func createSession(for user: UserID, lifetime: TimeInterval) throws -> (token: String, csrf: String)
+    /// The signed-in user and the session's CSRF token, or nil for an unknown or expired session.
+    func session(_ token: String) throws -> (User, String)?
+    func endSession(_ token: String) throws
+
+    /// Newest first.
+    func notifications(for user: UserID, unreadOnly: Bool, first: Int) throws -> [UserNotification]
+    /// Marks the given notifications (nil: all) read; returns how many changed.
+    func markNotificationsRead(for user: UserID, ids: [Int64]?) throws -> Int
+}
+
+/// Conveniences for set-up code (seeding, tests, the command line) where no signed-in user acts;
+/// the audit log records such changes without a user.
+extension PeopleStore {
+    public func createDepartment(name: String, parentID: DepartmentID?) throws -> Department {
+        try createDepartment(name: name, parentID: parentID, by: nil)
+    }
+
+    public func createUser(name: String, role: Role, departmentID: DepartmentID?) throws -> User {
+        try createUser(name: name, role: role, departmentID: departmentID, by: nil)
+    }
+
+    public func issueToken(for user: UserID, label: String?) throws -> String {
+        try issueToken(for: user, label: label, by: nil)
+    }
+}

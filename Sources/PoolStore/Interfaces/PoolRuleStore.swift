@@ -1,0 +1,25 @@
+import PoolDomain
+
+/// Pools, their versioned rules, who may use each pool, and owner limits.
+///
+/// Every change is one transaction with its audit record. Saving rules appends a new version
+/// and keeps the old ones (reclaim events name the version they applied). Reads of these
+/// settings may come from memory kept while the data is unchanged; a change made through any
+/// connection or process is seen by the next read.
+public protocol PoolRuleStore: Sendable {
+    func createPool(_ draft: PoolDraft, by actor: Actor?) throws -> Pool
+    func updatePool(_ id: PoolID, _ draft: PoolDraft, by actor: Actor?) throws -> Pool
+    /// Saves the rules as a new version.
+    func setRules(_ rules: PoolRules, for pool: PoolID, by actor: Actor) throws -> Pool
+    func pools() throws -> [Pool]
+    func poolAccess() throws -> [PoolID: [PoolAccessEntry]]
+    func ownerLimits() throws -> [LimitScope: OwnerLimit]
+    /// Sets (or, with nil, removes) the owner limit of a scope.
+    func setOwnerLimit(_ limit: OwnerLimit?, for scope: LimitScope, by actor: Actor?) throws
+    /// What `rules` would reclaim and warn in `pool` as of `today`; writes nothing.
+    func previewRules(_ rules: PoolRules, for pool: PoolID, today: Day, batchSize: Int) throws -> RulePreview
+}
+
+extension PoolRuleStore {
+    public func createPool(_ draft: PoolDraft) throws -> Pool { try createPool(draft, by: nil) }
+}
