@@ -23,6 +23,9 @@ public struct PoolServices: Sendable {
     public var webhooks: WebhookAdministration { WebhookAdministration(store: store) }
     public var metrics: TeamMetrics { TeamMetrics(store: store) }
     public var customers: CustomerAccess { CustomerAccess(store: store) }
+    public var operations: CustomerOperations { CustomerOperations(store: store) }
+    public var imports: CustomerImport { CustomerImport(store: store) }
+    public var notifications: Notifications { Notifications(store: store) }
 }
 
 /// Refuses unless `actor` may do `action`; nil (the server, an operator) always may.

@@ -60,7 +60,6 @@ extension SQLitePoolDatabase {
     public func createCustomer(_ draft: CustomerDraft, by actor: Actor, intoPool: PoolID?) throws
         -> Customer
     {
-        try AccessPolicy.require(intoPool == nil ? .createCustomer : .createPoolCustomer, by: actor)
         let draft = try draft.validated()
         let now = clock.now()
         return try writeTransaction { db in

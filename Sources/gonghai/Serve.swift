@@ -169,19 +169,20 @@ struct Serve: ParsableCommand {
 
     private func seedDemo(_ database: SQLitePoolDatabase) throws -> String {
         let seeder = DemoSeeder(database: database)
+        let people = PoolServices(store: database, clock: SystemTimeSource()).people
         if try seeder.isEmpty() {
             let summary = try seeder.seed(now: Date())
             print("demo data: \(summary.users) users, \(summary.pools) pools, \(summary.customers) customers")
             // Only a database the demo just filled gets the demo password: --demo pointed at
             // real data must never reset anyone's password.
             for user in try database.users() where user.runsTheTeam && user.active {
-                try database.setPassword(user.id, Self.demoPassword, hasher: .standard, by: nil)
+                try people.setPassword(user.id, Self.demoPassword, hasher: .standard, by: nil)
             }
         }
         guard let admin = try database.users().first(where: { $0.active && Capabilities(of: Actor($0)).manageUsers }) else {
             throw ValidationError("--demo: the database has no active admin; add one with `gonghai users add`")
         }
-        return try database.issueToken(for: admin.id, label: "demo")
+        return try people.issueToken(for: admin.id, label: "demo", by: nil)
     }
 }
 

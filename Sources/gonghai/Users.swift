@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PoolDomain
+import PoolServices
 import PoolStore
 
 struct Users: ParsableCommand {
@@ -29,14 +30,15 @@ struct Users: ParsableCommand {
                 throw ValidationError("--role must be admin, manager or rep")
             }
             let database = try SQLitePoolDatabase(path: options.database)
+            let people = PoolServices(store: database, clock: SystemTimeSource()).people
             var departmentID: DepartmentID?
             if let department {
                 departmentID =
                     try database.department(named: department)?.id
-                    ?? database.createDepartment(name: department, parentID: nil).id
+                    ?? people.createDepartment(name: department, parentID: nil, by: nil).id
             }
-            let user = try database.createUser(name: name, role: role, departmentID: departmentID)
-            print(try database.issueToken(for: user.id, label: "cli"))
+            let user = try people.createUser(name: name, role: role, departmentID: departmentID, by: nil)
+            print(try people.issueToken(for: user.id, label: "cli", by: nil))
         }
     }
 
@@ -57,7 +59,7 @@ struct Users: ParsableCommand {
             guard let user = try database.user(named: name) else {
                 throw ValidationError("no user named \(name)")
             }
-            print(try database.issueToken(for: user.id, label: label))
+            print(try PoolServices(store: database, clock: SystemTimeSource()).people.issueToken(for: user.id, label: label, by: nil))
         }
     }
 
@@ -77,7 +79,7 @@ struct Users: ParsableCommand {
             }
             let database = try SQLitePoolDatabase(path: options.database)
             guard let user = try database.user(named: name) else { throw ValidationError("no user named \(name)") }
-            try database.setPassword(user.id, password, hasher: .standard, by: nil)
+            try PoolServices(store: database, clock: SystemTimeSource()).people.setPassword(user.id, password, hasher: .standard, by: nil)
             print("password set for \(name)")
         }
     }

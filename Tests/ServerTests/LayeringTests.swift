@@ -16,6 +16,10 @@ import TestSupport
     static var policyDecision: Regex<Substring> {
         #/AccessPolicy\.|scope\.contains\(|\.administers\(|collaborators\(of:.*userID|Masking\.apply|maskPhone|maskEmail/#
     }
+    /// The application layer is the only caller of the store's writes.
+    static var storeWrite: Regex<(Substring, Substring)> {
+        #/database\.(claim|release|assign|transfer|setLocked|setCollaborator|revealContact|createCustomer|updateCustomer|addFollowUp|markNotificationsRead|setPassword|issueToken|createUser|createDepartment|updateUser|setActive|setOnLeave|revokeToken|recordAudit|registerWebhook|setWebhookActive|retryDelivery|createPool|updatePool|setRules|setOwnerLimit|sweep)\(/#
+    }
     /// Sweeps run only through `SweepService`, which refuses future days and audits every run.
     static var directSweep: Regex<Substring> { #/\.sweep\(asOf:|sweepMissedDays|missedDays\(/# }
 
@@ -25,6 +29,12 @@ import TestSupport
 
     @Test func noAdapterDecidesWhoMaySeeOrDoWhat() throws {
         #expect(try Self.lines(matching: Self.policyDecision) == [])
+    }
+
+    @Test func noAdapterWritesAroundTheApplicationLayer() throws {
+        #expect(try Self.lines(matching: Self.storeWrite) == [])
+        #expect("_ = try context.database.claim(id, by: context.actor)".contains(Self.storeWrite))
+        #expect(!"try context.services.operations.claim(id, by: context.actor)".contains(Self.storeWrite))
     }
 
     @Test func noAdapterRunsTheSweepAroundItsService() throws {

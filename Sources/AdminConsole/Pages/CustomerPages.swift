@@ -135,18 +135,19 @@ struct CustomerPages {
             return Layout.message(request, status: 404, title: "Not found", request.t("Not found"))
         }
         let form = request.form
+        let operations = console.services.operations
         let user = form.text("user").flatMap(Int64.init).map(UserID.init)
         do {
             switch form["op"] {
             case "assign":
                 guard let user else { throw PoolError.invalidInput(field: "user", message: "required") }
-                _ = try database.assign(customer.id, to: user, by: request.actor, reason: form.text("reason"))
+                _ = try operations.assign(customer.id, to: user, reason: form.text("reason"), by: request.actor)
             case "transfer":
                 guard let user else { throw PoolError.invalidInput(field: "user", message: "required") }
-                _ = try database.transfer(customer.id, to: user, by: request.actor, reason: form.text("reason"))
-            case "release": _ = try database.release(customer.id, by: request.actor, reason: form["reason"] ?? "", into: nil)
-            case "lock": _ = try database.setLocked(customer.id, true, by: request.actor)
-            case "unlock": _ = try database.setLocked(customer.id, false, by: request.actor)
+                _ = try operations.transfer(customer.id, to: user, reason: form.text("reason"), by: request.actor)
+            case "release": _ = try operations.release(customer.id, reason: form["reason"] ?? "", into: nil, by: request.actor)
+            case "lock": _ = try operations.setLocked(customer.id, true, by: request.actor)
+            case "unlock": _ = try operations.setLocked(customer.id, false, by: request.actor)
             default: throw PoolError.invalidInput(field: "op", message: "unknown action")
             }
         } catch let error as PoolError {

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServer
 import PoolDomain
+import PoolServices
 import PoolStore
 
 /// CSV import (a dry run first: new rows, duplicates and where they are, invalid rows with
@@ -25,24 +26,11 @@ struct ImportPage {
         let checked = check(CSV.parse(file), actor: request.actor)
         guard request.form["op"] == "import" else { return try render(request, checked: checked, imported: nil) }
         let pool = request.form.text("pool").flatMap(Int64.init).map(PoolID.init)
-        let owner = try request.form.text("owner").flatMap(Int64.init).flatMap { try database.users(ids: [UserID($0)])[UserID($0)] }
-        var imported = 0
-        var failed: [(Int, String)] = []
-        for (line, draft) in checked.fresh {
-            do {
-                if let owner {
-                    _ = try database.createCustomer(draft, by: Actor(owner), intoPool: nil)
-                } else {
-                    _ = try database.createCustomer(draft, by: request.actor, intoPool: pool ?? database.pools().first(where: \.isDefault)?.id)
-                }
-                imported += 1
-            } catch let error as PoolError {
-                failed.append((line, ErrorText.describe(error, request)))
-            }
-        }
-        try database.recordAudit(request.actor, "import_customers", owner.map { "owner \($0.id.rawValue)" } ?? "pool \(pool?.rawValue ?? 0)", before: nil, after: "{\"imported\":\(imported)}")
+        let owner = request.form.text("owner").flatMap(Int64.init).map(UserID.init)
+        let (imported, refused) = try console.services.imports.run(
+            checked.fresh.map { (line: $0.0, draft: $0.1) }, to: owner.map { .owner($0) } ?? .pool(pool), by: request.actor)
         var result = checked
-        result.invalid += failed
+        result.invalid += refused.map { ($0.line, ErrorText.describe($0.error, request)) }
         return try render(request, checked: result, imported: imported)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import PoolDomain
+import PoolServices
 
 enum MutationResolvers {
     static let fields: [String: FieldResolver] = [
@@ -7,49 +8,49 @@ enum MutationResolvers {
             let input = args.object("input") ?? .none
             let draft = try CustomerInput.draft(from: input, base: nil)
             let pool = try input.id("poolId", .pool).map(PoolID.init)
-            return single(try context.database.createCustomer(draft, by: context.actor, intoPool: pool), context)
+            return single(try context.services.operations.create(draft, intoPool: pool, by: context.actor), context)
         },
         "updateCustomer": { _, args, context in
             let id = CustomerID(try args.requireID("id", .customer))
-            guard let current = try context.database.customers(ids: [id])[id], try context.canSee(current)
-            else { throw PoolError.notFound(entity: "Customer") }
-            let draft = try CustomerInput.draft(from: args.object("input") ?? .none, base: current)
-            return single(try context.database.updateCustomer(id, draft, by: context.actor), context)
+            let updated = try context.services.operations.update(id, by: context.actor) { current in
+                try CustomerInput.draft(from: args.object("input") ?? .none, base: current)
+            }
+            return single(updated, context)
         },
         "claimCustomers": { _, args, context in
-            try batch(args, context) { id in try context.database.claim(id, by: context.actor) }
+            try batch(args, context) { id in try context.services.operations.claim(id, by: context.actor) }
         },
         "assignCustomers": { _, args, context in
             let rep = UserID(try args.requireID("toUserId", .user))
             let reason = args.string("reason")
             return try batch(args, context) { id in
-                try context.database.assign(id, to: rep, by: context.actor, reason: reason)
+                try context.services.operations.assign(id, to: rep, reason: reason, by: context.actor)
             }
         },
         "releaseCustomer": { _, args, context in
             let id = CustomerID(try args.requireID("id", .customer))
             let pool = try args.id("poolId", .pool).map(PoolID.init)
             let reason = try args.requireString("reason")
-            return single(try context.database.release(id, by: context.actor, reason: reason, into: pool), context)
+            return single(try context.services.operations.release(id, reason: reason, into: pool, by: context.actor), context)
         },
         "transferCustomer": { _, args, context in
             let id = CustomerID(try args.requireID("id", .customer))
             let rep = UserID(try args.requireID("toUserId", .user))
             return single(
-                try context.database.transfer(id, to: rep, by: context.actor, reason: args.string("reason")), context)
+                try context.services.operations.transfer(id, to: rep, reason: args.string("reason"), by: context.actor), context)
         },
         "lockCustomer": { _, args, context in
             let id = CustomerID(try args.requireID("id", .customer))
-            return single(try context.database.setLocked(id, true, by: context.actor), context)
+            return single(try context.services.operations.setLocked(id, true, by: context.actor), context)
         },
         "unlockCustomer": { _, args, context in
             let id = CustomerID(try args.requireID("id", .customer))
-            return single(try context.database.setLocked(id, false, by: context.actor), context)
+            return single(try context.services.operations.setLocked(id, false, by: context.actor), context)
         },
         "addFollowUp": { _, args, context in
             let id = CustomerID(try args.requireID("customerId", .customer))
             let kind = args.enumValue("kind", FollowUpKind.self) ?? .note
-            let followUp = try context.database.addFollowUp(
+            let followUp = try context.services.operations.addFollowUp(
                 to: id, kind: kind, text: try args.requireString("text"), at: try args.date("at"),
                 by: context.actor)
             return FollowUpNode.nodes([followUp], context: context)[0]

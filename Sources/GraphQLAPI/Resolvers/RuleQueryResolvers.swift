@@ -7,7 +7,7 @@ enum RuleQueryResolvers {
     static let query: [String: FieldResolver] = [
         "notifications": { _, args, context in
             let first = try PageSize.check(args.int("first") ?? 20, context.limits)
-            return try context.database.notifications(for: context.actor.userID, unreadOnly: args.bool("unreadOnly") ?? false, first: first)
+            return try context.services.notifications.list(unreadOnly: args.bool("unreadOnly") ?? false, first: first, for: context.actor)
                 .map { OperationsResolvers.NotificationValue(notification: $0, context: context) }
         },
         "customersDueForReclaim": { _, args, context in
@@ -62,11 +62,11 @@ enum RuleQueryResolvers {
             let id = CustomerID(try args.requireID("customerId", .customer))
             let user = UserID(try args.requireID("userId", .user))
             let access = args.enumValue("access", CollaboratorAccess.self)
-            let customer = try context.database.setCollaborator(user, on: id, access: access, by: context.actor)
+            let customer = try context.services.operations.setCollaborator(user, on: id, access: access, by: context.actor)
             return CustomerNode(customer: customer, batch: CustomerBatch([customer], context: context))
         },
         "revealCustomerContact": { _, args, context in
-            try context.database.revealContact(CustomerID(try args.requireID("id", .customer)), by: context.actor)
+            try context.services.operations.revealContact(CustomerID(try args.requireID("id", .customer)), by: context.actor)
         },
         "createPool": { _, args, context in
             try context.services.pools.create(try RulesInput.pool(args.object("input") ?? .none), by: context.actor)
@@ -98,7 +98,7 @@ enum RuleQueryResolvers {
         },
         "markNotificationsRead": { _, args, context in
             let ids: [Int64]? = args.has("ids") ? try args.ids("ids", .notification) : nil
-            return try context.database.markNotificationsRead(for: context.actor.userID, ids: ids)
+            return try context.services.notifications.markRead(ids, for: context.actor)
         },
     ]
 
