@@ -76,14 +76,14 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "GonghaiServer", "PoolStore", "PoolDomain", "AdminConsole", .product(name: "Logging", package: "swift-log"),
+                "GonghaiServer", "PoolStore", "PoolServices", "PoolDomain", "AdminConsole", .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "PoolDomainTests", dependencies: ["PoolDomain"]),
         .testTarget(
             name: "PoolStoreTests",
-            dependencies: ["PoolStore", "PoolDomain", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["PoolStore", "PoolServices", "PoolDomain", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "ServerTests",

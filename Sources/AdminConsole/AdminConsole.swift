@@ -43,7 +43,7 @@ public final class AdminConsole: Sendable {
     private func route(_ request: HTTPRequest, path: [String], cookies: [String: String], language: Language) -> HTTPResponse {
         if request.bodyTooLarge { return .text(413, "The upload is larger than the server accepts.\n") }
         if path == ["login"] { return LoginPage(console: self).handle(request, cookies: cookies, language: language) }
-        guard let token = cookies[Self.sessionCookie], let (user, csrf) = try? database.session(token) else {
+        guard let token = cookies[Self.sessionCookie], let (user, csrf) = try? services.sessions.current(token) else {
             return Layout.redirect("/admin/login")
         }
         let form = request.method == "POST" ? Form.parse(body: request.body, contentType: request.header("content-type")) : Form()
@@ -55,7 +55,7 @@ public final class AdminConsole: Sendable {
             return Layout.message(console, status: 403, title: "Forbidden", console.t("Your session expired or the form is stale. Please try again."))
         }
         if path == ["logout"], request.method == "POST" {
-            try? database.endSession(token)
+            try? services.sessions.end(token)
             return Layout.redirect("/admin/login", cookies: [Cookies.set(Self.sessionCookie, "", maxAge: 0, secure: Self.secure(request))])
         }
         do {

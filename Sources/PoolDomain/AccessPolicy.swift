@@ -10,12 +10,13 @@ public enum AccessPolicy {
         case listUsers, listDepartments, listPools
         case managePools, manageUsers, runSweep, viewMetrics
         case manageTokens, manageWebhooks, readAuditLog, importCustomers, exportCustomers
+        case useConsole
     }
 
     /// Decides an action that does not concern one customer.
     public static func require(_ action: Action, by actor: Actor) throws {
         switch action {
-        case .createPoolCustomer, .assign, .viewMetrics, .exportCustomers:
+        case .createPoolCustomer, .assign, .viewMetrics, .exportCustomers, .useConsole:
             guard actor.role.isManagerial else {
                 throw PoolError.forbidden("only managers and administrators may \(action.verb)")
             }
@@ -57,7 +58,7 @@ public enum AccessPolicy {
                 throw PoolError.forbidden("only the pool's admins may reveal its masked fields")
             }
         case .createPoolCustomer, .managePools, .manageUsers, .runSweep, .viewMetrics, .manageTokens, .manageWebhooks,
-            .readAuditLog, .importCustomers, .exportCustomers:
+            .readAuditLog, .importCustomers, .exportCustomers, .useConsole:
             try require(action, by: actor)
         }
     }
@@ -79,6 +80,7 @@ extension AccessPolicy.Action {
         case .readAuditLog: return "read the audit log"
         case .importCustomers: return "import customers"
         case .exportCustomers: return "export customers"
+        case .useConsole: return "sign in to the console"
         default: return "\(rawValue) this customer"
         }
     }

@@ -60,3 +60,32 @@ public struct Viewer: Sendable {
         return actor.role == .admin || adminPools.contains(pool)
     }
 }
+
+extension Viewer {
+    /// What `actor` may see and administer: administrators everything; everyone the pools they
+    /// are members or admins of (by user, department or role), their own customers and those they
+    /// collaborate on; managers also their department subtree's reps' customers.
+    /// - Parameters:
+    ///   - settings: the department tree, pool access and pools; not read for an administrator.
+    ///   - users: every user; read only for a manager.
+    public static func of<Users: Sequence<User>>(
+        _ actor: Actor, settings: () throws -> (tree: DepartmentTree, access: PoolAccess, pools: [PoolID]),
+        users: () throws -> Users, collaborations: [CustomerID: CollaboratorAccess] = [:]
+    ) rethrows -> Viewer {
+        if actor.role == .admin {
+            return Viewer(actor: actor, scope: .all, adminPools: [], collaborations: collaborations)
+        }
+        let (tree, access, pools) = try settings()
+        let ancestry = tree.ancestry(of: actor.departmentID)
+        let member = pools.filter { access.isMember(actor.userID, role: actor.role, ancestry: ancestry, of: $0) }
+        let admin = pools.filter { access.isAdmin(actor.userID, role: actor.role, ancestry: ancestry, of: $0) }
+        var owners: Set<UserID> = [actor.userID]
+        if actor.role == .manager, let department = actor.departmentID {
+            let departments = Set(tree.subtree(of: department))
+            owners.formUnion(try users().lazy.filter { $0.departmentID.map(departments.contains) ?? false }.map(\.id))
+        }
+        return Viewer(
+            actor: actor, scope: .restricted(owners: owners, pools: Set(member + admin), collaborator: actor.userID),
+            adminPools: Set(admin), collaborations: collaborations)
+    }
+}

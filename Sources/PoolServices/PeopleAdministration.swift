@@ -30,6 +30,9 @@ public struct PeopleAdministration: Sendable {
 
     public func updateUser(_ id: UserID, role: Role, departmentID: DepartmentID?, by actor: Actor) throws -> User {
         try require(.manageUsers, by: actor)
+        guard id != actor.userID || role == actor.role else {
+            throw PoolError.invalidInput(field: "role", message: "you cannot take away your own administrator role")
+        }
         return try store.updateUser(id, role: role, departmentID: departmentID, by: actor)
     }
 

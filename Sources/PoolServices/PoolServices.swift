@@ -1,4 +1,5 @@
 import PoolDomain
+import PoolServices
 import PoolStore
 
 /// The application layer: every use case, grouped by area, for one store and one clock. Each
@@ -26,6 +27,7 @@ public struct PoolServices: Sendable {
     public var operations: CustomerOperations { CustomerOperations(store: store) }
     public var imports: CustomerImport { CustomerImport(store: store) }
     public var notifications: Notifications { Notifications(store: store) }
+    public var sessions: Sessions { Sessions(store: store) }
 }
 
 /// Refuses unless `actor` may do `action`; nil (the server, an operator) always may.

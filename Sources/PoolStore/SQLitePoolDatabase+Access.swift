@@ -20,25 +20,13 @@ extension SQLitePoolDatabase {
                 collaborations[CustomerID(row["customer_id"])] = CollaboratorAccess(rawValue: row["access"])
             }
         }
-        if actor.role == .admin {
-            return Viewer(actor: actor, scope: .all, adminPools: [], collaborations: collaborations)
-        }
-        let settings = try settingsMemo.value(db)
-        let (tree, access, poolIDs) = (settings.tree, settings.access, settings.pools.map(\.id))
-        let ancestry = tree.ancestry(of: actor.departmentID)
-        let member = poolIDs.filter { access.isMember(actor.userID, role: actor.role, ancestry: ancestry, of: $0) }
-        let admin = poolIDs.filter { access.isAdmin(actor.userID, role: actor.role, ancestry: ancestry, of: $0) }
-        var owners: Set<UserID> = [actor.userID]
-        if actor.role == .manager, let department = actor.departmentID {
-            let subtree = tree.subtree(of: department)
-            let departments = Set(subtree)
-            owners.formUnion(
-                try directoryMemo.value(db).users.values.lazy
-                    .filter { $0.departmentID.map(departments.contains) ?? false }.map(\.id))
-        }
-        return Viewer(
-            actor: actor, scope: .restricted(owners: owners, pools: Set(member + admin), collaborator: actor.userID),
-            adminPools: Set(admin), collaborations: collaborations)
+        return try Viewer.of(
+            actor,
+            settings: {
+                let settings = try settingsMemo.value(db)
+                return (settings.tree, settings.access, settings.pools.map(\.id))
+            },
+            users: { try directoryMemo.value(db).users.values }, collaborations: collaborations)
     }
 
     // MARK: Owner limits
@@ -122,47 +110,37 @@ extension SQLitePoolDatabase {
         }
     }
 
-    /// Adds, changes (`access`) or removes (`nil`) a collaborator; the owner or a manager decides.
-    public func setCollaborator(_ user: UserID, on id: CustomerID, access: CollaboratorAccess?, by actor: Actor) throws -> Customer {
-        let now = nowMillis
-        return try writeTransaction { db in
-            guard let customer = try Self.fetchCustomer(db, id) else { throw PoolError.notFound(entity: "Customer") }
-            try AccessPolicy.require(.manageCollaborators, by: try viewer(db, actor, customers: [id]), on: customer)
-            guard let target = try Self.fetchUser(db, user) else {
-                throw PoolError.notFound(entity: "User")
-            }
-            guard target.id != customer.ownerID else {
-                throw PoolError.invalidInput(field: "userId", message: "the owner is not a collaborator")
-            }
+    /// Adds, changes (`access`) or removes (`nil`) a collaborator once `check` allows it.
+    public func setCollaborator(
+        _ user: UserID, on id: CustomerID, access: CollaboratorAccess?, by actor: Actor,
+        check: (any CustomerFacts) throws -> Void
+    ) throws -> Customer {
+        try withFacts(of: id, by: actor) { db, facts in
+            try check(facts)
             if let access {
-                guard target.active else { throw PoolError.invalidInput(field: "userId", message: "the user is deactivated") }
                 try db.execute(
                     cachedSQL: """
                         INSERT INTO collaborators (customer_id, user_id, access, added_at) VALUES (?, ?, ?, ?)
                         ON CONFLICT (customer_id, user_id) DO UPDATE SET access = excluded.access
-                        """, arguments: [id.rawValue, user.rawValue, access.rawValue, now])
+                        """, arguments: [id.rawValue, user.rawValue, access.rawValue, Timestamp.encode(facts.now)])
             } else {
                 try db.execute(cachedSQL: "DELETE FROM collaborators WHERE customer_id = ? AND user_id = ?", arguments: [id.rawValue, user.rawValue])
             }
-            return customer
+            return facts.customer
         }
     }
 
-    /// Returns the customer with its contact fields unmasked, and logs who saw them.
-    public func revealContact(_ id: CustomerID, by actor: Actor) throws -> Customer {
-        let now = nowMillis
-        return try writeTransaction { db in
-            guard let customer = try Self.fetchCustomer(db, id) else { throw PoolError.notFound(entity: "Customer") }
-            let viewer = try viewer(db, actor, customers: [id])
-            guard customer.poolID != nil else {
-                try AccessPolicy.require(.viewCustomer, by: viewer, on: customer)
-                return customer
+    /// Returns the customer with its contact fields unmasked once `check` allows it; a customer
+    /// in a pool (where fields are masked) records who saw them.
+    public func revealContact(_ id: CustomerID, by actor: Actor, check: (any CustomerFacts) throws -> Void) throws -> Customer {
+        try withFacts(of: id, by: actor) { db, facts in
+            try check(facts)
+            if facts.customer.poolID != nil {
+                try db.execute(
+                    cachedSQL: "INSERT INTO reveal_log (user_id, customer_id, fields, at) VALUES (?, ?, 'phone,email', ?)",
+                    arguments: [actor.userID.rawValue, id.rawValue, Timestamp.encode(facts.now)])
             }
-            try AccessPolicy.require(.revealContact, by: viewer, on: customer)
-            try db.execute(
-                cachedSQL: "INSERT INTO reveal_log (user_id, customer_id, fields, at) VALUES (?, ?, 'phone,email', ?)",
-                arguments: [actor.userID.rawValue, id.rawValue, now])
-            return customer
+            return facts.customer
         }
     }
 

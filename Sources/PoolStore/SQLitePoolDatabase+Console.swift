@@ -86,7 +86,7 @@ extension SQLitePoolDatabase {
         try writeTransaction { db in
             try db.execute(cachedSQL: "UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE id = ?", arguments: [user.id.rawValue])
         }
-        return user.role == .rep ? .notAllowed : .signedIn(user)
+        return .signedIn(user)
     }
 
     /// A hash to verify against when the user does not exist, so timing does not tell.
@@ -130,9 +130,6 @@ extension SQLitePoolDatabase {
             let before = try requireUser(db, id)
             if let departmentID, try Row.fetchOne(db, cachedSQL: "SELECT 1 FROM departments WHERE id = ?", arguments: [departmentID.rawValue]) == nil {
                 throw PoolError.notFound(entity: "Department")
-            }
-            guard id != actor.userID || role == .admin else {
-                throw PoolError.invalidInput(field: "role", message: "you cannot take away your own administrator role")
             }
             try db.execute(
                 cachedSQL: "UPDATE users SET role = ?, department_id = ? WHERE id = ?",

@@ -82,15 +82,16 @@ extension SQLitePoolDatabase {
         }
     }
 
-    public func updateCustomer(_ id: CustomerID, _ draft: CustomerDraft, by actor: Actor) throws
-        -> Customer
-    {
+    /// Saves the draft once `check` allows it; a duplicate is refused (told as far as the
+    /// acting user may see it).
+    public func updateCustomer(
+        _ id: CustomerID, _ draft: CustomerDraft, by actor: Actor, check: (any CustomerFacts) throws -> Void
+    ) throws -> Customer {
         let draft = try draft.validated()
-        let now = Timestamp.encode(clock.now())
-        return try writeTransaction { db in
-            guard let customer = try Self.fetchCustomer(db, id) else { throw PoolError.notFound(entity: "Customer") }
-            let viewer = try viewer(db, actor, customers: [id])
-            try AccessPolicy.require(.updateCustomer, by: viewer, on: customer)
+        return try withFacts(of: id, by: actor) { db, facts in
+            let (customer, viewer) = (facts.customer, facts.viewer)
+            let now = Timestamp.encode(facts.now)
+            try check(facts)
             try requireNoDuplicate(db, draft.duplicateKeys, except: id, viewer: viewer)
             let keys = draft.duplicateKeys
             let progressed = draft.status != customer.status

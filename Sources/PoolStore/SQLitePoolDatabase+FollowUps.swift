@@ -3,21 +3,14 @@ import GRDB
 import PoolDomain
 
 extension SQLitePoolDatabase {
+    /// Records a follow-up once `check` allows it, and restarts the customer's reclaim clock.
     public func addFollowUp(
-        to id: CustomerID, kind: FollowUpKind, text: String, at: Date?, by actor: Actor
+        to id: CustomerID, kind: FollowUpKind, text: String, at: Date?, by actor: Actor,
+        check: (any CustomerFacts) throws -> Void
     ) throws -> FollowUp {
-        let text = text.trimmingWhitespace()
-        guard !text.isEmpty, text.count <= 5000 else {
-            throw PoolError.invalidInput(field: "text", message: "1 to 5000 characters")
-        }
-        let now = clock.now()
-        let at = at ?? now
-        guard at <= now.addingTimeInterval(300) else {
-            throw PoolError.invalidInput(field: "at", message: "a follow-up cannot be in the future")
-        }
-        return try writeTransaction { db in
-            guard let customer = try Self.fetchCustomer(db, id) else { throw PoolError.notFound(entity: "Customer") }
-            try AccessPolicy.require(.addFollowUp, by: try viewer(db, actor, customers: [id]), on: customer)
+        try withFacts(of: id, by: actor) { db, facts in
+            try check(facts)
+            let at = at ?? facts.now
             let millis = Timestamp.encode(at)
             try db.execute(
                 cachedSQL: "INSERT INTO follow_ups (customer_id, kind, text, at, by_user_id) VALUES (?, ?, ?, ?, ?)",
@@ -27,7 +20,7 @@ extension SQLitePoolDatabase {
                 cachedSQL: """
                     UPDATE customers SET last_follow_up_at = max(coalesce(last_follow_up_at, 0), ?),
                       updated_at = ? WHERE id = ?
-                    """, arguments: [millis, Timestamp.encode(now), id.rawValue])
+                    """, arguments: [millis, Timestamp.encode(facts.now), id.rawValue])
             return FollowUp(id: followUpID, customerID: id, kind: kind, text: text, at: at, byID: actor.userID)
         }
     }

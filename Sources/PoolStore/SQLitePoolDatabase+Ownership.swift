@@ -4,118 +4,30 @@ import GRDB
 import PoolDomain
 
 extension SQLitePoolDatabase {
-    public func claim(_ id: CustomerID, by actor: Actor) throws -> Customer {
-        try change(id, actor) { db, customer, viewer, now in
-            let change: OwnershipChange
-            do {
-                change = try Ownership.claim(customer, by: viewer, at: now)
-            } catch PoolError.alreadyOwned {
-                throw PoolError.alreadyOwned(ownerName: try ownerName(db, customer))
-            }
-            try checkClaimRules(db, customer, claimant: try requireUser(db, actor.userID), now: now)
-            return change
+    /// Reads the customer's facts, lets `decide` (the application layer) produce the change,
+    /// applies it conditionally and hands a customer that entered an auto-assigning pool on, all
+    /// inside one immediate transaction.
+    public func changeOwner(
+        of id: CustomerID, by actor: Actor, _ decide: (any CustomerFacts) throws -> OwnershipChange
+    ) throws -> Customer {
+        try withFacts(of: id, by: actor) { db, facts in
+            let change = try decide(facts)
+            try apply(change, db)
+            if change.target.poolID != nil { try autoAssign(db, id, at: facts.now) }
+            return try Self.fetchCustomer(db, id)!
         }
     }
 
-    public func release(_ id: CustomerID, by actor: Actor, reason: String, into pool: PoolID?)
-        throws -> Customer
-    {
-        try change(id, actor) { db, customer, viewer, now in
-            let (target, routedBy) = try poolTarget(db, customer, explicit: pool)
-            if routedBy == .explicit && !viewer.scope.contains(.inPool(target)) {
-                throw PoolError.forbidden("you may release only into pools you are a member of")
-            }
-            return try Ownership.release(
-                customer, by: viewer, reason: reason, into: target, routedBy: routedBy, at: now)
-        }
-    }
-
-    public func assign(_ id: CustomerID, to rep: UserID, by actor: Actor, reason: String?) throws
-        -> Customer
-    {
-        try change(id, actor) { db, customer, viewer, now in
-            let target = try requireUser(db, rep)
-            let change = try Ownership.assign(customer, to: target, by: viewer, reason: reason, at: now)
-            let limit = try effectiveLimit(db, for: target)
-            try ClaimLimits.checkOwned(try ownedCount(db, rep, limit), limit: limit)
-            return change
-        }
-    }
-
-    public func transfer(_ id: CustomerID, to rep: UserID, by actor: Actor, reason: String?) throws
-        -> Customer
-    {
-        try change(id, actor) { db, customer, viewer, now in
-            let target = try requireUser(db, rep)
-            let change = try Ownership.transfer(customer, to: target, by: viewer, reason: reason, at: now)
-            let limit = try effectiveLimit(db, for: target)
-            try ClaimLimits.checkOwned(try ownedCount(db, rep, limit), limit: limit)
-            return change
-        }
-    }
-
-    public func setLocked(_ id: CustomerID, _ locked: Bool, by actor: Actor) throws -> Customer {
-        let now = nowMillis
-        return try writeTransaction { db in
-            guard let customer = try Self.fetchCustomer(db, id) else { throw PoolError.notFound(entity: "Customer") }
-            try Ownership.setLocked(customer, locked, by: try viewer(db, actor, customers: [id]))
-            if locked && !customer.locked, let owner = customer.ownerID {
-                let ownerUser = try requireUser(db, owner)
-                let count = try Int.fetchOne(
-                    db, cachedSQL: "SELECT COUNT(*) FROM customers WHERE owner_id = ? AND locked = 1", arguments: [owner.rawValue]) ?? 0
-                try ClaimLimits.checkLocked(count, limit: try effectiveLimit(db, for: ownerUser))
-            }
+    public func setLocked(
+        _ id: CustomerID, _ locked: Bool, by actor: Actor, check: (any CustomerFacts) throws -> Void
+    ) throws -> Customer {
+        try withFacts(of: id, by: actor) { db, facts in
+            try check(facts)
             try db.execute(
                 cachedSQL: "UPDATE customers SET locked = ?, updated_at = ? WHERE id = ? AND owner_id IS NOT NULL",
-                arguments: [locked, now, id.rawValue])
+                arguments: [locked, Timestamp.encode(facts.now), id.rawValue])
             return try Self.fetchCustomer(db, id)!
         }
-    }
-
-    /// Reads the customer and the actor's view, lets `decide` produce the change, applies it
-    /// conditionally and hands a customer that entered an auto-assigning pool on, all inside one
-    /// immediate transaction.
-    private func change(
-        _ id: CustomerID, _ actor: Actor,
-        decide: (Database, Customer, Viewer, Date) throws -> OwnershipChange
-    ) throws -> Customer {
-        let now = clock.now()
-        return try writeTransaction { db in
-            guard let customer = try Self.fetchCustomer(db, id) else { throw PoolError.notFound(entity: "Customer") }
-            let change = try decide(db, customer, try viewer(db, actor, customers: [id]), now)
-            try apply(change, db)
-            if change.target.poolID != nil { try autoAssign(db, id, at: now) }
-            return try Self.fetchCustomer(db, id)!
-        }
-    }
-
-    /// The claim rules of the customer's pool and the claimant's owner limit, checked on facts
-    /// read in the claim's own transaction.
-    private func checkClaimRules(_ db: Database, _ customer: Customer, claimant: User, now: Date) throws {
-        guard let poolID = customer.poolID else { return }
-        let rules = try settingsMemo.value(db).pool(poolID)?.rules ?? .standard
-        let limit = try effectiveLimit(db, for: claimant)
-        let startOfToday = Timestamp.encode(calendar.start(of: calendar.day(of: now)))
-        let claimsToday = try Int.fetchOne(
-            db,
-            cachedSQL: "SELECT COUNT(*) FROM ownership_events WHERE kind = 'claim' AND to_owner_id = ? AND from_pool_id = ? AND at >= ?",
-            arguments: [claimant.id.rawValue, poolID.rawValue, startOfToday]) ?? 0
-        let losers: [Int64]
-        if rules.claim.cooldownIncludesDepartment, let department = claimant.departmentID {
-            losers = try Int64.fetchAll(db, cachedSQL: "SELECT id FROM users WHERE department_id = ?", arguments: [department.rawValue])
-        } else {
-            losers = [claimant.id.rawValue]
-        }
-        let lastLost = try Int64.fetchOne(
-            db,
-            cachedSQL: """
-                SELECT max(at) FROM ownership_events WHERE customer_id = ?
-                  AND from_owner_id IN (SELECT value FROM json_each(?)) AND to_owner_id IS NOT from_owner_id
-                """, arguments: [customer.id.rawValue, Self.jsonIDs(losers)])
-        let facts = ClaimFacts(
-            ownedCount: try ownedCount(db, claimant.id, limit), claimsToday: claimsToday,
-            lastLostAt: Timestamp.decode(optional: lastLost), enteredPoolAt: customer.enteredPoolAt)
-        try ClaimLimits.check(facts, rules: rules.claim, limit: limit, now: now, calendar: calendar)
     }
 
     /// The one conditional write every ownership change goes through, plus its event.

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import PoolDomain
+import PoolServices
 import Testing
 
 @testable import PoolStore
@@ -33,17 +34,17 @@ import Testing
             let id = customers.randomElement(using: &random)!
             let rep = reps.randomElement(using: &random)!
             switch step % 5 {
-            case 0: _ = try? database.claim(id, by: rep)
+            case 0: _ = try? fixture.services.operations.claim(id, by: rep)
             case 1:
                 guard let owner = try database.customers(ids: [id])[id]?.ownerID else { continue }
                 let actor = try #require(([admin] + reps).first { $0.userID == owner })
-                _ = try? database.release(id, by: actor, reason: "no budget", into: pools.randomElement(using: &random)!.id)
-            case 2: _ = try? database.assign(id, to: rep.userID, by: admin, reason: nil)
+                _ = try? fixture.services.operations.release(id, reason: "no budget", into: pools.randomElement(using: &random)!.id, by: actor)
+            case 2: _ = try? fixture.services.operations.assign(id, to: rep.userID, reason: nil, by: admin)
             case 3:
                 var draft = CustomerDraft(try #require(try database.customers(ids: [id])[id]))
                 draft.industry = industries.randomElement(using: &random)!
                 draft.region = regions.randomElement(using: &random)!
-                _ = try database.updateCustomer(id, draft, by: admin)
+                _ = try fixture.services.operations.update(id, by: admin) { _ in draft }
             default:
                 fixture.clock.advance(days: 20)
                 _ = try database.sweep(asOf: database.calendar.day(of: fixture.clock.now()), dryRun: false, trigger: "test")

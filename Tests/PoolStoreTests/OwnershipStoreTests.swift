@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import PoolDomain
+import PoolServices
 import PoolStore
 import Testing
 
@@ -14,14 +15,14 @@ import Testing
         let pool = try database.createPool(PoolDraft(name: "P", isDefault: true))
         let created = try database.createCustomer(CustomerDraft(name: "ACME"), by: admin, intoPool: pool.id)
         fixture.clock.advance(days: 1)
-        let claimed = try database.claim(created.id, by: rep)
+        let claimed = try fixture.services.operations.claim(created.id, by: rep)
         #expect(claimed.placement == .owned(by: rep.userID))
         #expect(claimed.ownerSince == fixture.clock.now())
         let events = try database.ownershipEvents(of: [created.id])[created.id] ?? []
         #expect(events.map(\.kind) == [.create, .claim])
         #expect(events[1].fromPoolID == pool.id)
         #expect(events[1].toOwnerID == rep.userID)
-        #expect(throws: PoolError.alreadyOwned(ownerName: "rep")) { try database.claim(created.id, by: fixture.actor("late")) }
+        #expect(throws: PoolError.alreadyOwned(ownerName: "rep")) { try fixture.services.operations.claim(created.id, by: fixture.actor("late")) }
     }
 
     @Test func theDatabaseRefusesACustomerThatIsBothOwnedAndPooledOrNeither() throws {

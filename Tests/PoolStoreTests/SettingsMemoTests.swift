@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import PoolDomain
+import PoolServices
 import Testing
 
 @testable import PoolStore
@@ -25,19 +26,19 @@ import Testing
 
     @Test func aLimitSetByThisProcessAppliesToTheNextClaim() throws {
         let (rep, customers) = try poolOfThree()
-        _ = try database.claim(customers[0], by: rep)
+        _ = try fixture.services.operations.claim(customers[0], by: rep)
         try database.setOwnerLimit(OwnerLimit(maxPrivate: 1), for: .everyone, by: nil)
-        #expect(throws: Self.ownedLimitOfOne) { try database.claim(customers[1], by: rep) }
+        #expect(throws: Self.ownedLimitOfOne) { try fixture.services.operations.claim(customers[1], by: rep) }
         try database.setOwnerLimit(nil, for: .everyone, by: nil)
-        #expect(try database.claim(customers[1], by: rep).ownerID == rep.userID)
+        #expect(try fixture.services.operations.claim(customers[1], by: rep).ownerID == rep.userID)
     }
 
     @Test func aLimitSetByAnotherProcessOnTheSameFileAppliesToTheNextClaim() throws {
         let (rep, customers) = try poolOfThree()
-        _ = try database.claim(customers[0], by: rep)
+        _ = try fixture.services.operations.claim(customers[0], by: rep)
         let other = try SQLitePoolDatabase(path: fixture.directory.appendingPathComponent("db.sqlite").path, clock: fixture.clock)
         try other.setOwnerLimit(OwnerLimit(maxPrivate: 1), for: .everyone, by: nil)
-        #expect(throws: Self.ownedLimitOfOne) { try database.claim(customers[1], by: rep) }
+        #expect(throws: Self.ownedLimitOfOne) { try fixture.services.operations.claim(customers[1], by: rep) }
     }
 
     /// Inside the transaction that changes a setting the change is seen; once it rolls back,

@@ -1,5 +1,6 @@
 import Foundation
 import PoolDomain
+import PoolServices
 import PoolStore
 
 /// A fresh database file per test, with a manual clock.
@@ -13,6 +14,9 @@ final class StoreFixture {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         database = try SQLitePoolDatabase(path: directory.appendingPathComponent("db.sqlite").path, clock: clock)
     }
+
+    /// The use cases over this fixture's store and clock.
+    var services: PoolServices { PoolServices(store: database, clock: clock) }
 
     deinit { try? FileManager.default.removeItem(at: directory) }
 

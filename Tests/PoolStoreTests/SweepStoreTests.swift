@@ -3,6 +3,7 @@ import GRDB
 import Testing
 
 @testable import PoolDomain
+import PoolServices
 @testable import PoolStore
 
 @Suite struct SweepStoreTests {
@@ -21,7 +22,7 @@ import Testing
         let due = try #require(ReclaimEvaluator.assess(ReclaimFacts(customer), rules: rules, calendar: calendar).due)
         let decision = Ownership.reclaim(customer, due: due, ruleVersion: 1, into: pool.id, routedBy: .defaultPool, at: fixture.clock.now())
         fixture.clock.advance(seconds: 60)
-        _ = try database.addFollowUp(to: customer.id, kind: .call, text: "called just now", at: nil, by: rep)
+        _ = try fixture.services.operations.addFollowUp(to: customer.id, kind: .call, text: "called just now", at: nil, by: rep)
         #expect(throws: StaleDecision.self) {
             try database.writeTransaction { db in try database.apply(decision, db) }
         }

@@ -3,6 +3,7 @@ import GRDB
 import Testing
 
 @testable import PoolDomain
+import PoolServices
 @testable import PoolStore
 
 /// A database made by an earlier schema version upgrades in place with its data intact.
@@ -36,7 +37,7 @@ import Testing
         #expect(customer.poolID == pool.id && customer.enteredPoolAt != nil)
         #expect(try upgraded.countCustomers(CustomerFilter(inPool: true), scope: .all) == 1, "tallies start from the rows already there")
         #expect(try upgraded.ownershipEvents(of: [customer.id])[customer.id]?.count == 1)
-        let claimed = try upgraded.claim(customer.id, by: Actor(user))
+        let claimed = try PoolServices(store: upgraded, clock: SystemTimeSource()).operations.claim(customer.id, by: Actor(user))
         #expect(claimed.ownerID == user.id)
     }
 }

@@ -3,6 +3,7 @@ import GraphQL
 import Testing
 
 import PoolDomain
+import PoolServices
 import PoolStore
 import TestSupport
 
@@ -36,7 +37,7 @@ import TestSupport
                 by: nil)
             owned = try server.createCustomer("Owned Co", owner: "rep1", region: "上海")
             pooled = try server.createCustomer("Pooled Co", pool: "east", phone: "13812345678")
-            _ = try server.database.setCollaborator(
+            _ = try server.services.operations.setCollaborator(
                 server.users["westRep2"]!.id, on: CustomerID(Int64(owned.dropFirst(4))!), access: .read, by: Actor(server.users["rep1"]!))
             let admin = Actor(server.users["admin"]!)
             _ = try server.database.setActive(gone.id, false, by: admin)

@@ -52,6 +52,15 @@ import TestSupport
         #expect(rep.cookies["gh_session"] == nil)
     }
 
+    @Test func aManagerDemotedToRepLosesTheConsoleAtTheNextRequest() throws {
+        let manager = try server.console(as: "manager")
+        #expect(try manager.get("/admin").status == 200)
+        let user = server.users["manager"]!
+        _ = try server.services.people.updateUser(user.id, role: .rep, departmentID: user.departmentID, by: Actor(server.users["admin"]!))
+        let after = try manager.get("/admin")
+        #expect(after.status == 303 && after.headers["location"] == "/admin/login")
+    }
+
     @Test func eachPageAnswersEachRoleAsItShould() throws {
         let pages = ["/admin", "/admin/pools", "/admin/pools/\(server.pools["east"]!.id.rawValue)", "/admin/customers",
                      "/admin/sweeps", "/admin/people", "/admin/tokens", "/admin/import", "/admin/audit", "/admin/export.csv",

@@ -18,7 +18,7 @@ import TestSupport
     }
     /// The application layer is the only caller of the store's writes.
     static var storeWrite: Regex<(Substring, Substring)> {
-        #/database\.(claim|release|assign|transfer|setLocked|setCollaborator|revealContact|createCustomer|updateCustomer|addFollowUp|markNotificationsRead|setPassword|issueToken|createUser|createDepartment|updateUser|setActive|setOnLeave|revokeToken|recordAudit|registerWebhook|setWebhookActive|retryDelivery|createPool|updatePool|setRules|setOwnerLimit|sweep)\(/#
+        #/database\.(claim|release|assign|transfer|setLocked|setCollaborator|revealContact|createCustomer|updateCustomer|addFollowUp|markNotificationsRead|setPassword|issueToken|createUser|createDepartment|updateUser|setActive|setOnLeave|revokeToken|recordAudit|registerWebhook|setWebhookActive|retryDelivery|createPool|updatePool|setRules|setOwnerLimit|sweep|signIn|createSession|session|endSession)\(/#
     }
     /// Sweeps run only through `SweepService`, which refuses future days and audits every run.
     static var directSweep: Regex<Substring> { #/\.sweep\(asOf:|sweepMissedDays|missedDays\(/# }

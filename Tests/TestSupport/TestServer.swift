@@ -5,6 +5,7 @@ import Logging
 import GraphQLAPI
 import HTTPServer
 import PoolDomain
+import PoolServices
 import PoolStore
 
 /// A real gonghai server on a free loopback port with a fresh database, a manual clock, and a
@@ -16,6 +17,8 @@ public final class TestServer: @unchecked Sendable {
     public let directory: URL
     public let statements = StatementLog()
     public var database: SQLitePoolDatabase { app.database }
+    /// The use cases over this server's store and clock, for set-up that acts as a user.
+    public var services: PoolServices { PoolServices(store: database, clock: clock) }
 
     public private(set) var tokens: [String: String] = [:]
     public private(set) var users: [String: User] = [:]

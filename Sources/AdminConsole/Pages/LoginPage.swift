@@ -14,9 +14,9 @@ struct LoginPage {
             return self.form(language, request: request, error: language.t("Your session expired or the form is stale. Please try again."), name: form["name"], status: 403)
         }
         let name = form.text("name") ?? ""
-        switch (try? console.database.signIn(name: name, password: form["password"] ?? "")) ?? .invalid {
+        switch (try? console.services.sessions.signIn(name: name, password: form["password"] ?? "")) ?? .invalid {
         case .signedIn(let user):
-            guard let session = try? console.database.createSession(for: user.id, lifetime: 12 * 3600) else {
+            guard let session = try? console.services.sessions.open(for: user, lifetime: 12 * 3600) else {
                 return self.form(language, request: request, error: "Internal error.", name: name, status: 500)
             }
             return Layout.redirect(

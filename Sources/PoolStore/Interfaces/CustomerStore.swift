@@ -11,14 +11,20 @@ public protocol CustomerStore: Sendable {
     func customerPage(_ query: CustomerQuery) throws -> CustomerPage
     func countCustomers(_ filter: CustomerFilter, scope: CustomerScope) throws -> Int
     func createCustomer(_ draft: CustomerDraft, by actor: Actor, intoPool: PoolID?) throws -> Customer
-    func updateCustomer(_ id: CustomerID, _ draft: CustomerDraft, by actor: Actor) throws -> Customer
+    /// Saves `draft` once `check` allows it on the customer's facts.
+    func updateCustomer(
+        _ id: CustomerID, _ draft: CustomerDraft, by actor: Actor, check: (any CustomerFacts) throws -> Void
+    ) throws -> Customer
     /// Where an existing record of this customer is, as far as `actor` may see, or nil.
     func duplicate(of draft: CustomerDraft, for actor: Actor) throws -> DuplicateMatch?
     /// Private customers of `owner` (nil: of everyone).
     func privateCustomers(ownedBy owner: UserID?) throws -> [Customer]
 
-    /// Adds a follow-up and restarts the customer's reclaim clock, in one transaction.
-    func addFollowUp(to id: CustomerID, kind: FollowUpKind, text: String, at: Date?, by actor: Actor) throws -> FollowUp
+    /// Adds a follow-up once `check` allows it and restarts the customer's reclaim clock, in one
+    /// transaction; `at` nil: now.
+    func addFollowUp(
+        to id: CustomerID, kind: FollowUpKind, text: String, at: Date?, by actor: Actor, check: (any CustomerFacts) throws -> Void
+    ) throws -> FollowUp
     /// The newest follow-ups of each customer, newest first, at most `limitEach` per customer.
     func followUps(of ids: [CustomerID], limitEach: Int) throws -> [CustomerID: [FollowUp]]
     func collaborators(of ids: [CustomerID]) throws -> [CustomerID: [(UserID, CollaboratorAccess)]]

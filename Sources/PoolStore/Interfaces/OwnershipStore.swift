@@ -2,19 +2,25 @@ import PoolDomain
 
 /// Who owns each customer, and its history.
 ///
-/// Each change is one conditional write (`... WHERE owner IS the owner read`) in one
+/// The application layer decides each change on facts read in its own transaction
+/// (`CustomerFacts`); each change is then one conditional write (`... WHERE owner IS the owner read`) in one
 /// transaction with its append-only ownership event and its webhook outbox rows: under any
 /// race a customer has one owner or one pool, never both or neither; the loser of a race gets
 /// `PoolError.alreadyOwned` and nothing is written. Limits are checked in the same transaction.
 public protocol OwnershipStore: Sendable {
-    func claim(_ id: CustomerID, by actor: Actor) throws -> Customer
-    func release(_ id: CustomerID, by actor: Actor, reason: String, into pool: PoolID?) throws -> Customer
-    func assign(_ id: CustomerID, to rep: UserID, by actor: Actor, reason: String?) throws -> Customer
-    func transfer(_ id: CustomerID, to rep: UserID, by actor: Actor, reason: String?) throws -> Customer
-    func setLocked(_ id: CustomerID, _ locked: Bool, by actor: Actor) throws -> Customer
-    func setCollaborator(_ user: UserID, on id: CustomerID, access: CollaboratorAccess?, by actor: Actor) throws -> Customer
-    /// The customer with masked fields revealed; the reveal is logged.
-    func revealContact(_ id: CustomerID, by actor: Actor) throws -> Customer
+    /// Reads customer `id`'s facts in one write transaction, lets `decide` return the change
+    /// (or throw why not), and applies it as one conditional write with its event and outbox
+    /// rows; a customer that enters an auto-assigning pool is assigned on in the same
+    /// transaction. Returns the customer after.
+    func changeOwner(of id: CustomerID, by actor: Actor, _ decide: (any CustomerFacts) throws -> OwnershipChange) throws -> Customer
+    /// Sets the lock of a private customer once `check` allows it on the customer's facts.
+    func setLocked(_ id: CustomerID, _ locked: Bool, by actor: Actor, check: (any CustomerFacts) throws -> Void) throws -> Customer
+    /// Adds, changes (`access`) or removes (nil) a collaborator once `check` allows it.
+    func setCollaborator(
+        _ user: UserID, on id: CustomerID, access: CollaboratorAccess?, by actor: Actor, check: (any CustomerFacts) throws -> Void
+    ) throws -> Customer
+    /// The customer unmasked once `check` allows it; a reveal of a pooled customer is logged.
+    func revealContact(_ id: CustomerID, by actor: Actor, check: (any CustomerFacts) throws -> Void) throws -> Customer
     /// Ownership events after `id`, oldest first, of customers in `scope` (the feed).
     func ownershipEvents(after id: Int64, scope: CustomerScope, first: Int) throws -> [OwnershipEvent]
     /// Each customer's ownership history, oldest first.
