@@ -59,20 +59,22 @@ public struct CustomerOperations: Sendable {
 
     /// A manager (or a pool admin) gives a customer to a rep (分配), within the rep's limit.
     public func assign(_ id: CustomerID, to rep: UserID, reason: String?, by actor: Actor) throws -> Customer {
-        try store.changeOwner(of: id, by: actor) { facts in
-            let target = try facts.user(rep)
-            let change = try Ownership.assign(facts.customer, to: target, by: facts.viewer, reason: reason, at: facts.now)
-            let load = try facts.ownedLoad(of: target)
-            try ClaimLimits.checkOwned(load.count, limit: load.limit)
-            return change
-        }
+        try handOver(id, to: rep, by: actor) { try Ownership.assign($0.customer, to: $1, by: $0.viewer, reason: reason, at: $0.now) }
     }
 
     /// The owner or a manager hands a private customer to another rep (转移), within their limit.
     public func transfer(_ id: CustomerID, to rep: UserID, reason: String?, by actor: Actor) throws -> Customer {
+        try handOver(id, to: rep, by: actor) { try Ownership.transfer($0.customer, to: $1, by: $0.viewer, reason: reason, at: $0.now) }
+    }
+
+    /// A change that gives the customer to `rep`, decided by `decide`, within `rep`'s limit.
+    private func handOver(
+        _ id: CustomerID, to rep: UserID, by actor: Actor,
+        _ decide: (any CustomerFacts, User) throws -> OwnershipChange
+    ) throws -> Customer {
         try store.changeOwner(of: id, by: actor) { facts in
             let target = try facts.user(rep)
-            let change = try Ownership.transfer(facts.customer, to: target, by: facts.viewer, reason: reason, at: facts.now)
+            let change = try decide(facts, target)
             let load = try facts.ownedLoad(of: target)
             try ClaimLimits.checkOwned(load.count, limit: load.limit)
             return change
