@@ -76,7 +76,8 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "GonghaiServer", "PoolStore", "PoolServices", "PoolDomain", "AdminConsole", .product(name: "Logging", package: "swift-log"),
+                "GonghaiServer", "PoolStore", "PoolServices", "PoolDomain", "AdminConsole", "GraphQLAPI", "GraphQLAdmission",
+                .product(name: "GraphQL", package: "GraphQL"), .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/TestSupport"
         ),

@@ -73,6 +73,23 @@ public final class GraphQLEndpoint: Sendable {
         return response
     }
 
+    /// The endpoint without HTTP or a token: `request` run as `user`, answered with the status
+    /// and JSON body a client sending `Accept: application/json` would get. Tests drive the
+    /// API through it table-style (role, operation, variables → JSON); HTTP behaviour, races
+    /// and crashes keep their socket tests.
+    public func handle(_ request: GraphQLRequestBody, as user: User, requestID: String = "in-process") -> HTTPResponse {
+        let format = ResponseFormat(accept: nil)
+        let response: HTTPResponse
+        do {
+            response = try run(request, user: user, isGET: false, requestID: requestID, format: format)
+        } catch let error as APIError {
+            response = format.requestError(error)
+        } catch {
+            response = format.requestError(APIError.from(error, requestID: requestID, log: log))
+        }
+        return response
+    }
+
     /// The `extensions.code` values of a response body, for the log line. Responses with data
     /// are the common case, so they are scanned as bytes and only an error list is turned into
     /// text; the key sequence below cannot occur inside a JSON string value.

@@ -1,5 +1,7 @@
 import AdminConsole
 import Foundation
+import GraphQL
+import GraphQLAdmission
 import GonghaiServer
 import Logging
 import GraphQLAPI
@@ -132,6 +134,18 @@ public final class TestServer: @unchecked Sendable {
         tokens[name] = try database.issueToken(for: user.id, label: "test")
         return user
     }
+
+    /// Runs a GraphQL request in process (no socket, no token) as the named user and returns the
+    /// decoded JSON; fails the test when the two executors disagree (`verify` mode).
+    public func inProcess(_ query: String, as user: String, variables: [String: Map] = [:]) throws -> [String: Any] {
+        let response = app.endpoint.handle(GraphQLRequestBody(query: query, variables: variables), as: users[user]!)
+        if let check = response.headers.first(where: { $0.0 == ExecutorMode.checkHeader })?.1, check == "different" {
+            throw InProcessError.executorsDiffer(query)
+        }
+        return try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] ?? [:]
+    }
+
+    public enum InProcessError: Error { case executorsDiffer(String) }
 
     /// Runs a GraphQL request as the named user and returns the decoded JSON.
     public func query(
