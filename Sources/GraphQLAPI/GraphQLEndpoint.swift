@@ -15,8 +15,7 @@ public final class GraphQLEndpoint: Sendable {
     let clock: any TimeSource
     let rateLimiter: RateLimiter
     let log: @Sendable (String) -> Void
-    let executorMode: ExecutorMode
-    let compiled: CompiledExecutor
+    let executor: any OperationExecutor
 
     public init(
         schemaSDL: String, database: any PoolDatabase, limits: APILimits = APILimits(),
@@ -31,12 +30,20 @@ public final class GraphQLEndpoint: Sendable {
         self.cache = LRUCache()
         self.admission = QueryAdmission(schema: schema, maxDepth: limits.maxDepth, maxCost: limits.maxCost)
         self.log = log
-        self.executorMode = executor
-        self.compiled = CompiledExecutor(schema: schema, resolvers: Resolvers.table, readers: Resolvers.leafReaders)
+        let reference = ReferenceExecutor(schema: schema)
+        switch executor {
+        case .compiled:
+            let compiled = CompiledExecutor(schema: schema, resolvers: Resolvers.table, readers: Resolvers.leafReaders)
+            self.executor = CompiledFirstExecutor(compiled: compiled, reference: reference)
+        case .reference:
+            self.executor = reference
+        case .verify:
+            self.executor = try ComparingExecutor(sdl: schemaSDL, resolvers: Resolvers.table, readers: Resolvers.leafReaders, log: log)
+        }
     }
 
     /// Compiled operation plans held (bounded like the document cache).
-    public var cachedPlans: Int { compiled.plans.count }
+    public var cachedPlans: Int { executor.cachedPlans }
 
     public var cachedDocuments: Int { cache.count }
 
@@ -175,29 +182,19 @@ public final class GraphQLEndpoint: Sendable {
         try admission.checkVariables(operation, body.variables)
         let context = RequestContext(
             user: user, database: database, requestID: requestID, limits: limits, clock: clock, log: log)
-        let reference = {
-            self.reference(document, operation: body.operationName, variables: body.variables, context: context)
-        }
-        guard executorMode != .reference else { return respond(reference(), requestID: requestID, format: format) }
-        let replay = executorMode == .verify ? RootReplay() : nil
         // A query reads from one snapshot; a mutation's writes must be visible to its own reads.
         let snapshot: CompiledExecutor.Isolation? =
             operation.operation == .query ? { [database] run in try database.withReadSnapshot(run) } : nil
-        guard
-            let result = try compiled.execute(
-                query: body.query, document: document, operation: operation, operationName: body.operationName,
-                variables: body.variables, context: context, recording: replay, isolation: snapshot)
-        else {
-            return checked(respond(reference(), requestID: requestID, format: format), replay == nil ? nil : "reference")
+        let admittedOperation = AdmittedOperation(
+            query: body.query, document: document, operation: operation, operationName: body.operationName,
+            variables: body.variables, isolation: snapshot)
+        let execution = try executor.execute(admittedOperation, context: context)
+        switch execution.outcome {
+        case .compiled(let result):
+            return checked(respond(data: result.data, errors: result.errors, requestID: requestID, format: format), execution.check)
+        case .reference(let result):
+            return checked(respond(result, requestID: requestID, format: format), execution.check)
         }
-        guard let replay else { return respond(data: result.data, errors: result.errors, requestID: requestID, format: format) }
-        context.rootReplay = replay
-        let expected = reference()
-        if let difference = ExecutorComparison.difference(compiled: result, reference: expected, replay: replay) {
-            log("request \(requestID): executors differ for \(body.query.prefix(500)): \(difference)")
-            return checked(respond(expected, requestID: requestID, format: format), "different")
-        }
-        return checked(respond(data: result.data, errors: result.errors, requestID: requestID, format: format), "same")
     }
 
     /// `verify` mode's verdict, as a response header.
@@ -224,28 +221,6 @@ public final class GraphQLEndpoint: Sendable {
             return format.requestError(APIError(.internalError, "Internal server error."))
         }
         return format.body(body, requestLevelCode: requestLevel ? .badUserInput : nil)
-    }
-
-    /// GraphQLSwift's executor: async (a task per field), its jobs run on this worker thread.
-    /// It answers what the compiled executor leaves to it, and is the reference `verify`
-    /// compares against.
-    private func reference(
-        _ document: Document, operation: String?, variables: [String: Map], context: RequestContext
-    ) -> GraphQLResult {
-        let schema = self.schema
-        return WorkerThreadExecutor.run {
-            do {
-                return try await GraphQL.execute(
-                    schema: schema, documentAST: document, rootValue: (), context: context,
-                    variableValues: variables, operationName: operation)
-            } catch let error as GraphQLError {
-                return GraphQLResult(errors: [error])
-            } catch {
-                return GraphQLResult(errors: [
-                    APIError.from(error, requestID: context.requestID, log: context.log).graphQLError()
-                ])
-            }
-        }
     }
 
     /// Gives every error a documented code: errors the executor raised itself are variable

@@ -13,8 +13,6 @@ public final class RequestContext: @unchecked Sendable {
     let limits: APILimits
     let clock: any TimeSource
     let log: @Sendable (String) -> Void
-    /// Set in `verify` mode before the reference executor runs (see `RootReplay`).
-    var rootReplay: RootReplay?
 
     /// Guards the values below, each read from the store on first use. One lock and plain
     /// optionals, not a lazily computed box per value: a request that reads none of them (a

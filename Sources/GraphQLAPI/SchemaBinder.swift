@@ -68,11 +68,6 @@ public enum SchemaBinder {
                 throw APIError(.internalError, "Internal server error.").graphQLError(nodes: info.fieldASTs, path: info.path)
             }
             do {
-                if let replay = context.rootReplay, info.path.elements.count == 1,
-                    case .key(let key) = info.path.elements[0], let recorded = replay.answer(key, arguments: args)
-                {
-                    return try recorded.get()
-                }
                 return try resolver(source, Arguments(args), context)
             } catch {
                 throw APIError.from(error, requestID: context.requestID, log: context.log)

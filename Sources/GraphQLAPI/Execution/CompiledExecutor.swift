@@ -5,7 +5,7 @@ import GraphQL
 ///
 /// Its semantics are GraphQLSwift 4.3.0's executor, step for step (which errors are located,
 /// how nulls propagate, serial mutations), because that executor stays as the reference: the
-/// `verify` mode runs both and compares. Related records load in batches through the
+/// `verify` mode (`ComparingExecutor`) runs both and compares. Related records load in batches through the
 /// resolvers' own loaders (`CustomerBatch`): the first customer of a list that needs its owner
 /// loads the owners of the whole list in one query, so walking depth-first costs no N+1.
 /// Whatever it does not handle (introspection beyond `__typename`, abstract types, values it
@@ -34,14 +34,12 @@ final class CompiledExecutor: Sendable {
     typealias Isolation = (() -> Result) throws -> Result
 
     /// Nil when the operation is left to the reference executor; nothing has run then.
-    /// `isolation` wraps the run only when it calls a resolver.
-    func execute(
-        query: String, document: Document, operation: OperationDefinition, operationName: String?,
-        variables: [String: Map], context: RequestContext, recording replay: RootReplay? = nil,
-        isolation: Isolation? = nil
-    ) throws -> Result? {
-        let plan = plans.value(for: (operationName ?? "") + "\u{0}" + query) {
-            try? OperationPlan(document: document, operation: operation, schema: schema, resolvers: resolvers, readers: readers)
+    /// The operation's isolation wraps the run only when it calls a resolver.
+    func execute(_ admitted: AdmittedOperation, context: RequestContext) throws -> Result? {
+        let (variables, isolation) = (admitted.variables, admitted.isolation)
+        let plan = plans.value(for: (admitted.operationName ?? "") + "\u{0}" + admitted.query) {
+            try? OperationPlan(
+                document: admitted.document, operation: admitted.operation, schema: schema, resolvers: resolvers, readers: readers)
         }
         guard let plan else { return nil }
         let coercion = InputCoercion(schema: schema)
@@ -54,7 +52,7 @@ final class CompiledExecutor: Sendable {
             guard let value = try? coercion.arguments(dynamic.definitions, dynamic.nodes, values) else { return nil }
             arguments.append(value)
         }
-        var run = PlanRun(context: context, arguments: arguments, replay: replay)
+        var run = PlanRun(context: context, arguments: arguments)
         guard let isolation, variant.runsResolvers else { return run.execute(variant.root) }
         return try isolation { run.execute(variant.root) }
     }
@@ -71,15 +69,13 @@ private struct PlanRun {
 
     private let context: RequestContext
     private let arguments: [Map]
-    private let replay: RootReplay?
     private var out = JSONBytes(capacity: 2048)
     private var errors: [GraphQLError] = []
     private var path: [PathItem] = []
 
-    init(context: RequestContext, arguments: [Map], replay: RootReplay?) {
+    init(context: RequestContext, arguments: [Map]) {
         self.context = context
         self.arguments = arguments
-        self.replay = replay
     }
 
     /// An error that reaches the root replaces the whole result, as in GraphQLSwift.
@@ -121,12 +117,10 @@ private struct PlanRun {
         do {
             value = try resolver(source, Arguments(values), context)
         } catch {
-            if let replay, path.count == 1 { replay.record(field.responseKey, arguments: values, result: .failure(error)) }
             let located = APIError.from(error, requestID: context.requestID, log: context.log)
                 .graphQLError(nodes: field.nodes, path: currentPath())
             return try absorb(located, at: field.output)
         }
-        if let replay, path.count == 1 { replay.record(field.responseKey, arguments: values, result: .success(value)) }
         try completeCatchingError(field.output, field, value)
     }
 

@@ -1,0 +1,31 @@
+import GraphQL
+
+/// GraphQLSwift's executor over a schema bound to the resolvers: async (a task per field), its
+/// jobs run on this worker thread. It answers what the compiled executor leaves to it, and is
+/// the behaviour the compiled one must match.
+struct ReferenceExecutor: OperationExecutor {
+    let schema: GraphQLSchema
+
+    func execute(_ operation: AdmittedOperation, context: RequestContext) throws -> Execution {
+        Execution(outcome: .reference(run(operation, context: context)))
+    }
+
+    var cachedPlans: Int { 0 }
+
+    func run(_ operation: AdmittedOperation, context: RequestContext) -> GraphQLResult {
+        let (schema, document, variables, name) = (self.schema, operation.document, operation.variables, operation.operationName)
+        return WorkerThreadExecutor.run {
+            do {
+                return try await GraphQL.execute(
+                    schema: schema, documentAST: document, rootValue: (), context: context,
+                    variableValues: variables, operationName: name)
+            } catch let error as GraphQLError {
+                return GraphQLResult(errors: [error])
+            } catch {
+                return GraphQLResult(errors: [
+                    APIError.from(error, requestID: context.requestID, log: context.log).graphQLError()
+                ])
+            }
+        }
+    }
+}
