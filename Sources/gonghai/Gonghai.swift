@@ -1,4 +1,5 @@
 import ArgumentParser
+import PoolDomain
 
 @main
 struct Gonghai: ParsableCommand {
@@ -16,4 +17,10 @@ struct Gonghai: ParsableCommand {
 struct DatabaseOption: ParsableArguments {
     @Option(name: .long, help: "The SQLite database file (created if missing).")
     var database: String = "gonghai.sqlite"
+}
+
+/// Runs `body`, turning the application layer's refusal of an input into the command line's own
+/// error (printed as a usage problem, exit code 64).
+func validating<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch PoolError.invalidInput(let field, let message) { throw ValidationError("\(field): \(message)") }
 }

@@ -124,7 +124,6 @@ struct Serve: ParsableCommand {
     var benchRoutes = false
 
     /// The demo's console password for the admin and managers: a demo database is not for real data.
-    static let demoPassword = "gonghai-demo"
 
     func run() throws {
         let termination = TerminationSignal()
@@ -141,7 +140,12 @@ struct Serve: ParsableCommand {
             logger: Logger(label: "gonghai"), assets: .locate(explicit: settings.publicDirectory),
             metricsToken: settings.metricsToken, rateLimitPerMinute: settings.rateLimit,
             executor: ExecutorMode(rawValue: settings.executor) ?? .compiled, benchRoutes: benchRoutes)
-        let token = demo ? try seedDemo(app.database) : nil
+        var token: String?
+        if demo {
+            let (issued, seeded) = try validating { try DemoSetup(store: app.database).prepare(now: Date()) }
+            if let seeded { print("demo data: \(seeded.users) users, \(seeded.pools) pools, \(seeded.customers) customers") }
+            token = issued
+        }
         let scheduler = settings.sweep
             ? try SweepScheduler(database: app.database, clock: SystemTimeSource(), at: settings.sweepAt, logger: Logger(label: "gonghai.sweep"))
             : nil
@@ -152,7 +156,7 @@ struct Serve: ParsableCommand {
         let shownHost = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
         print("gonghai listening on http://\(shownHost):\(app.port)/graphql (database \(settings.database))")
         if let token {
-            print("admin console: http://\(shownHost):\(app.port)/admin (sign in as admin / \(Self.demoPassword), or 王磊 / \(Self.demoPassword) as a manager)")
+            print("admin console: http://\(shownHost):\(app.port)/admin (sign in as admin / \(DemoSetup.password), or 王磊 / \(DemoSetup.password) as a manager)")
             print("demo admin token: \(token)")
             print(
                 "try: curl -s http://\(shownHost):\(app.port)/graphql -H 'Authorization: Bearer \(token)' -H 'Content-Type: application/json' -d '{\"query\":\"{ me { name role } customers(first: 3) { totalCount nodes { name owner { name } pool { name } } } }\"}'"
@@ -165,24 +169,6 @@ struct Serve: ParsableCommand {
         scheduler?.stop()
         dispatcher.stop()
         app.stop()
-    }
-
-    private func seedDemo(_ database: SQLitePoolDatabase) throws -> String {
-        let seeder = DemoSeeder(database: database)
-        let people = PoolServices(store: database, clock: SystemTimeSource()).people
-        if try seeder.isEmpty() {
-            let summary = try seeder.seed(now: Date())
-            print("demo data: \(summary.users) users, \(summary.pools) pools, \(summary.customers) customers")
-            // Only a database the demo just filled gets the demo password: --demo pointed at
-            // real data must never reset anyone's password.
-            for user in try database.users() where user.runsTheTeam && user.active {
-                try people.setPassword(user.id, Self.demoPassword, hasher: .standard, by: nil)
-            }
-        }
-        guard let admin = try database.users().first(where: { $0.active && Capabilities(of: Actor($0)).manageUsers }) else {
-            throw ValidationError("--demo: the database has no active admin; add one with `gonghai users add`")
-        }
-        return try people.issueToken(for: admin.id, label: "demo", by: nil)
     }
 }
 

@@ -36,18 +36,13 @@ struct Sweep: ParsableCommand {
         let zone = try TimeZoneOption.resolve(timeZone)
         let database = try SQLitePoolDatabase(path: options.database, timeZone: zone)
         defer { try? database.close() }
-        var day: Day?
-        if let asOf {
-            guard let parsed = Day(asOf) else { throw ValidationError("--as-of takes YYYY-MM-DD") }
-            day = parsed
+        let day = try asOf.map { text in
+            guard let day = Day(text) else { throw ValidationError("--as-of takes YYYY-MM-DD") }
+            return day
         }
         guard (1...10_000).contains(batchSize) else { throw ValidationError("--batch-size must be 1 to 10000") }
-        let sweeps = SweepService(store: database, clock: SystemTimeSource())
-        let runs: [SweepReport]
-        do {
-            runs = try sweeps.run(asOf: day, dryRun: dryRun, trigger: .cli, by: nil, batchSize: batchSize)
-        } catch PoolError.invalidInput(_, let message) {
-            throw ValidationError(message)
+        let runs = try validating {
+            try SweepService(store: database, clock: SystemTimeSource()).run(asOf: day, dryRun: dryRun, trigger: .cli, by: nil, batchSize: batchSize)
         }
         if json {
             try SweepJSON(database: database).print(runs)
@@ -69,39 +64,36 @@ struct Sweep: ParsableCommand {
 /// the runs. Item lists are streamed as they are read: a sweep of 1M customers reclaims 100k.
 struct SweepJSON {
     let database: SQLitePoolDatabase
+    private let encoder = JSONEncoder()
+
+    init(database: SQLitePoolDatabase) {
+        self.database = database
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    }
+
+    private struct Named: Encodable { let id: String; let name: String? }
+    private struct Item: Encodable {
+        let customerId: String, customerName: String, previousOwner: Named?, rule: String?, pool: Named?, reason: String
+    }
+    private struct Counts: Encodable { let evaluated, reclaimed, skipped, failed, warned: Int }
 
     func print(_ runs: [SweepReport]) throws {
         write("{\"runs\":[")
         for (index, run) in runs.enumerated() {
-            write(index == 0 ? "" : ",")
-            try printRun(run)
-        }
-        let totals: [(String, Int)] = [
-            ("evaluated", runs.map(\.evaluated).reduce(0, +)), ("reclaimed", runs.map(\.reclaimed).reduce(0, +)),
-            ("skipped", runs.map(\.skipped).reduce(0, +)), ("failed", runs.map(\.failed).reduce(0, +)),
-            ("warned", runs.map(\.warned).reduce(0, +)),
-        ]
-        write("],\"totals\":{\"runs\":\(runs.count)")
-        for (key, value) in totals { write(",\"\(key)\":\(value)") }
-        write("}}\n")
-    }
-
-    private func printRun(_ run: SweepReport) throws {
-        write("{\"id\":\(run.runId.map { Self.string("run_\($0)") } ?? "null"),\"asOf\":\(Self.string(run.asOf)),\"dryRun\":\(run.dryRun)")
-        write(",\"status\":\(Self.string(run.status.uppercased()))")
-        for (key, value) in [("evaluated", run.evaluated), ("reclaimed", run.reclaimed), ("skipped", run.skipped), ("failed", run.failed), ("warned", run.warned)] {
-            write(",\"\(key)\":\(value)")
-        }
-        for (key, outcome) in [("reclaimedCustomers", "reclaimed"), ("skippedCustomers", "skipped")] {
-            write(",\"\(key)\":[")
-            var first = true
-            try forEachItem(of: run, outcome: outcome) { item in
-                write((first ? "" : ",") + Self.item(item))
-                first = false
+            write((index == 0 ? "" : ",") + "{\"id\":\(try json(run.runId.map { "run_\($0)" })),\"asOf\":\(try json(run.asOf))")
+            write(",\"dryRun\":\(run.dryRun),\"status\":\(try json(run.status.uppercased())),\(try fields(Self.counts([run])))")
+            for (key, outcome) in [("reclaimedCustomers", "reclaimed"), ("skippedCustomers", "skipped")] {
+                write(",\"\(key)\":[")
+                var first = true
+                try forEachItem(of: run, outcome: outcome) { item in
+                    write((first ? "" : ",") + (try json(Self.item(item))))
+                    first = false
+                }
+                write("]")
             }
-            write("]")
+            write("}")
         }
-        write("}")
+        write("],\"totals\":{\"runs\":\(runs.count),\(try fields(Self.counts(runs)))}}\n")
     }
 
     /// A recorded run's items are read back page by page; a dry run's are in its report.
@@ -112,29 +104,25 @@ struct SweepJSON {
         try database.forEachSweepItem(run, outcome: outcome, body)
     }
 
-    static func item(_ item: SweepReport.Item) -> String {
-        let owner = item.previousOwnerId.map {
-            "{\"id\":\(string(GlobalID.encode(UserID($0)))),\"name\":\(item.previousOwner.map(string) ?? "null")}"
-        } ?? "null"
-        let pool = item.poolId.map { "{\"id\":\(string(GlobalID.encode(PoolID($0)))),\"name\":\(item.pool.map(string) ?? "null")}" } ?? "null"
-        let rule = item.rule.flatMap(ReclaimRule.init(rawValue:)).map { string(enumName($0)) } ?? "null"
-        return "{\"customerId\":\(string(GlobalID.encode(CustomerID(item.customerId)))),\"customerName\":\(string(item.customerName)),\"previousOwner\":\(owner),\"rule\":\(rule),\"pool\":\(pool),\"reason\":\(string(item.reason))}"
+    private static func item(_ item: SweepReport.Item) -> Item {
+        Item(
+            customerId: GlobalID.encode(CustomerID(item.customerId)), customerName: item.customerName,
+            previousOwner: item.previousOwnerId.map { Named(id: GlobalID.encode(UserID($0)), name: item.previousOwner) },
+            rule: item.rule.flatMap(ReclaimRule.init(rawValue:)).map { enumName($0) },
+            pool: item.poolId.map { Named(id: GlobalID.encode(PoolID($0)), name: item.pool) }, reason: item.reason)
     }
 
-    /// A JSON string literal (Foundation's encoder escapes exactly as JSON requires).
-    static func string(_ text: String) -> String {
-        String(decoding: (try? JSONEncoder.plain.encode(text)) ?? Data("\"\"".utf8), as: UTF8.self)
+    private static func counts(_ runs: [SweepReport]) -> Counts {
+        func sum(_ count: (SweepReport) -> Int) -> Int { runs.map(count).reduce(0, +) }
+        return Counts(evaluated: sum(\.evaluated), reclaimed: sum(\.reclaimed), skipped: sum(\.skipped), failed: sum(\.failed), warned: sum(\.warned))
     }
+
+    private func json(_ value: some Encodable) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
+
+    /// An object's members without its braces, to write inline.
+    private func fields(_ value: some Encodable) throws -> String { String(try json(value).dropFirst().dropLast()) }
 
     private func write(_ text: String) { Swift.print(text, terminator: "") }
-}
-
-extension JSONEncoder {
-    static var plain: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return encoder
-    }
 }
 
 enum TimeZoneOption {
