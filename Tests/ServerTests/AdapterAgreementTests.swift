@@ -90,6 +90,21 @@ import TestSupport
             console: { ("/admin/customers/\($0.pooled.rawValue)/action", [("op", "assign"), ("user", String($0.rep3.rawValue))]) },
             applied: { try $0.customer($0.pooled).ownerID == $0.rep3 }),
         UseCase(
+            name: "transfer a rep's customer", allowed: [.admin, .manager, .rep1],
+            graphQL: { #"mutation { transferCustomer(id: "cus_\#($0.owned.rawValue)", toUserId: "usr_\#($0.rep3.rawValue)") { id } }"# },
+            console: { ("/admin/customers/\($0.owned.rawValue)/action", [("op", "transfer"), ("user", String($0.rep3.rawValue))]) },
+            applied: { try $0.customer($0.owned).ownerID == $0.rep3 }),
+        UseCase(
+            name: "release a rep's customer", allowed: [.admin, .manager, .rep1],
+            graphQL: { #"mutation { releaseCustomer(id: "cus_\#($0.owned.rawValue)", reason: "no budget") { id } }"# },
+            console: { ("/admin/customers/\($0.owned.rawValue)/action", [("op", "release"), ("reason", "no budget")]) },
+            applied: { try $0.customer($0.owned).poolID != nil }),
+        UseCase(
+            name: "rename a pool", allowed: [.admin],
+            graphQL: { #"mutation { updatePool(id: "pool_\#($0.east.rawValue)", input: {name: "East two", priority: 10}) { id } }"# },
+            console: { ("/admin/pools/\($0.east.rawValue)", [("name", "East two"), ("priority", "10")]) },
+            applied: { try $0.server.database.pools().contains { $0.name == "East two" } }),
+        UseCase(
             name: "lock a rep's customer", allowed: [.admin, .manager, .rep1],
             graphQL: { #"mutation { lockCustomer(id: "cus_\#($0.owned.rawValue)") { id } }"# },
             console: { ("/admin/customers/\($0.owned.rawValue)/action", [("op", "lock")]) },
