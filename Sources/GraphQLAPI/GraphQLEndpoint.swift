@@ -10,7 +10,7 @@ public final class GraphQLEndpoint: Sendable {
     let schema: GraphQLSchema
     let database: any PoolDatabase
     let limits: APILimits
-    let cache: LRUCache<AdmittedDocument>
+    let cache: LRUCache<CachedQuery>
     let admission: QueryAdmission
     let clock: any TimeSource
     let rateLimiter: RateLimiter
@@ -43,7 +43,7 @@ public final class GraphQLEndpoint: Sendable {
     }
 
     /// Compiled operation plans held (bounded like the document cache).
-    public var cachedPlans: Int { executor.cachedPlans }
+    public var cachedPlans: Int { cache.values.map(\.compiledPlans).reduce(0, +) }
 
     public var cachedDocuments: Int { cache.count }
 
@@ -169,7 +169,8 @@ public final class GraphQLEndpoint: Sendable {
     private func run(
         _ body: GraphQLRequestBody, user: User, isGET: Bool, requestID: String, format: ResponseFormat
     ) throws -> HTTPResponse {
-        let admitted = cache.value(for: body.query) { admission.admit(body.query) }
+        let cached = cache.value(for: body.query) { CachedQuery(admission.admit(body.query)) }
+        let admitted = cached.admitted
         if let code = admitted.errorCode {
             return format.result(GraphQLResult(errors: admitted.errors), requestLevelCode: code)
         }
@@ -187,7 +188,7 @@ public final class GraphQLEndpoint: Sendable {
             operation.operation == .query ? { [database] run in try database.withReadSnapshot(run) } : nil
         let admittedOperation = AdmittedOperation(
             query: body.query, document: document, operation: operation, operationName: body.operationName,
-            variables: body.variables, isolation: snapshot)
+            variables: body.variables, cached: cached, isolation: snapshot)
         let execution = try executor.execute(admittedOperation, context: context)
         switch execution.outcome {
         case .compiled(let result):

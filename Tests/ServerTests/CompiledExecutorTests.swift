@@ -204,6 +204,17 @@ import TestSupport
         #expect(unwrapOptional("text" as any Sendable) as? String == "text")
     }
 
+    @Test func eachOperationOfAQueryTextIsPlannedOnceInTheTextsCacheEntry() throws {
+        let server = try TestServer(executor: .compiled)
+        let query = "query A { me { name } } query B { me { role } }"
+        for name in ["A", "B", "A", "B"] {
+            let response = try server.client.graphQL(query, operationName: name, token: server.tokens["rep1"])
+            #expect(response.json["errors"] == nil, "\(response.text)")
+        }
+        #expect(server.app.endpoint.cachedDocuments == 1, "one entry for the text")
+        #expect(server.app.endpoint.cachedPlans == 2, "a plan per operation of the text")
+    }
+
     @Test func thePlanCacheIsABoundedLRU() {
         let cache = LRUCache<OperationPlan?>(capacity: 2)
         var builds: [String] = []

@@ -20,14 +20,12 @@ final class CompiledExecutor: Sendable {
     let schema: GraphQLSchema
     let resolvers: ResolverTable
     let readers: LeafReaderTable
-    /// Compiled operations by operation name and query text; nil: left to the reference.
-    let plans: LRUCache<OperationPlan?>
 
-    init(schema: GraphQLSchema, resolvers: ResolverTable, readers: LeafReaderTable = [:], capacity: Int = 1000) {
+    /// Plans are kept with their query text's document (`CachedQuery`), not here.
+    init(schema: GraphQLSchema, resolvers: ResolverTable, readers: LeafReaderTable = [:]) {
         self.schema = schema
         self.resolvers = resolvers
         self.readers = readers
-        self.plans = LRUCache(capacity: capacity)
     }
 
     /// How the resolvers' run is wrapped: a query's reads share one snapshot of the store.
@@ -37,7 +35,7 @@ final class CompiledExecutor: Sendable {
     /// The operation's isolation wraps the run only when it calls a resolver.
     func execute(_ admitted: AdmittedOperation, context: RequestContext) throws -> Result? {
         let (variables, isolation) = (admitted.variables, admitted.isolation)
-        let plan = plans.value(for: (admitted.operationName ?? "") + "\u{0}" + admitted.query) {
+        let plan = admitted.cached.plan(named: admitted.operationName) {
             try? OperationPlan(
                 document: admitted.document, operation: admitted.operation, schema: schema, resolvers: resolvers, readers: readers)
         }

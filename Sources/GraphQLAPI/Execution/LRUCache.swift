@@ -1,7 +1,7 @@
 import Foundation
 
-/// A bounded least-recently-used cache keyed by query text: admitted documents and compiled
-/// plans both live in one.
+/// A bounded least-recently-used cache keyed by query text (`CachedQuery`: a document with its
+/// verdicts and plans).
 ///
 /// A doubly linked list over array slots keeps every operation O(1). Bounded in count and in
 /// the size of what it keeps: a key longer than `maxKeyBytes` (real clients send a few KB) is
@@ -29,6 +29,9 @@ final class LRUCache<Value>: @unchecked Sendable {
     init(capacity: Int = 1000) { self.capacity = max(1, capacity) }
 
     var count: Int { lock.withLock { index.count } }
+
+    /// Every value held, for counts (metrics and tests).
+    var values: [Value] { lock.withLock { slots.map(\.value) } }
 
     /// Lookups that found a value and lookups that had to make one, since start.
     var counts: (hits: Int, misses: Int) { lock.withLock { (hits, misses) } }

@@ -7,6 +7,8 @@ struct AdmittedOperation {
     let operation: OperationDefinition
     let operationName: String?
     let variables: [String: Map]
+    /// The cache entry of the query text, which keeps its compiled plans.
+    let cached: CachedQuery
     /// How a query's reads share one snapshot of the store; nil for a mutation, whose reads
     /// must see its own writes.
     let isolation: CompiledExecutor.Isolation?
@@ -29,8 +31,6 @@ struct Execution {
 /// resolvers from the outside, so nothing in the request path serves only them.
 protocol OperationExecutor: Sendable {
     func execute(_ operation: AdmittedOperation, context: RequestContext) throws -> Execution
-    /// Compiled plans held.
-    var cachedPlans: Int { get }
 }
 
 /// The fast path: the compiled executor, and GraphQLSwift's for what it declines before
@@ -43,6 +43,4 @@ struct CompiledFirstExecutor: OperationExecutor {
         if let result = try compiled.execute(operation, context: context) { return Execution(outcome: .compiled(result)) }
         return Execution(outcome: .reference(reference.run(operation, context: context)))
     }
-
-    var cachedPlans: Int { compiled.plans.count }
 }

@@ -10,8 +10,6 @@ struct ReferenceExecutor: OperationExecutor {
         Execution(outcome: .reference(run(operation, context: context)))
     }
 
-    var cachedPlans: Int { 0 }
-
     func run(_ operation: AdmittedOperation, context: RequestContext) -> GraphQLResult {
         let (schema, document, variables, name) = (self.schema, operation.document, operation.variables, operation.operationName)
         return WorkerThreadExecutor.run {

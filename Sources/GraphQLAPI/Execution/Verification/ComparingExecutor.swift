@@ -57,8 +57,6 @@ struct ComparingExecutor: OperationExecutor {
         }
     }
 
-    var cachedPlans: Int { compiled.plans.count }
-
     /// The table with the root types' (Query, Mutation) resolvers wrapped by `wrap`, given each
     /// field's name: a root resolver runs only at the root, once per response key.
     static func wrappingRoots(_ table: ResolverTable, _ wrap: (String, @escaping FieldResolver) -> FieldResolver) -> ResolverTable {
