@@ -18,12 +18,12 @@ public struct CustomerAccess: Sendable {
         return completed.canSee(customer)
     }
 
-    /// The customer `id` as `actor` may see it (masked), or nil when it does not exist or is
-    /// hidden from them.
-    public func customer(_ id: CustomerID, by actor: Actor) throws -> Customer? {
+    /// The customer `id` as stored (unmasked: for deciding and editing; show it through
+    /// `Masking.shown`), or nil when it does not exist or is hidden from `actor`.
+    public func visible(_ id: CustomerID, by actor: Actor) throws -> Customer? {
         guard let customer = try store.customers(ids: [id])[id],
             try canSee(customer, as: try store.viewer(for: actor))
         else { return nil }
-        return Masking.shown(customer, in: try store.pools())
+        return customer
     }
 }

@@ -21,9 +21,9 @@ public struct CustomerOperations: Sendable {
     /// Applies `edit` to the customer as stored (unmasked) and saves the draft it returns; a
     /// customer the user may not see is not found.
     public func update(_ id: CustomerID, by actor: Actor, _ edit: (Customer) throws -> CustomerDraft) throws -> Customer {
-        guard let current = try store.customers(ids: [id])[id],
-            try CustomerAccess(store: store).canSee(current, as: try store.viewer(for: actor))
-        else { throw PoolError.notFound(entity: "Customer") }
+        guard let current = try CustomerAccess(store: store).visible(id, by: actor) else {
+            throw PoolError.notFound(entity: "Customer")
+        }
         return try store.updateCustomer(id, try edit(current), by: actor) { facts in
             try AccessPolicy.require(.updateCustomer, by: facts.viewer, on: facts.customer)
         }

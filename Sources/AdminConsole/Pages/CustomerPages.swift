@@ -159,8 +159,8 @@ struct CustomerPages {
     }
 
     private func visible(_ id: String, _ request: ConsoleRequest) throws -> Customer? {
-        guard let number = Int64(id), let customer = try database.customers(ids: [CustomerID(number)])[CustomerID(number)] else { return nil }
-        return try console.services.customers.canSee(customer, as: try database.viewer(for: request.actor)) ? customer : nil
+        guard let number = Int64(id) else { return nil }
+        return try console.services.customers.visible(CustomerID(number), by: request.actor)
     }
 
 
