@@ -70,6 +70,8 @@ private struct PlanRun {
     private var out = JSONBytes(capacity: 2048)
     private var errors: [GraphQLError] = []
     private var path: [PathItem] = []
+    /// Which runtime types seen in this run are `Optional`s (see `unwrapOptional`).
+    private var optionalTypes = OptionalTypes()
 
     init(context: RequestContext, arguments: [Map]) {
         self.context = context
@@ -161,11 +163,11 @@ private struct PlanRun {
             // case needs no separate (protocol-conformance) check for one.
             guard let value else { break }
             if writeFast(leaf, value) { return true }
-            guard let present = unwrapOptional(value) else { break }
+            guard let present = optionalTypes.unwrap(value) else { break }
             try write(leaf, present, field)
             return true
         case .list(let item):
-            guard let value, let present = unwrapOptional(value) else { break }
+            guard let value, let present = optionalTypes.unwrap(value) else { break }
             guard let items = present as? [(any Sendable)?] else {
                 throw GraphQLError(message: "Expected array, but did not find one for field \(field.parentTypeName).\(field.name).")
             }
@@ -179,7 +181,7 @@ private struct PlanRun {
             out.raw(UInt8(ascii: "]"))
             return true
         case .object(let plan):
-            guard let value, let present = unwrapOptional(value) else { break }
+            guard let value, let present = optionalTypes.unwrap(value) else { break }
             try object(plan, source: present)
             return true
         }
@@ -255,18 +257,26 @@ extension Optional: OptionalBox {
     fileprivate var unboxed: Any? { self.map { $0 } }
 }
 
-func unwrapOptional(_ value: any Sendable) -> (any Sendable)? {
-    guard isOptional(type(of: value)), let box = value as? any OptionalBox else { return value }
-    // The payload of a Sendable optional is Sendable, and `Any?` and `(any Sendable)?` share a
-    // layout. (Spelled `(any Sendable).self`, Swift 6 reads the target as the 8-byte metatype
-    // `any Sendable.Type`, and the cast traps: it did for every optional until a test caught it.)
-    return unsafeBitCast(box.unboxed, to: Optional<any Sendable>.self)
-}
+/// Whether each runtime type met in one run is an `Optional`, asked once per type. A failed
+/// `as? any OptionalBox` searches the conformance tables, and asked of every object a resolver
+/// returned it cost 4% of a page; a page meets a handful of types, so one dictionary lookup per
+/// value replaces it.
+struct OptionalTypes {
+    private var known: [ObjectIdentifier: Bool] = [:]
 
-/// Whether `type` is an `Optional`, read from its metadata's kind (the Swift ABI's
-/// `MetadataKind::Optional`, 0x202, the first word of every type's metadata; a class's is its
-/// kind or isa pointer, never 0x202). A failed `as? any OptionalBox` searched the conformance
-/// tables for every object a resolver returned: 4% of a page.
-func isOptional(_ type: any Any.Type) -> Bool {
-    unsafeBitCast(type, to: UnsafePointer<Int>.self).pointee == 0x202
+    mutating func unwrap(_ value: any Sendable) -> (any Sendable)? {
+        let type = ObjectIdentifier(Swift.type(of: value))
+        let isOptional: Bool
+        if let seen = known[type] {
+            isOptional = seen
+        } else {
+            isOptional = value is any OptionalBox
+            known[type] = isOptional
+        }
+        guard isOptional, let box = value as? any OptionalBox else { return value }
+        // The payload of a Sendable optional is Sendable, and `Any?` and `(any Sendable)?` share
+        // a layout (a conformance to a marker protocol adds no witness table). Spelled
+        // `(any Sendable).self`, Swift 6 reads the target as the 8-byte metatype and traps.
+        return unsafeBitCast(box.unboxed, to: Optional<any Sendable>.self)
+    }
 }
