@@ -18,12 +18,12 @@ public struct FloorRoute: Sendable {
             guard let header = request.header("authorization"), header.hasPrefix("Bearer "),
                 let user = try database.authenticate(token: String(header.dropFirst(7)))
             else { return .text(401, "A valid bearer token is required.\n") }
-            let body = try database.withReadSnapshot {
-                let viewer = try database.viewer(for: Actor(user))
-                let page = try database.customerPage(
+            let body = try database.withReadSnapshot { snapshot in
+                let viewer = try snapshot.viewer(for: Actor(user))
+                let page = try snapshot.customerPage(
                     CustomerQuery(scope: viewer.scope, filter: CustomerFilter(), order: .newestFirst, first: 20, after: nil))
-                let owners = try database.users(ids: page.customers.compactMap(\.ownerID))
-                return Self.write(page.customers, owners: owners, pools: try database.pools())
+                let owners = try snapshot.users(ids: page.customers.compactMap(\.ownerID))
+                return Self.write(page.customers, owners: owners, pools: try snapshot.pools())
             }
             return HTTPResponse(status: 200, headers: [("Content-Type", "application/json; charset=utf-8")], body: body)
         } catch {

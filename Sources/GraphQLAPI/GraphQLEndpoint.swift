@@ -184,11 +184,9 @@ public final class GraphQLEndpoint: Sendable {
         let context = RequestContext(
             user: user, database: database, requestID: requestID, limits: limits, clock: clock, log: log)
         // A query reads from one snapshot; a mutation's writes must be visible to its own reads.
-        let snapshot: CompiledExecutor.Isolation? =
-            operation.operation == .query ? { [database] run in try database.withReadSnapshot(run) } : nil
         let admittedOperation = AdmittedOperation(
             query: body.query, document: document, operation: operation, operationName: body.operationName,
-            variables: body.variables, cached: cached, isolation: snapshot)
+            variables: body.variables, cached: cached, snapshotOf: operation.operation == .query ? database : nil)
         let execution = try executor.execute(admittedOperation, context: context)
         switch execution.outcome {
         case .compiled(let result):

@@ -13,6 +13,8 @@ public final class RequestContext: @unchecked Sendable {
     let limits: APILimits
     let clock: any TimeSource
     let log: @Sendable (String) -> Void
+    /// One per request, shared by the request's contexts (see `reading(from:)`).
+    let request: RequestIdentity
 
     /// Guards the values below, each read from the store on first use. One lock and plain
     /// optionals, not a lazily computed box per value: a request that reads none of them (a
@@ -27,8 +29,9 @@ public final class RequestContext: @unchecked Sendable {
 
     init(
         user: User, database: any PoolDatabase, requestID: String, limits: APILimits, clock: any TimeSource,
-        log: @escaping @Sendable (String) -> Void
+        log: @escaping @Sendable (String) -> Void, request: RequestIdentity = RequestIdentity()
     ) {
+        self.request = request
         self.user = user
         self.actor = Actor(user)
         self.database = database
@@ -36,6 +39,13 @@ public final class RequestContext: @unchecked Sendable {
         self.limits = limits
         self.clock = clock
         self.log = log
+    }
+
+    /// The same request reading from `snapshot`: every resolver of a query reads one moment.
+    /// Made before any resolver runs, so there is nothing in the per-request memos to carry.
+    func reading(from snapshot: any PoolDatabase) -> RequestContext {
+        RequestContext(
+            user: user, database: snapshot, requestID: requestID, limits: limits, clock: clock, log: log, request: request)
     }
 
     /// The use cases resolvers call, for this request's store and clock.
@@ -136,3 +146,6 @@ final class OnceValue<T>: @unchecked Sendable {
         return made
     }
 }
+
+/// Tells one request's contexts from another's: a query's snapshot context is a second object.
+final class RequestIdentity: Sendable {}

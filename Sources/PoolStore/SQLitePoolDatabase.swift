@@ -6,24 +6,58 @@ import PoolDomain
 /// The embedded default backend: one SQLite file in WAL mode through GRDB's `DatabasePool`
 /// (one writer, concurrent readers; other processes may use the same file).
 public final class SQLitePoolDatabase: PoolDatabase, @unchecked Sendable {
-    let pool: DatabasePool
-    let clock: any TimeSource
+    /// What every handle on one file shares: the store itself and the snapshots opened on it.
+    final class Shared: @unchecked Sendable {
+        let pool: DatabasePool
+        let clock: any TimeSource
+        let calendar: LocalCalendar
+        let metrics: (any MetricsFactory)?
+        let ownershipChanges: [OwnershipEventKind: Counter]
+        let path: String
+        let tokens: TokenCache
+        let settingsMemo = TokenMemo(token: "token", fetch: Settings.fetch)
+        let directoryMemo = TokenMemo(token: "directory_token", fetch: Directory.fetch)
+        let threadReaders: ThreadReaders
+        let lifetime = LifetimeGate()
+
+        init(
+            pool: DatabasePool, clock: any TimeSource, calendar: LocalCalendar, metrics: (any MetricsFactory)?,
+            ownershipChanges: [OwnershipEventKind: Counter], path: String, tokens: TokenCache, threadReaders: ThreadReaders
+        ) {
+            self.pool = pool
+            self.clock = clock
+            self.calendar = calendar
+            self.metrics = metrics
+            self.ownershipChanges = ownershipChanges
+            self.path = path
+            self.tokens = tokens
+            self.threadReaders = threadReaders
+        }
+    }
+
+    let shared: Shared
+    /// The read transaction this handle answers from, when it is a snapshot handle (see
+    /// `withReadSnapshot`); nil for the store itself.
+    let snapshot: ReadSnapshot?
+
+    var pool: DatabasePool { shared.pool }
+    var clock: any TimeSource { shared.clock }
     /// The team's calendar: "N days" in rules count its dates.
-    public let calendar: LocalCalendar
+    public var calendar: LocalCalendar { shared.calendar }
     /// Where ownership changes and sweep runs are counted (a server's own Prometheus registry).
-    let metrics: (any MetricsFactory)?
+    var metrics: (any MetricsFactory)? { shared.metrics }
     /// `gonghai_ownership_changes_total` by kind, made once: looking a counter up in the
     /// registry on every change cost a claim more than its event INSERT.
-    let ownershipChanges: [OwnershipEventKind: Counter]
-    public let path: String
+    var ownershipChanges: [OwnershipEventKind: Counter] { shared.ownershipChanges }
+    public var path: String { shared.path }
     /// Recently verified API tokens (see `TokenCache`).
-    let tokens: TokenCache
-    let settingsMemo = TokenMemo(token: "token", fetch: Settings.fetch)
-    let directoryMemo = TokenMemo(token: "directory_token", fetch: Directory.fetch)
+    var tokens: TokenCache { shared.tokens }
+    var settingsMemo: TokenMemo<Settings> { shared.settingsMemo }
+    var directoryMemo: TokenMemo<Directory> { shared.directoryMemo }
     /// Read connections kept by the threads that read (see `ThreadReaders`).
-    let threadReaders: ThreadReaders
+    var threadReaders: ThreadReaders { shared.threadReaders }
     /// Every operation runs inside it; `close` waits for them (see `LifetimeGate`).
-    let lifetime = LifetimeGate()
+    var lifetime: LifetimeGate { shared.lifetime }
 
     /// - Parameters:
     ///   - statementObserver: called with every SQL statement run; tests count them.
@@ -34,15 +68,12 @@ public final class SQLitePoolDatabase: PoolDatabase, @unchecked Sendable {
         statementObserver: (@Sendable (String) -> Void)? = nil, metrics: (any MetricsFactory)? = nil,
         tokenCacheLifetime: Duration = .seconds(1)
     ) throws {
-        tokens = TokenCache(lifetime: tokenCacheLifetime)
-        calendar = LocalCalendar(timeZone: timeZone)
-        self.metrics = metrics
-        ownershipChanges = metrics.map { factory in
+        let tokens = TokenCache(lifetime: tokenCacheLifetime)
+        let ownershipChanges = metrics.map { factory in
             Dictionary(uniqueKeysWithValues: OwnershipEventKind.allCases.filter { $0 != .create }.map { kind in
                 (kind, Counter(label: "gonghai_ownership_changes_total", dimensions: [("kind", kind.rawValue)], factory: factory))
             })
         } ?? [:]
-        self.path = path
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.maximumReaderCount = max(4, ProcessInfo.processInfo.activeProcessorCount * 2)
@@ -52,19 +83,29 @@ public final class SQLitePoolDatabase: PoolDatabase, @unchecked Sendable {
                 db.trace { statementObserver($0.expandedDescription) }
             }
         }
-        pool = try DatabasePool(path: path, configuration: configuration)
+        let pool = try DatabasePool(path: path, configuration: configuration)
         var readOnly = configuration
         readOnly.readonly = true
-        threadReaders = ThreadReaders(limit: 64) { try DatabaseQueue(path: path, configuration: readOnly) }
-        self.clock = clock
+        let threadReaders = ThreadReaders(limit: 64) { try DatabaseQueue(path: path, configuration: readOnly) }
+        shared = Shared(
+            pool: pool, clock: clock, calendar: LocalCalendar(timeZone: timeZone), metrics: metrics,
+            ownershipChanges: ownershipChanges, path: path, tokens: tokens, threadReaders: threadReaders)
+        snapshot = nil
         try Migrations.migrator.migrate(pool)
         pool.add(transactionObserver: TokenCacheInvalidation(tokens), extent: .databaseLifetime)
+    }
+
+    /// A handle whose every read answers from `snapshot`.
+    init(_ shared: Shared, snapshot: ReadSnapshot) {
+        self.shared = shared
+        self.snapshot = snapshot
     }
 
     /// Runs `body` in a `BEGIN IMMEDIATE` transaction: the write lock is taken before the first
     /// read, so the facts a decision reads cannot change before its conditional write.
     func writeTransaction<T>(_ body: (Database) throws -> T) throws -> T {
-        assert(!ReadSnapshot.isOpen, "a write inside a read snapshot would not see its own changes on read")
+        // A write inside a snapshot would not be seen by the snapshot's later reads.
+        guard snapshot == nil else { throw ReadSnapshot.WriteRefused() }
         return try lifetime.run {
             try pool.writeWithoutTransaction { db in
                 var result: T?
@@ -77,9 +118,9 @@ public final class SQLitePoolDatabase: PoolDatabase, @unchecked Sendable {
         }
     }
 
-    /// Runs on this thread's request snapshot when one is open (see `ReadSnapshot`).
+    /// Runs on this handle's snapshot when it is one (see `ReadSnapshot`).
     func read<T>(_ body: (Database) throws -> T) throws -> T {
-        if let db = ReadSnapshot.current(of: self) { return try body(db) }
+        if let snapshot { return try body(snapshot.connection()) }
         return try lifetime.run {
             if let value = try threadReaders.read(body) { return value }
             return try pool.read(body)
@@ -95,6 +136,7 @@ public final class SQLitePoolDatabase: PoolDatabase, @unchecked Sendable {
     /// checkpoint first, leaving an empty write-ahead log and a database file that holds
     /// everything. A second call does nothing.
     public func close() throws {
+        guard snapshot == nil else { throw ReadSnapshot.WriteRefused() }
         try lifetime.close {
             try threadReaders.close()
             try pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }

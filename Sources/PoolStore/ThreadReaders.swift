@@ -21,7 +21,9 @@ import GRDB
 /// - `close` refuses new reads, waits for those in flight, and then closes every connection on
 ///   the closing thread (each close finalizes that connection's cached statements first).
 ///
-/// Past `limit` connections, reads go through the pool (`read` returns nil).
+/// Past `limit` connections, reads go through the pool (`read` returns nil), and so does a read
+/// that a thread starts inside another of its reads (a snapshot's caller reading the store
+/// itself): a connection's queue is not reentrant.
 final class ThreadReaders: @unchecked Sendable {
     private static let ids = IDSource()
 
@@ -34,6 +36,8 @@ final class ThreadReaders: @unchecked Sendable {
     private var connections: [DatabaseQueue] = []
     /// Slots no thread holds; guarded by `condition`.
     private var idle: [Int] = []
+    /// Whether each slot's connection is reading now; guarded by `condition`.
+    private var busy: [Bool] = []
     /// Reads in flight; guarded by `condition`.
     private var reading = 0
     /// Guarded by `condition`.
@@ -50,8 +54,8 @@ final class ThreadReaders: @unchecked Sendable {
     /// Runs `body` in a read transaction on this thread's connection, or returns nil when the
     /// thread has none and no more may be opened (or the set is closed).
     func read<T>(_ body: (Database) throws -> T) throws -> T? {
-        guard let queue = try begin() else { return nil }
-        defer { end() }
+        guard let (slot, queue) = try begin() else { return nil }
+        defer { end(slot) }
         return try queue.inDatabase { db in try Self.inReadTransaction(db, body) }
     }
 
@@ -64,6 +68,7 @@ final class ThreadReaders: @unchecked Sendable {
             defer {
                 connections = []
                 idle = []
+                busy = []
             }
             return connections
         }
@@ -89,30 +94,34 @@ final class ThreadReaders: @unchecked Sendable {
 
     /// This thread's connection, counted as in use until `end`; binds a slot to the thread
     /// when it has none.
-    private func begin() throws -> DatabaseQueue? {
+    private func begin() throws -> (Int, DatabaseQueue)? {
         let binding = ThreadBinding.current
         let bound = binding.slot(of: id)
-        return try condition.withLock { () -> DatabaseQueue? in
+        return try condition.withLock { () -> (Int, DatabaseQueue)? in
             guard !isClosed else { return nil }
             let slot: Int
             if let bound {
+                guard !busy[bound] else { return nil }
                 slot = bound
             } else if let free = idle.popLast() {
                 slot = free
             } else if connections.count < limit {
                 connections.append(try open())
+                busy.append(false)
                 slot = connections.count - 1
             } else {
                 return nil
             }
             if bound == nil { binding.bind(slot, to: self) }
             reading += 1
-            return connections[slot]
+            busy[slot] = true
+            return (slot, connections[slot])
         }
     }
 
-    private func end() {
+    private func end(_ slot: Int) {
         condition.withLock {
+            if slot < busy.count { busy[slot] = false }
             reading -= 1
             if isClosed && reading == 0 { condition.broadcast() }
         }

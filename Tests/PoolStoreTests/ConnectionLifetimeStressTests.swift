@@ -42,9 +42,9 @@ import Testing
             threads.append(Self.spawn {
                 for _ in 0..<reads {
                     do {
-                        _ = try shared.withReadSnapshot {
-                            _ = try shared.users(ids: [user])
-                            return try shared.countCustomers(CustomerFilter(), scope: .all)
+                        _ = try shared.withReadSnapshot { snapshot in
+                            _ = try snapshot.users(ids: [user])
+                            return try snapshot.countCustomers(CustomerFilter(), scope: .all)
                         }
                         _ = try shared.users(ids: [user])
                         outcomes.read()

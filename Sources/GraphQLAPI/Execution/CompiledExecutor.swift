@@ -1,4 +1,5 @@
 import GraphQL
+import PoolStore
 
 /// Executes cached plans synchronously on the calling (libmicrohttpd worker) thread: no task
 /// per field, no `Map` per value, the response written into one byte buffer as it is walked.
@@ -28,13 +29,10 @@ final class CompiledExecutor: Sendable {
         self.readers = readers
     }
 
-    /// How the resolvers' run is wrapped: a query's reads share one snapshot of the store.
-    typealias Isolation = (() -> Result) throws -> Result
-
     /// Nil when the operation is left to the reference executor; nothing has run then.
-    /// The operation's isolation wraps the run only when it calls a resolver.
+    /// A query's snapshot is opened only when it calls a resolver.
     func execute(_ admitted: AdmittedOperation, context: RequestContext) throws -> Result? {
-        let (variables, isolation) = (admitted.variables, admitted.isolation)
+        let variables = admitted.variables
         let plan = admitted.cached.plan(named: admitted.operationName) {
             try? OperationPlan(
                 document: admitted.document, operation: admitted.operation, schema: schema, resolvers: resolvers, readers: readers)
@@ -50,9 +48,14 @@ final class CompiledExecutor: Sendable {
             guard let value = try? coercion.arguments(dynamic.definitions, dynamic.nodes, values) else { return nil }
             arguments.append(value)
         }
-        var run = PlanRun(context: context, arguments: arguments)
-        guard let isolation, variant.runsResolvers else { return run.execute(variant.root) }
-        return try isolation { run.execute(variant.root) }
+        guard variant.runsResolvers else {
+            var run = PlanRun(context: context, arguments: arguments)
+            return run.execute(variant.root)
+        }
+        return try admitted.isolated(context) { _, context in
+            var run = PlanRun(context: context, arguments: arguments)
+            return run.execute(variant.root)
+        }
     }
 }
 

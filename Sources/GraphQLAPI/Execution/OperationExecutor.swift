@@ -1,4 +1,5 @@
 import GraphQL
+import PoolStore
 
 /// An operation that passed admission, ready to run.
 struct AdmittedOperation {
@@ -9,9 +10,18 @@ struct AdmittedOperation {
     let variables: [String: Map]
     /// The cache entry of the query text, which keeps its compiled plans.
     let cached: CachedQuery
-    /// How a query's reads share one snapshot of the store; nil for a mutation, whose reads
-    /// must see its own writes.
-    let isolation: CompiledExecutor.Isolation?
+    /// The store whose read snapshot a query's resolvers share; nil for a mutation, whose
+    /// reads must see its own writes, and for an operation already running in a snapshot.
+    var snapshotOf: (any PoolDatabase)?
+
+    /// Runs `body` with the context its resolvers read through: the request's own, or for a
+    /// query the same request reading one snapshot (then the operation passed on has none).
+    func isolated<T>(_ context: RequestContext, _ body: (AdmittedOperation, RequestContext) throws -> T) throws -> T {
+        guard let store = snapshotOf else { return try body(self, context) }
+        var inside = self
+        inside.snapshotOf = nil
+        return try store.withReadSnapshot { snapshot in try body(inside, context.reading(from: snapshot)) }
+    }
 }
 
 /// What an executor answered, as it was produced, and (in `verify` mode) its check verdict.
@@ -41,6 +51,6 @@ struct CompiledFirstExecutor: OperationExecutor {
 
     func execute(_ operation: AdmittedOperation, context: RequestContext) throws -> Execution {
         if let result = try compiled.execute(operation, context: context) { return Execution(outcome: .compiled(result)) }
-        return Execution(outcome: .reference(reference.run(operation, context: context)))
+        return Execution(outcome: .reference(try reference.run(operation, context: context)))
     }
 }

@@ -7,10 +7,15 @@ struct ReferenceExecutor: OperationExecutor {
     let schema: GraphQLSchema
 
     func execute(_ operation: AdmittedOperation, context: RequestContext) throws -> Execution {
-        Execution(outcome: .reference(run(operation, context: context)))
+        Execution(outcome: .reference(try run(operation, context: context)))
     }
 
-    func run(_ operation: AdmittedOperation, context: RequestContext) -> GraphQLResult {
+    /// A query's resolvers read one snapshot, as the compiled executor's do.
+    func run(_ operation: AdmittedOperation, context: RequestContext) throws -> GraphQLResult {
+        try operation.isolated(context) { operation, context in runAsIs(operation, context: context) }
+    }
+
+    private func runAsIs(_ operation: AdmittedOperation, context: RequestContext) -> GraphQLResult {
         let (schema, document, variables, name) = (self.schema, operation.document, operation.variables, operation.operationName)
         return WorkerThreadExecutor.run {
             do {

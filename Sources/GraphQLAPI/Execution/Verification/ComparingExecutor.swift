@@ -43,12 +43,18 @@ struct ComparingExecutor: OperationExecutor {
         self.log = log
     }
 
+    /// Both executors of a query read the same snapshot: the values the compiled one's roots
+    /// returned, which the reference one completes again, read through it.
     func execute(_ operation: AdmittedOperation, context: RequestContext) throws -> Execution {
+        try operation.isolated(context) { operation, context in try compare(operation, context: context) }
+    }
+
+    private func compare(_ operation: AdmittedOperation, context: RequestContext) throws -> Execution {
         try replays.during(context) { replay in
             guard let result = try compiled.execute(operation, context: context) else {
-                return Execution(outcome: .reference(reference.run(operation, context: context)), check: "reference")
+                return Execution(outcome: .reference(try reference.run(operation, context: context)), check: "reference")
             }
-            let expected = reference.run(operation, context: context)
+            let expected = try reference.run(operation, context: context)
             if let difference = ExecutorComparison.difference(compiled: result, reference: expected, replay: replay) {
                 log("request \(context.requestID): executors differ for \(operation.query.prefix(500)): \(difference)")
                 return Execution(outcome: .reference(expected), check: "different")
@@ -76,13 +82,13 @@ final class ReplayRegistry: @unchecked Sendable {
 
     func during<T>(_ context: RequestContext, _ body: (RootReplay) throws -> T) rethrows -> T {
         let replay = RootReplay()
-        let key = ObjectIdentifier(context)
+        let key = ObjectIdentifier(context.request)
         lock.withLock { active[key] = replay }
         defer { lock.withLock { active[key] = nil } }
         return try body(replay)
     }
 
     func replay(for context: RequestContext) -> RootReplay? {
-        lock.withLock { active[ObjectIdentifier(context)] }
+        lock.withLock { active[ObjectIdentifier(context.request)] }
     }
 }
