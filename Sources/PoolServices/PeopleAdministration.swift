@@ -23,6 +23,19 @@ public struct PeopleAdministration: Sendable {
         return try store.createDepartment(name: name, parentID: parentID, by: actor)
     }
 
+    /// The department named `name`, created at the top level when there is none.
+    public func department(named name: String, creatingBy actor: Actor?) throws -> Department {
+        if let existing = try store.department(named: name) { return existing }
+        return try createDepartment(name: name, parentID: nil, by: actor)
+    }
+
+    /// The user named `name`; an unknown name is invalid input.
+    public func user(named name: String, by actor: Actor?) throws -> User {
+        try require(.manageUsers, by: actor)
+        guard let user = try store.user(named: name) else { throw PoolError.invalidInput(field: "name", message: "no user named \(name)") }
+        return user
+    }
+
     public func createUser(name: String, role: Role, departmentID: DepartmentID?, by actor: Actor?) throws -> User {
         try require(.manageUsers, by: actor)
         return try store.createUser(name: name, role: role, departmentID: departmentID, by: actor)

@@ -65,6 +65,24 @@ public struct SweepService: Sendable {
         return try store.sweepRun(id)
     }
 
+    /// The reclaimed or skipped customers of a report, in order: a recorded run's are read back
+    /// page by page (a sweep of 1M customers reclaims 100k), a dry run's are in the report.
+    public func forEachItem(
+        of report: SweepReport, outcome: SweepItemOutcome, by actor: Actor?, _ body: (SweepReport.Item) throws -> Void
+    ) throws {
+        try require(.viewMetrics, by: actor)
+        guard let run = report.runId, !report.dryRun else {
+            return try (outcome == .reclaimed ? report.reclaimedCustomers : report.skippedCustomers).forEach(body)
+        }
+        var after: Int64 = 0
+        while true {
+            let page = try store.sweepItems(run, outcome: outcome.rawValue, after: after, first: 1000)
+            guard let last = page.last else { return }
+            try page.forEach(body)
+            after = last.customerId
+        }
+    }
+
     private func runRecorded(_ day: Day, trigger: Trigger, by actor: Actor?, batchSize: Int) throws -> SweepReport {
         let report = try store.sweep(asOf: day, dryRun: false, trigger: trigger.rawValue, batchSize: batchSize)
         try store.recordAudit(actor, "run_sweep", "sweep run \(report.runId ?? 0)", before: nil, after: Self.describe(report, trigger))
@@ -83,4 +101,9 @@ public struct SweepService: Sendable {
     static func describe(_ report: SweepReport, _ trigger: Trigger) -> String {
         "{\"asOf\":\"\(report.asOf)\",\"trigger\":\"\(trigger.rawValue)\",\"status\":\"\(report.status)\",\"evaluated\":\(report.evaluated),\"reclaimed\":\(report.reclaimed),\"skipped\":\(report.skipped),\"failed\":\(report.failed),\"warned\":\(report.warned)}"
     }
+}
+
+/// Which of a sweep run's item lists to read.
+public enum SweepItemOutcome: String, Sendable {
+    case reclaimed, skipped
 }

@@ -13,8 +13,7 @@ struct Backup: ParsableCommand {
     var to: String
 
     func run() throws {
-        let database = try SQLitePoolDatabase(path: options.database)
-        try database.backup(to: to)
+        try options.open().backup(to: to)
         print("backed up \(options.database) to \(to)")
     }
 }

@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import PoolDomain
+import PoolStore
 
 @main
 struct Gonghai: ParsableCommand {
@@ -17,6 +19,11 @@ struct Gonghai: ParsableCommand {
 struct DatabaseOption: ParsableArguments {
     @Option(name: .long, help: "The SQLite database file (created if missing).")
     var database: String = "gonghai.sqlite"
+
+    /// The store, migrated to this version's schema.
+    func open(timeZone: TimeZone = .current) throws -> SQLitePoolDatabase {
+        try SQLitePoolDatabase(path: database, timeZone: timeZone)
+    }
 }
 
 /// Runs `body`, turning the application layer's refusal of an input into the command line's own

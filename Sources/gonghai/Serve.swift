@@ -123,8 +123,6 @@ struct Serve: ParsableCommand {
     @Flag(name: .customLong("bench-routes"), help: ArgumentHelp("Serve /bench/floor for bench/run.", visibility: .hidden))
     var benchRoutes = false
 
-    /// The demo's console password for the admin and managers: a demo database is not for real data.
-
     func run() throws {
         let termination = TerminationSignal()
         let settings = try options.resolve()
@@ -172,31 +170,6 @@ struct Serve: ParsableCommand {
     }
 }
 
-/// SIGINT and SIGTERM, caught from before the server listens: a signal that arrives between
-/// "listening" and the wait must stop the server, not be lost (or kill it mid-start).
-final class TerminationSignal {
-    private let stop = DispatchSemaphore(value: 0)
-    private var sources: [DispatchSourceSignal] = []
-
-    init() {
-        // libdispatch installs its own handler when the source registers; ignoring first keeps
-        // the default action (exit) from winning before it does.
-        for signalNumber in [SIGINT, SIGTERM] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { [stop] in stop.signal() }
-            source.resume()
-            sources.append(source)
-        }
-    }
-
-    /// Blocks until one of the signals has arrived (at any time since `init`).
-    func wait() {
-        stop.wait()
-        sources.forEach { $0.cancel() }
-    }
-}
-
 struct Migrate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create or upgrade the database schema, then exit.")
@@ -204,7 +177,7 @@ struct Migrate: ParsableCommand {
     @OptionGroup var options: DatabaseOption
 
     func run() throws {
-        _ = try SQLitePoolDatabase(path: options.database)
+        _ = try options.open()
         print("database \(options.database) is up to date")
     }
 }

@@ -29,16 +29,12 @@ struct Users: ParsableCommand {
             guard let role = Role(rawValue: role.lowercased()) else {
                 throw ValidationError("--role must be admin, manager or rep")
             }
-            let database = try SQLitePoolDatabase(path: options.database)
-            let people = PoolServices(store: database, clock: SystemTimeSource()).people
-            var departmentID: DepartmentID?
-            if let department {
-                departmentID =
-                    try database.department(named: department)?.id
-                    ?? people.createDepartment(name: department, parentID: nil, by: nil).id
+            let people = try PoolServices(store: options.open(), clock: SystemTimeSource()).people
+            try validating {
+                let departmentID = try department.map { try people.department(named: $0, creatingBy: nil).id }
+                let user = try people.createUser(name: name, role: role, departmentID: departmentID, by: nil)
+                print(try people.issueToken(for: user.id, label: "cli", by: nil))
             }
-            let user = try people.createUser(name: name, role: role, departmentID: departmentID, by: nil)
-            print(try people.issueToken(for: user.id, label: "cli", by: nil))
         }
     }
 
@@ -55,11 +51,8 @@ struct Users: ParsableCommand {
         var label: String = "cli"
 
         func run() throws {
-            let database = try SQLitePoolDatabase(path: options.database)
-            guard let user = try database.user(named: name) else {
-                throw ValidationError("no user named \(name)")
-            }
-            print(try PoolServices(store: database, clock: SystemTimeSource()).people.issueToken(for: user.id, label: label, by: nil))
+            let people = try PoolServices(store: options.open(), clock: SystemTimeSource()).people
+            try validating { print(try people.issueToken(for: people.user(named: name, by: nil).id, label: label, by: nil)) }
         }
     }
 
@@ -77,9 +70,8 @@ struct Users: ParsableCommand {
             guard let password = readLine(strippingNewline: true), !password.isEmpty else {
                 throw ValidationError("give the password on standard input")
             }
-            let database = try SQLitePoolDatabase(path: options.database)
-            guard let user = try database.user(named: name) else { throw ValidationError("no user named \(name)") }
-            try PoolServices(store: database, clock: SystemTimeSource()).people.setPassword(user.id, password, hasher: .standard, by: nil)
+            let people = try PoolServices(store: options.open(), clock: SystemTimeSource()).people
+            try validating { try people.setPassword(people.user(named: name, by: nil).id, password, hasher: .standard, by: nil) }
             print("password set for \(name)")
         }
     }
