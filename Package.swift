@@ -25,6 +25,11 @@ let package = Package(
             providers: [.apt(["libmicrohttpd-dev"])]
         ),
         .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"]),
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
         .target(name: "PoolDomain"),
         .target(
             name: "PoolStore",
@@ -37,6 +42,7 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
+        .target(name: "PostgresStore", dependencies: ["CLibPQ", "PoolDomain", "PoolStore"]),
         .target(name: "PoolServices", dependencies: ["PoolDomain", "PoolStore"]),
         .target(name: "AdminConsole", dependencies: ["PoolDomain", "PoolStore", "PoolServices", "HTTPServer"]),
         .target(
@@ -58,7 +64,7 @@ let package = Package(
         .target(
             name: "GonghaiServer",
             dependencies: [
-                "PoolDomain", "PoolStore", "PoolServices", "GraphQLAPI", "HTTPServer", "AdminConsole",
+                "PoolDomain", "PoolStore", "PostgresStore", "PoolServices", "GraphQLAPI", "HTTPServer", "AdminConsole",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -68,7 +74,7 @@ let package = Package(
         .executableTarget(
             name: "gonghai",
             dependencies: [
-                "GonghaiServer", "PoolStore", "PoolServices", "PoolDomain", "GraphQLAPI", "HTTPServer",
+                "GonghaiServer", "PoolStore", "PostgresStore", "PoolServices", "PoolDomain", "GraphQLAPI", "HTTPServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -76,12 +82,13 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "GonghaiServer", "PoolStore", "PoolServices", "PoolDomain", "AdminConsole", "GraphQLAPI", "GraphQLAdmission",
+                "GonghaiServer", "PoolStore", "PostgresStore", "PoolServices", "PoolDomain", "AdminConsole", "GraphQLAPI", "GraphQLAdmission",
                 .product(name: "GraphQL", package: "GraphQL"), .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "PoolDomainTests", dependencies: ["PoolDomain"]),
+        .testTarget(name: "PostgresStoreTests", dependencies: ["PostgresStore", "PoolStore", "PoolDomain", "TestSupport"]),
         .testTarget(
             name: "PoolStoreTests",
             dependencies: ["PoolStore", "PoolServices", "PoolDomain", .product(name: "GRDB", package: "GRDB.swift")]
@@ -89,7 +96,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "GonghaiServer", "GraphQLAPI", "HTTPServer", "PoolStore", "PoolServices", "PoolDomain", "TestSupport", "AdminConsole",
+                "GonghaiServer", "GraphQLAPI", "HTTPServer", "PoolStore", "PostgresStore", "PoolServices", "PoolDomain", "TestSupport", "AdminConsole",
                 .product(name: "GraphQL", package: "GraphQL"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -1,0 +1,113 @@
+import CLibPQ
+import Foundation
+
+/// One libpq connection. libpq is blocking and a connection serves one thread at a time, so a
+/// connection is always used by the thread that checked it out of `PostgresConnectionPool`.
+///
+/// Every statement with parameters is prepared once per connection (named by its text) and then
+/// executed with `PQexecPrepared`: one round trip, no re-planning. A connection that reports a
+/// failure of the connection itself is marked broken; the pool drops it and opens a new one.
+public final class PostgresConnection: @unchecked Sendable {
+    private let connection: OpaquePointer
+    private var prepared: [String: String] = [:]
+    /// Set when libpq reports the connection unusable; the pool then closes it.
+    public private(set) var isBroken = false
+    /// Called with every statement run; tests count them.
+    let observer: (@Sendable (String) -> Void)?
+
+    /// Opens a connection described by a libpq connection string or `postgres://` URL. The
+    /// password may come from the URL, `PGPASSWORD` or a `PGPASSFILE` (libpq reads both).
+    public init(_ conninfo: String, observer: (@Sendable (String) -> Void)? = nil) throws {
+        guard let connection = PQconnectdb(conninfo) else {
+            throw PostgresError(sqlState: nil, message: "libpq could not allocate a connection")
+        }
+        guard PQstatus(connection) == CONNECTION_OK else {
+            let message = String(cString: PQerrorMessage(connection)).trimmingCharacters(in: .whitespacesAndNewlines)
+            PQfinish(connection)
+            throw PostgresError(sqlState: "08001", message: "cannot connect to PostgreSQL: \(message)")
+        }
+        self.connection = connection
+        self.observer = observer
+    }
+
+    deinit { PQfinish(connection) }
+
+    /// Runs `sql` (one or more statements, no parameters) as a simple query: migrations, `SET`.
+    public func run(_ sql: String) throws {
+        observer?(sql)
+        let result = PQexec(connection, sql)
+        _ = try checked(result)
+    }
+
+    /// Runs one statement with parameters (`$1`, `$2`…), prepared on first use.
+    @discardableResult
+    public func query(_ sql: String, _ parameters: [PostgresValue] = []) throws -> PostgresResult {
+        observer?(sql)
+        let name = try statement(for: sql, parameterCount: parameters.count)
+        let texts = parameters.map(\.text)
+        let result = withCStrings(texts) { values in
+            PQexecPrepared(connection, name, Int32(values.count), values, nil, nil, 0)
+        }
+        return try checked(result)
+    }
+
+    /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
+    @discardableResult
+    public func transaction<T>(_ begin: String = "BEGIN", _ body: () throws -> T) throws -> T {
+        try run(begin)
+        do {
+            let value = try body()
+            try run("COMMIT")
+            return value
+        } catch {
+            if !isBroken { try? run("ROLLBACK") }
+            throw error
+        }
+    }
+
+    /// Whether the connection is idle outside a transaction (what the pool expects back).
+    var isIdle: Bool { PQtransactionStatus(connection) == PQTRANS_IDLE }
+
+    private func statement(for sql: String, parameterCount: Int) throws -> String {
+        if let name = prepared[sql] { return name }
+        let name = "s\(prepared.count + 1)"
+        let result = PQprepare(connection, name, sql, Int32(parameterCount), nil)
+        _ = try checked(result)
+        prepared[sql] = name
+        return name
+    }
+
+    /// The result, or the error it (or the connection) reports.
+    private func checked(_ result: OpaquePointer?) throws -> PostgresResult {
+        guard let result else {
+            isBroken = PQstatus(connection) != CONNECTION_OK
+            throw PostgresError(sqlState: isBroken ? "08006" : nil, message: connectionMessage())
+        }
+        let owned = PostgresResult(result)
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+            return owned
+        default:
+            let field = { (code: UInt8) -> String? in
+                PQresultErrorField(result, Int32(code)).map { String(cString: $0) }
+            }
+            let sqlState = field(UInt8(ascii: "C"))
+            if PQstatus(connection) != CONNECTION_OK { isBroken = true }
+            let message = field(UInt8(ascii: "M")) ?? connectionMessage()
+            let error = PostgresError(sqlState: sqlState ?? (isBroken ? "08006" : nil), message: message, constraint: field(UInt8(ascii: "n")))
+            if error.isConnectionFailure { isBroken = true }
+            throw error
+        }
+    }
+
+    private func connectionMessage() -> String {
+        String(cString: PQerrorMessage(connection)).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+/// Calls `body` with a C array of the strings (NULL for nil), valid only during the call.
+private func withCStrings<T>(_ strings: [String?], _ body: ([UnsafePointer<CChar>?]) -> T) -> T {
+    let copies = strings.map { $0.flatMap { strdup($0) } }
+    defer { copies.forEach { free($0) } }
+    return body(copies.map { $0.map { UnsafePointer($0) } })
+}
