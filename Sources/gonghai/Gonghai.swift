@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PoolDomain
 import PoolStore
+import PostgresStore
 
 @main
 struct Gonghai: ParsableCommand {
@@ -17,12 +18,17 @@ struct Gonghai: ParsableCommand {
 
 /// The options every command shares.
 struct DatabaseOption: ParsableArguments {
-    @Option(name: .long, help: "The SQLite database file (created if missing).")
-    var database: String = "gonghai.sqlite"
+    @Option(name: .long, help: "The SQLite database file (created if missing), or a postgres:// URL. Also GONGHAI_DATABASE.")
+    var database: String = ProcessInfo.processInfo.environment["GONGHAI_DATABASE"] ?? "gonghai.sqlite"
+
+    var address: DatabaseAddress { DatabaseAddress(database) }
 
     /// The store, migrated to this version's schema.
     func open(timeZone: TimeZone = .current) throws -> SQLitePoolDatabase {
-        try SQLitePoolDatabase(path: database, timeZone: timeZone)
+        guard case .sqlite(let path) = address else {
+            throw ValidationError("this command does not work on PostgreSQL yet (only `migrate` does); give a SQLite file")
+        }
+        return try SQLitePoolDatabase(path: path, timeZone: timeZone)
     }
 }
 

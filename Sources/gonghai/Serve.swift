@@ -8,6 +8,7 @@ import Logging
 import PoolDomain
 import PoolServices
 import PoolStore
+import PostgresStore
 
 /// The `serve` options. Every one can also come from `GONGHAI_<NAME>` or a `--config` file;
 /// a flag wins over the environment, which wins over the file.
@@ -126,6 +127,9 @@ struct Serve: ParsableCommand {
     func run() throws {
         let termination = TerminationSignal()
         let settings = try options.resolve()
+        if case .postgres = DatabaseAddress(settings.database) {
+            throw ValidationError("serve does not run on PostgreSQL yet (only `migrate` does); give a SQLite file")
+        }
         try LogSetup.bootstrap(format: settings.logFormat, level: settings.logLevel)
         let sdl = try SchemaLocator.locate(explicit: settings.schema)
         let http = HTTPServerConfiguration(
@@ -177,8 +181,14 @@ struct Migrate: ParsableCommand {
     @OptionGroup var options: DatabaseOption
 
     func run() throws {
-        _ = try options.open()
-        print("database \(options.database) is up to date")
+        switch options.address {
+        case .sqlite:
+            _ = try options.open()
+        case .postgres(let url):
+            let applied = try PostgresMigrator.migrate(try PostgresConnection(url))
+            if !applied.isEmpty { print("applied migrations \(applied.map(String.init).joined(separator: ", "))") }
+        }
+        print("database \(options.address.redacted) is up to date")
     }
 }
 
