@@ -32,13 +32,13 @@ extension SQLitePoolDatabase {
     // MARK: Owner limits
 
     public func ownerLimits() throws -> [LimitScope: OwnerLimit] {
-        try read { db in try Self.fetchLimits(db) }
+        try read { db in try SettingsQueries.limits(db) }
     }
 
     public func setOwnerLimit(_ limit: OwnerLimit?, for scope: LimitScope, by actor: Actor?) throws {
         let (kind, id) = Self.scopeKey(scope)
         try writeTransaction { db in
-            let before = try Self.fetchLimits(db)[scope].map { "{\"maxPrivate\":\($0.maxPrivate.map(String.init) ?? "null"),\"countWon\":\($0.countWon),\"maxLocked\":\($0.maxLocked.map(String.init) ?? "null")}" }
+            let before = try SettingsQueries.limits(db)[scope].map { "{\"maxPrivate\":\($0.maxPrivate.map(String.init) ?? "null"),\"countWon\":\($0.countWon),\"maxLocked\":\($0.maxLocked.map(String.init) ?? "null")}" }
             let after = limit.map { "{\"maxPrivate\":\($0.maxPrivate.map(String.init) ?? "null"),\"countWon\":\($0.countWon),\"maxLocked\":\($0.maxLocked.map(String.init) ?? "null")}" }
             try audit(db, actor, "set_owner_limit", "limit \(kind) \(id)", before: before, after: after)
             if let limit {
@@ -54,21 +54,6 @@ extension SQLitePoolDatabase {
                 try db.execute(cachedSQL: "DELETE FROM owner_limits WHERE scope_kind = ? AND scope_id = ?", arguments: [kind, id])
             }
         }
-    }
-
-    static func fetchLimits(_ db: Database) throws -> [LimitScope: OwnerLimit] {
-        var limits: [LimitScope: OwnerLimit] = [:]
-        for row in try Row.fetchAll(db, cachedSQL: "SELECT * FROM owner_limits") {
-            let id: Int64 = row["scope_id"]
-            let scope: LimitScope
-            switch row["scope_kind"] as String {
-            case "user": scope = .user(UserID(id))
-            case "department": scope = .department(DepartmentID(id))
-            default: scope = .everyone
-            }
-            limits[scope] = OwnerLimit(maxPrivate: row["max_private"], countWon: row["count_won"], maxLocked: row["max_locked"])
-        }
-        return limits
     }
 
     static func scopeKey(_ scope: LimitScope) -> (String, Int64) {

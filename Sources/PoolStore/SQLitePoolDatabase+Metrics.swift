@@ -99,7 +99,7 @@ extension SQLitePoolDatabase {
     /// Auto-assignments per eligible member of the pool in the period, zeros included.
     public func assignmentFairness(pool: PoolID, from: Date, to: Date) throws -> AssignmentFairness {
         try read { db in
-            guard let pool = try Self.fetchPools(db).first(where: { $0.id == pool }) else { throw PoolError.notFound(entity: "Pool") }
+            guard let pool = try SettingsQueries.pools(db).first(where: { $0.id == pool }) else { throw PoolError.notFound(entity: "Pool") }
             var counts = Dictionary(
                 uniqueKeysWithValues: try assignmentCandidates(db, pool: pool, excluding: nil).map { ($0.userID, 0) })
             for row in try Row.fetchAll(

@@ -41,7 +41,7 @@ extension SQLitePoolDatabase {
 
     public func departments() throws -> [Department] {
         try read { db in
-            try Self.fetchDepartments(db)
+            try SettingsQueries.departments(db)
         }
     }
 
@@ -133,11 +133,6 @@ extension SQLitePoolDatabase {
 }
 
 extension SQLitePoolDatabase {
-    static func fetchDepartments(_ db: Database) throws -> [Department] {
-        try db.fetchAll(
-            cachedSQL: "SELECT \(RowDecoding.departmentColumns) FROM departments ORDER BY id", as: RowDecoding.department)
-    }
-
     static func fetchUser(_ db: Database, _ id: UserID) throws -> User? {
         try db.fetchOne(
             cachedSQL: "SELECT \(RowDecoding.userColumns) FROM users WHERE id = ?", arguments: [id.rawValue],

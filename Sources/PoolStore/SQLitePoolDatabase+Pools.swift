@@ -23,7 +23,7 @@ extension SQLitePoolDatabase {
             let id = PoolID(db.lastInsertedRowID)
             try insertRuleVersion(db, pool: id, rules: rules, by: nil, at: now)
             try replaceAccess(db, pool: id, draft.access)
-            let created = try Self.fetchPools(db).first { $0.id == id }!
+            let created = try SettingsQueries.pools(db).first { $0.id == id }!
             try audit(db, actor, "create_pool", "pool \(id.rawValue)", before: nil, after: Self.describe(created))
             return created
         }
@@ -32,7 +32,7 @@ extension SQLitePoolDatabase {
     public func updatePool(_ id: PoolID, _ draft: PoolDraft, by actor: Actor?) throws -> Pool {
         let name = try requireName(draft.name, field: "name")
         return try writeTransaction { db in
-            guard let before = try Self.fetchPools(db).first(where: { $0.id == id }) else {
+            guard let before = try SettingsQueries.pools(db).first(where: { $0.id == id }) else {
                 throw PoolError.notFound(entity: "Pool")
             }
             if try Row.fetchOne(db, cachedSQL: "SELECT 1 FROM pools WHERE name = ? AND id <> ?", arguments: [name, id.rawValue]) != nil {
@@ -48,7 +48,7 @@ extension SQLitePoolDatabase {
                     RowDecoding.encodeList(Self.clean(draft.regions)), draft.priority, draft.isDefault, id.rawValue,
                 ])
             try replaceAccess(db, pool: id, draft.access)
-            let after = try Self.fetchPools(db).first { $0.id == id }!
+            let after = try SettingsQueries.pools(db).first { $0.id == id }!
             try audit(db, actor, "update_pool", "pool \(id.rawValue)", before: Self.describe(before), after: Self.describe(after))
             return after
         }
@@ -59,11 +59,11 @@ extension SQLitePoolDatabase {
         let rules = try rules.validated()
         let now = nowMillis
         return try writeTransaction { db in
-            guard let before = try Self.fetchPools(db).first(where: { $0.id == pool }) else {
+            guard let before = try SettingsQueries.pools(db).first(where: { $0.id == pool }) else {
                 throw PoolError.notFound(entity: "Pool")
             }
             try insertRuleVersion(db, pool: pool, rules: rules, by: actor.userID, at: now)
-            let after = try Self.fetchPools(db).first { $0.id == pool }!
+            let after = try SettingsQueries.pools(db).first { $0.id == pool }!
             try audit(db, actor, "set_rules", "pool \(pool.rawValue)", before: Self.describe(before), after: Self.describe(after))
             return after
         }
@@ -74,32 +74,7 @@ extension SQLitePoolDatabase {
     }
 
     public func poolAccess() throws -> [PoolID: [PoolAccessEntry]] {
-        try read { db in try Self.fetchAccess(db).entries }
-    }
-
-    static func fetchPools(_ db: Database) throws -> [Pool] {
-        try db.fetchAll(
-            cachedSQL: """
-                SELECT \(RowDecoding.poolColumns)
-                FROM pools LEFT JOIN pool_rule_versions v ON v.id = pools.rule_version_id
-                ORDER BY pools.priority DESC, pools.id
-                """, as: RowDecoding.pool)
-    }
-
-    static func fetchAccess(_ db: Database) throws -> PoolAccess {
-        var entries: [PoolID: [PoolAccessEntry]] = [:]
-        for row in try Row.fetchAll(db, cachedSQL: "SELECT * FROM pool_access ORDER BY pool_id, principal_kind, principal_value") {
-            let value: String = row["principal_value"]
-            let principal: PoolAccessEntry.Principal?
-            switch row["principal_kind"] as String {
-            case "department": principal = Int64(value).map { .department(DepartmentID($0)) }
-            case "user": principal = Int64(value).map { .user(UserID($0)) }
-            default: principal = Role(rawValue: value).map { .role($0) }
-            }
-            guard let principal, let level = PoolAccessEntry.Level(rawValue: row["level"]) else { continue }
-            entries[PoolID(row["pool_id"]), default: []].append(PoolAccessEntry(principal: principal, level: level))
-        }
-        return PoolAccess(entries: entries)
+        try read { db in try SettingsQueries.access(db).entries }
     }
 
     private func insertRuleVersion(_ db: Database, pool: PoolID, rules: PoolRules, by user: UserID?, at: Int64) throws {

@@ -15,8 +15,8 @@ public final class SQLitePoolDatabase: PoolDatabase, @unchecked Sendable {
         let ownershipChanges: [OwnershipEventKind: Counter]
         let path: String
         let tokens: TokenCache
-        let settingsMemo = TokenMemo(token: "token", fetch: Settings.fetch)
-        let directoryMemo = TokenMemo(token: "directory_token", fetch: Directory.fetch)
+        let settingsMemo = TokenMemo<Settings>(token: "token")
+        let directoryMemo = TokenMemo<Directory>(token: "directory_token")
         let threadReaders: ThreadReaders
         let lifetime = LifetimeGate()
 

@@ -15,57 +15,63 @@ import PoolDomain
 ///
 /// (SQLite reports no changes to WITHOUT ROWID tables such as `owner_limits` to update hooks, so a
 /// GRDB transaction observer could not do this.)
-final class TokenMemo<Value: Sendable>: @unchecked Sendable {
+///
+/// The same on both backends: on PostgreSQL the token is read in the request's own snapshot
+/// too, so a change committed through another instance is seen by this instance's next read.
+public final class TokenMemo<Value: MemoReading>: @unchecked Sendable {
     private let tokenSQL: String
-    private let fetch: (Database) throws -> Value
     private let lock = NSLock()
     private var reading: (token: Int64, value: Value)?
 
     /// - Parameter token: the column of `settings_version` that changes with the value.
-    init(token: String, fetch: @escaping (Database) throws -> Value) {
+    public init(token: String) {
         tokenSQL = "SELECT \(token) FROM settings_version"
-        self.fetch = fetch
     }
 
-    func value(_ db: Database) throws -> Value {
-        let token = try db.fetchOne(cachedSQL: tokenSQL, as: { $0.int64(0) }) ?? 0
+    public func value<Session: SQLSession>(_ session: Session) throws -> Value {
+        let token = try session.fetchOne(tokenSQL) { $0.int64(0) } ?? 0
         if let kept = lock.withLock({ reading }), kept.token == token { return kept.value }
-        let fresh = try fetch(db)
+        let fresh = try Value.fetch(session)
         lock.withLock { reading = (token, fresh) }
         return fresh
     }
 }
 
+/// A value a `TokenMemo` keeps: read whole from a session.
+public protocol MemoReading: Sendable {
+    static func fetch<Session: SQLSession>(_ session: Session) throws -> Self
+}
+
 /// What every ownership change consults: the department tree, the pools with their rules, who
 /// may use each pool, and the owner limits. Kept by a `TokenMemo` on `settings_version.token`.
-struct Settings: Sendable {
+public struct Settings: MemoReading {
     static let tables = ["departments", "pools", "pool_rule_versions", "pool_access", "owner_limits"]
 
-    let tree: DepartmentTree
-    let pools: [Pool]
-    let access: PoolAccess
-    let limits: [LimitScope: OwnerLimit]
+    public let tree: DepartmentTree
+    public let pools: [Pool]
+    public let access: PoolAccess
+    public let limits: [LimitScope: OwnerLimit]
 
-    static func fetch(_ db: Database) throws -> Settings {
+    public static func fetch<Session: SQLSession>(_ session: Session) throws -> Settings {
         Settings(
-            tree: DepartmentTree(try SQLitePoolDatabase.fetchDepartments(db)),
-            pools: try SQLitePoolDatabase.fetchPools(db), access: try SQLitePoolDatabase.fetchAccess(db),
-            limits: try SQLitePoolDatabase.fetchLimits(db))
+            tree: DepartmentTree(try SettingsQueries.departments(session)),
+            pools: try SettingsQueries.pools(session), access: try SettingsQueries.access(session),
+            limits: try SettingsQueries.limits(session))
     }
 
-    func pool(_ id: PoolID) -> Pool? { pools.first { $0.id == id } }
+    public func pool(_ id: PoolID) -> Pool? { pools.first { $0.id == id } }
 }
 
 /// Every user, by id: owners, authors and actors named on every page. Kept by a `TokenMemo` on
 /// `settings_version.directory_token`, which changes with the columns a `User` holds (not with
 /// sign-in bookkeeping such as failed attempts).
-struct Directory: Sendable {
+public struct Directory: MemoReading {
     static let trackedColumns = ["name", "role", "department_id", "active", "on_leave"]
 
-    let users: [UserID: User]
+    public let users: [UserID: User]
 
-    static func fetch(_ db: Database) throws -> Directory {
-        let users = try db.fetchAll(cachedSQL: "SELECT \(RowDecoding.userColumns) FROM users", as: RowDecoding.user)
+    public static func fetch<Session: SQLSession>(_ session: Session) throws -> Directory {
+        let users = try session.fetchAll("SELECT \(RowDecoding.userColumns) FROM users", RowDecoding.user)
         return Directory(users: Dictionary(users.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }))
     }
 }

@@ -10,6 +10,8 @@ import Foundation
 public final class PostgresConnection: @unchecked Sendable {
     private let connection: OpaquePointer
     private var prepared: [String: String] = [:]
+    /// Store SQL (`?` placeholders) by its text, numbered for PostgreSQL (see `SQLSession`).
+    private var numberedTexts: [String: String] = [:]
     /// Set when libpq reports the connection unusable; the pool then closes it.
     public private(set) var isBroken = false
     /// Called with every statement run; tests count them.
@@ -63,6 +65,14 @@ public final class PostgresConnection: @unchecked Sendable {
             if !isBroken { try? run("ROLLBACK") }
             throw error
         }
+    }
+
+    /// `sql` with its `?` placeholders numbered, computed once per text.
+    func numbered(_ sql: String) -> String {
+        if let known = numberedTexts[sql] { return known }
+        let numbered = numberPlaceholders(sql)
+        numberedTexts[sql] = numbered
+        return numbered
     }
 
     /// Whether the connection is idle outside a transaction (what the pool expects back).

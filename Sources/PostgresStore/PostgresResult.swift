@@ -1,4 +1,5 @@
 import CLibPQ
+import PoolStore
 
 /// The rows of one statement's result, in libpq's text format, freed with this object.
 public final class PostgresResult {
@@ -68,4 +69,11 @@ public struct PostgresRow {
     }
 
     public func double(_ column: Int) -> Double { Double(string(column)) ?? 0 }
+}
+
+/// PostgreSQL rows decode with the same `RowDecoding` as SQLite's.
+extension PostgresRow: ColumnReader {
+    public func int64(_ index: Int32) -> Int64 { int64(Int(index)) }
+    public func isNull(_ index: Int32) -> Bool { isNull(Int(index)) }
+    public func text(_ index: Int32) -> String { string(Int(index)) }
 }

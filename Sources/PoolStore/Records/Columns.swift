@@ -7,26 +7,18 @@ import GRDBSQLite
 /// through generic conversions whose metadata is instantiated per call; for a page of customers
 /// that cost more than SQLite's own work. Every hot read selects an explicit column list (see
 /// `RowDecoding`) and decodes it here with no copies or lookups.
-struct Columns {
+public struct Columns: ColumnReader {
     let statement: SQLiteStatement
 
-    func int64(_ index: Int32) -> Int64 { sqlite3_column_int64(statement, index) }
+    public func int64(_ index: Int32) -> Int64 { sqlite3_column_int64(statement, index) }
 
-    func isNull(_ index: Int32) -> Bool { sqlite3_column_type(statement, index) == SQLITE_NULL }
+    public func isNull(_ index: Int32) -> Bool { sqlite3_column_type(statement, index) == SQLITE_NULL }
 
-    func optionalInt64(_ index: Int32) -> Int64? { isNull(index) ? nil : int64(index) }
-
-    func bool(_ index: Int32) -> Bool { int64(index) != 0 }
-
-    func optionalBool(_ index: Int32) -> Bool? { isNull(index) ? nil : bool(index) }
-
-    func text(_ index: Int32) -> String {
+    public func text(_ index: Int32) -> String {
         guard let bytes = sqlite3_column_text(statement, index) else { return "" }
         let count = Int(sqlite3_column_bytes(statement, index))
         return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
     }
-
-    func optionalText(_ index: Int32) -> String? { isNull(index) ? nil : text(index) }
 
     /// For values whose type depends on the query (sort keys).
     func value(_ index: Int32) -> DatabaseValue { DatabaseValue(sqliteStatement: statement, index: index) }

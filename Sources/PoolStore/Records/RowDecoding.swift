@@ -2,17 +2,32 @@ import Foundation
 import GRDB
 import PoolDomain
 
-/// Row → domain value conversions, by column name, for every table.
-enum RowDecoding {
-    static let customerColumns = """
+/// A result row read by position: SQLite's stepping statement (`Columns`) or a PostgreSQL row.
+/// Both backends select the same column lists and decode them with `RowDecoding`.
+public protocol ColumnReader {
+    func int64(_ index: Int32) -> Int64
+    func isNull(_ index: Int32) -> Bool
+    func text(_ index: Int32) -> String
+}
+
+extension ColumnReader {
+    public func optionalInt64(_ index: Int32) -> Int64? { isNull(index) ? nil : int64(index) }
+    public func bool(_ index: Int32) -> Bool { int64(index) != 0 }
+    public func optionalBool(_ index: Int32) -> Bool? { isNull(index) ? nil : bool(index) }
+    public func optionalText(_ index: Int32) -> String? { isNull(index) ? nil : text(index) }
+}
+
+/// Row → domain value conversions for every table, by position in the column lists below.
+public enum RowDecoding {
+    public static let customerColumns = """
         id, name, phone, email, industry, region, level, source, status, deal_amount_cents,
         owner_id, pool_id, previous_owner_id, locked, created_by, created_at, owner_since,
         last_follow_up_at, last_progress_at, updated_at, entered_pool_at
         """
-    static let customerColumnCount = columnCount(customerColumns)
+    public static let customerColumnCount = columnCount(customerColumns)
 
     /// A row that starts with `customerColumns`, read by position.
-    static func customer(_ row: Columns) -> Customer {
+    public static func customer<Row: ColumnReader>(_ row: Row) -> Customer {
         let placement: Placement =
             row.optionalInt64(10).map { .owned(by: UserID($0)) } ?? .inPool(PoolID(row.optionalInt64(11) ?? 0))
         return Customer(
@@ -39,12 +54,12 @@ enum RowDecoding {
     }
 
     /// `users` columns in the order `user` reads them; qualified, so joins can select them first.
-    static let userColumns = """
+    public static let userColumns = """
         users.id, users.name, users.role, users.department_id, users.active, users.created_at, users.on_leave
         """
-    static let userColumnCount = columnCount(userColumns)
+    public static let userColumnCount = columnCount(userColumns)
 
-    static func user(_ row: Columns) -> User {
+    public static func user<Row: ColumnReader>(_ row: Row) -> User {
         User(
             id: UserID(row.int64(0)),
             name: row.text(1),
@@ -55,21 +70,21 @@ enum RowDecoding {
             onLeave: row.optionalBool(6) ?? false)
     }
 
-    static let departmentColumns = "departments.id, departments.name, departments.parent_id"
+    public static let departmentColumns = "departments.id, departments.name, departments.parent_id"
 
-    static func department(_ row: Columns) -> Department {
+    public static func department<Row: ColumnReader>(_ row: Row) -> Department {
         Department(
             id: DepartmentID(row.int64(0)), name: row.text(1),
             parentID: row.optionalInt64(2).map(DepartmentID.init))
     }
 
     /// A pool with its current rule version (`v`, joined on `pools.rule_version_id`).
-    static let poolColumns = """
+    public static let poolColumns = """
         pools.id, pools.name, pools.industries, pools.regions, pools.priority, pools.is_default,
         v.version, v.rules
         """
 
-    static func pool(_ row: Columns) -> Pool {
+    public static func pool<Row: ColumnReader>(_ row: Row) -> Pool {
         Pool(
             id: PoolID(row.int64(0)), name: row.text(1),
             industries: stringList(row.text(2)), regions: stringList(row.text(3)),
@@ -81,21 +96,21 @@ enum RowDecoding {
     /// Rules are decoded once per distinct JSON text: every request reads the pools, and
     /// decoding their rules was most of that. The text is the key, so a rule change (a new
     /// version row, possibly from another process) is simply a new entry.
-    static func decodeRules(_ json: String) -> PoolRules {
+    public static func decodeRules(_ json: String) -> PoolRules {
         decodedRules.value(for: json) { (try? JSONDecoder().decode(PoolRules.self, from: Data(json.utf8))) ?? .standard }
     }
 
     private static let decodedRules = DecodedJSON<PoolRules>()
 
-    static func encodeRules(_ rules: PoolRules) -> String {
+    public static func encodeRules(_ rules: PoolRules) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return String(decoding: (try? encoder.encode(rules)) ?? Data("{}".utf8), as: UTF8.self)
     }
 
-    static let followUpColumns = "id, customer_id, kind, text, at, by_user_id"
+    public static let followUpColumns = "id, customer_id, kind, text, at, by_user_id"
 
-    static func followUp(_ row: Columns) -> FollowUp {
+    public static func followUp<Row: ColumnReader>(_ row: Row) -> FollowUp {
         FollowUp(
             id: FollowUpID(row.int64(0)), customerID: CustomerID(row.int64(1)),
             kind: FollowUpKind(rawValue: row.text(2)) ?? .note, text: row.text(3),
@@ -103,12 +118,12 @@ enum RowDecoding {
             byID: row.optionalInt64(5).map(UserID.init))
     }
 
-    static let ownershipEventColumns = """
+    public static let ownershipEventColumns = """
         id, customer_id, kind, from_owner_id, to_owner_id, from_pool_id, to_pool_id, actor_id, reason,
         routed_by, at, rule, rule_version, sweep_run_id
         """
 
-    static func ownershipEvent(_ row: Columns) -> OwnershipEvent {
+    public static func ownershipEvent<Row: ColumnReader>(_ row: Row) -> OwnershipEvent {
         OwnershipEvent(
             id: OwnershipEventID(row.int64(0)), customerID: CustomerID(row.int64(1)),
             kind: OwnershipEventKind(rawValue: row.text(2)) ?? .create,
@@ -124,7 +139,7 @@ enum RowDecoding {
             ruleVersion: row.optionalInt64(12), sweepRunID: row.optionalInt64(13))
     }
 
-    static func notification(_ row: Row) -> UserNotification {
+    static func notification(_ row: GRDB.Row) -> UserNotification {
         UserNotification(
             id: row["id"], userID: UserID(row["user_id"]),
             kind: UserNotification.Kind(rawValue: row["kind"]) ?? .assigned,
@@ -135,14 +150,14 @@ enum RowDecoding {
 
     /// Pools keep their industries and regions as a JSON array of strings, decoded once per
     /// distinct text for the same reason as rules.
-    static func stringList(_ json: String) -> [String] {
+    public static func stringList(_ json: String) -> [String] {
         if json == "[]" { return [] }
         return decodedLists.value(for: json) { (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? [] }
     }
 
     private static let decodedLists = DecodedJSON<[String]>()
 
-    static func encodeList(_ list: [String]) -> String {
+    public static func encodeList(_ list: [String]) -> String {
         let data = (try? JSONEncoder().encode(list)) ?? Data("[]".utf8)
         return String(decoding: data, as: UTF8.self)
     }

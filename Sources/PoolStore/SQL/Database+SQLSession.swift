@@ -1,0 +1,27 @@
+import GRDB
+
+/// SQLite's connection as a `SQLSession`: cached statements, rows read by position.
+extension Database: SQLSession {
+    public typealias Row = Columns
+
+    public func fetchAll<T>(_ sql: String, _ arguments: [SQLValue], _ decode: (Columns) throws -> T) throws -> [T] {
+        try fetchAll(cachedSQL: sql, arguments: Self.arguments(arguments), as: decode)
+    }
+
+    @discardableResult
+    public func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int {
+        try execute(cachedSQL: sql, arguments: Self.arguments(arguments))
+        return changesCount
+    }
+
+    static func arguments(_ values: [SQLValue]) -> StatementArguments {
+        StatementArguments(values.map { value -> DatabaseValue in
+            switch value {
+            case .null: return .null
+            case .int(let number): return number.databaseValue
+            case .double(let number): return number.databaseValue
+            case .text(let text): return text.databaseValue
+            }
+        })
+    }
+}

@@ -1,0 +1,52 @@
+/// A connection inside one of the store's transactions, as backend-neutral SQL needs it.
+///
+/// Statements are written once, with `?` placeholders and the SQL both SQLite and PostgreSQL
+/// accept, and run on either backend: SQLite's `Database` (GRDB, statements cached per
+/// connection, rows read by position through SQLite's C API) or a PostgreSQL connection
+/// (placeholders numbered, statements prepared once per connection). What differs between the
+/// backends (transactions, locks, dialect fragments) stays in each backend; what a query
+/// means is written here once.
+public protocol SQLSession {
+    associatedtype Row: ColumnReader
+
+    /// The rows of `sql`, decoded by position with `decode`.
+    func fetchAll<T>(_ sql: String, _ arguments: [SQLValue], _ decode: (Row) throws -> T) throws -> [T]
+
+    /// Runs `sql`; returns how many rows it changed.
+    @discardableResult
+    func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int
+}
+
+extension SQLSession {
+    public func fetchOne<T>(_ sql: String, _ arguments: [SQLValue] = [], _ decode: (Row) throws -> T) throws -> T? {
+        try fetchAll(sql, arguments, decode).first
+    }
+
+    public func fetchOne<T>(_ sql: String, _ decode: (Row) throws -> T) throws -> T? {
+        try fetchAll(sql, [], decode).first
+    }
+
+    public func fetchAll<T>(_ sql: String, _ decode: (Row) throws -> T) throws -> [T] {
+        try fetchAll(sql, [], decode)
+    }
+}
+
+/// A statement parameter.
+public enum SQLValue: Sendable, Equatable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByNilLiteral {
+    case null
+    case int(Int64)
+    case double(Double)
+    case text(String)
+
+    public init(stringLiteral value: String) { self = .text(value) }
+    public init(integerLiteral value: Int64) { self = .int(value) }
+    public init(nilLiteral: ()) { self = .null }
+
+    public init(_ value: Int) { self = .int(Int64(value)) }
+    public init(_ value: Int64) { self = .int(value) }
+    /// Flags are stored as 0 and 1 on both backends.
+    public init(_ value: Bool) { self = .int(value ? 1 : 0) }
+    public init(_ value: String) { self = .text(value) }
+    public init(_ value: Int64?) { self = value.map(SQLValue.int) ?? .null }
+    public init(_ value: String?) { self = value.map(SQLValue.text) ?? .null }
+}
