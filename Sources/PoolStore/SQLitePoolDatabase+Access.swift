@@ -10,23 +10,7 @@ extension SQLitePoolDatabase {
     }
 
     func viewer(_ db: Database, _ actor: Actor, customers: [CustomerID] = []) throws -> Viewer {
-        var collaborations: [CustomerID: CollaboratorAccess] = [:]
-        if !customers.isEmpty {
-            for row in try Row.fetchAll(
-                db,
-                cachedSQL: "SELECT customer_id, access FROM collaborators WHERE user_id = ? AND customer_id IN (SELECT value FROM json_each(?))",
-                arguments: [actor.userID.rawValue, Self.jsonIDs(customers.map(\.rawValue))])
-            {
-                collaborations[CustomerID(row["customer_id"])] = CollaboratorAccess(rawValue: row["access"])
-            }
-        }
-        return try Viewer.of(
-            actor,
-            settings: {
-                let settings = try settingsMemo.value(db)
-                return (settings.tree, settings.access, settings.pools.map(\.id))
-            },
-            users: { try directoryMemo.value(db).users.values }, collaborations: collaborations)
+        try writes(db).viewer(actor, customers: customers)
     }
 
     // MARK: Owner limits
@@ -65,17 +49,10 @@ extension SQLitePoolDatabase {
     }
 
     /// The limit that applies to `user`, read inside the caller's transaction.
-    func effectiveLimit(_ db: Database, for user: User) throws -> OwnerLimit {
-        let settings = try settingsMemo.value(db)
-        return OwnerLimits.effective(for: user.id, departments: settings.tree.ancestry(of: user.departmentID), in: settings.limits)
-    }
+    func effectiveLimit(_ db: Database, for user: User) throws -> OwnerLimit { try writes(db).effectiveLimit(for: user) }
 
     /// Private customers `user` owns, counted the way `limit` says.
-    func ownedCount(_ db: Database, _ user: UserID, _ limit: OwnerLimit) throws -> Int {
-        try Int.fetchOne(
-            db, cachedSQL: "SELECT COUNT(*) FROM customers WHERE owner_id = ? AND (? OR status <> 'won')",
-            arguments: [user.rawValue, limit.countWon]) ?? 0
-    }
+    func ownedCount(_ db: Database, _ user: UserID, _ limit: OwnerLimit) throws -> Int { try writes(db).ownedCount(user, limit) }
 
     // MARK: Collaborators
 

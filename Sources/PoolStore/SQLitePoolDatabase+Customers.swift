@@ -9,16 +9,11 @@ extension SQLitePoolDatabase {
     }
 
     static func fetchCustomers(_ db: Database, ids: [CustomerID]) throws -> [CustomerID: Customer] {
-        let customers = try db.fetchAll(
-            cachedSQL: "SELECT \(RowDecoding.customerColumns) FROM customers WHERE id IN (SELECT value FROM json_each(?))",
-            arguments: [jsonIDs(ids.map(\.rawValue))], as: RowDecoding.customer)
-        return Dictionary(uniqueKeysWithValues: customers.map { ($0.id, $0) })
+        try CustomerReads(db).customers(ids: ids)
     }
 
     static func fetchCustomer(_ db: Database, _ id: CustomerID) throws -> Customer? {
-        try db.fetchOne(
-            cachedSQL: "SELECT \(RowDecoding.customerColumns) FROM customers WHERE id = ?",
-            arguments: [id.rawValue], as: RowDecoding.customer)
+        try CustomerReads(db).customer(id)
     }
 
     public func customerPage(_ query: CustomerQuery) throws -> CustomerPage {

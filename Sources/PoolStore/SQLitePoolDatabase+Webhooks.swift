@@ -44,23 +44,7 @@ extension SQLitePoolDatabase {
     /// transaction that made the change: committed together or not at all. The payload (names
     /// read for it) is built only when some endpoint subscribes.
     func enqueueWebhooks(_ db: Database, kind: WebhookEventKind, at: Date, payload makePayload: () throws -> [String: Any]) throws {
-        let endpoints = try Row.fetchAll(db, cachedSQL: "SELECT id, kinds FROM webhook_endpoints WHERE active = 1")
-            .filter { RowDecoding.stringList($0["kinds"]).contains(kind.rawValue) }
-        guard !endpoints.isEmpty else { return }
-        let payload = try makePayload()
-        for endpoint in endpoints {
-            let deliveryID = UUID().uuidString.lowercased()
-            var body = payload
-            body["deliveryId"] = deliveryID
-            body["kind"] = kind.rawValue
-            body["occurredAt"] = ISO8601DateFormatter.withMilliseconds.string(from: at)
-            let json = String(decoding: try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]), as: UTF8.self)
-            try db.execute(
-                cachedSQL: """
-                    INSERT INTO webhook_outbox (endpoint_id, delivery_id, kind, payload, next_attempt_at, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    """, arguments: [endpoint["id"] as Int64, deliveryID, kind.rawValue, json, Timestamp.encode(at), Timestamp.encode(at)])
-        }
+        try writes(db).enqueueWebhooks(kind: kind, at: at, payload: makePayload)
     }
 
     /// Deliveries due now, oldest first, with their endpoint's URL and secret.

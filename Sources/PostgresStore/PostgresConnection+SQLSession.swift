@@ -4,6 +4,7 @@ import PoolStore
 /// once per statement text, then prepared once per connection like any other statement.
 extension PostgresConnection: SQLSession {
     public typealias Row = PostgresRow
+    public static var dialect: SQLDialect { .postgres }
 
     public func fetchAll<T>(_ sql: String, _ arguments: [SQLValue], _ decode: (PostgresRow) throws -> T) throws -> [T] {
         let result = try query(numbered(sql), arguments)

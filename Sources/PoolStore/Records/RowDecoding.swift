@@ -12,6 +12,7 @@ public protocol ColumnReader {
 
 extension ColumnReader {
     public func optionalInt64(_ index: Int32) -> Int64? { isNull(index) ? nil : int64(index) }
+    public func int(_ index: Int32) -> Int { Int(int64(index)) }
     public func bool(_ index: Int32) -> Bool { int64(index) != 0 }
     public func optionalBool(_ index: Int32) -> Bool? { isNull(index) ? nil : bool(index) }
     public func optionalText(_ index: Int32) -> String? { isNull(index) ? nil : text(index) }

@@ -3,6 +3,7 @@ import GRDB
 /// SQLite's connection as a `SQLSession`: cached statements, rows read by position.
 extension Database: SQLSession {
     public typealias Row = Columns
+    public static var dialect: SQLDialect { .sqlite }
 
     public func fetchAll<T>(_ sql: String, _ arguments: [SQLValue], _ decode: (Columns) throws -> T) throws -> [T] {
         try fetchAll(cachedSQL: sql, arguments: Self.arguments(arguments), as: decode)

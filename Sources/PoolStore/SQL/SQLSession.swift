@@ -9,6 +9,9 @@
 public protocol SQLSession {
     associatedtype Row: ColumnReader
 
+    /// Which SQL this session speaks where the backends differ.
+    static var dialect: SQLDialect { get }
+
     /// The rows of `sql`, decoded by position with `decode`.
     func fetchAll<T>(_ sql: String, _ arguments: [SQLValue], _ decode: (Row) throws -> T) throws -> [T]
 

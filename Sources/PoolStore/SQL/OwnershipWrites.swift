@@ -1,0 +1,268 @@
+import CoreMetrics
+import Foundation
+import PoolDomain
+
+/// Every ownership change's reads and writes inside its transaction, written once for both
+/// backends: the conditional write, its append-only event, the webhook outbox rows, routing a
+/// customer to a pool, auto-assignment and notifications.
+///
+/// The backends differ in what makes the decision's facts stable until the write: SQLite's
+/// immediate transaction holds the only write lock; PostgreSQL's transactions run side by side,
+/// so its facts take a per-user advisory lock (`serialize`) before counting what a limit counts.
+public struct OwnershipWrites<Session: SQLSession> {
+    public let session: Session
+    let settingsMemo: TokenMemo<Settings>
+    let directoryMemo: TokenMemo<Directory>
+    let counters: [OwnershipEventKind: Counter]
+
+    public init(
+        _ session: Session, settings: TokenMemo<Settings>, directory: TokenMemo<Directory>,
+        counters: [OwnershipEventKind: Counter] = [:]
+    ) {
+        self.session = session
+        self.settingsMemo = settings
+        self.directoryMemo = directory
+        self.counters = counters
+    }
+
+    var idList: String { Session.dialect.idList }
+
+    public func settings() throws -> Settings { try settingsMemo.value(session) }
+
+    // MARK: Reads
+
+    var reads: CustomerReads<Session> { CustomerReads(session) }
+
+    public func customer(_ id: CustomerID) throws -> Customer? { try reads.customer(id) }
+
+    public func requireUser(_ id: UserID) throws -> User {
+        guard let user = try reads.user(id) else { throw PoolError.notFound(entity: "User") }
+        return user
+    }
+
+    /// The current owner's name, which every user may know (it says who to talk to).
+    public func ownerName(_ customer: Customer) throws -> String? {
+        guard let owner = customer.ownerID else { return nil }
+        return try session.fetchOne("SELECT name FROM users WHERE id = ?", [.int(owner.rawValue)]) { $0.text(0) }
+    }
+
+    /// What `actor` may see, with their collaborations on `customers`.
+    public func viewer(_ actor: Actor, customers: [CustomerID] = []) throws -> Viewer {
+        var collaborations: [CustomerID: CollaboratorAccess] = [:]
+        if !customers.isEmpty {
+            let rows = try session.fetchAll(
+                "SELECT customer_id, access FROM collaborators WHERE user_id = ? AND customer_id IN (\(idList))",
+                [.int(actor.userID.rawValue), SQLList.ids(customers.map(\.rawValue))]
+            ) { (CustomerID($0.int64(0)), CollaboratorAccess(rawValue: $0.text(1))) }
+            for (customer, access) in rows { collaborations[customer] = access }
+        }
+        return try Viewer.of(
+            actor,
+            settings: {
+                let settings = try settings()
+                return (settings.tree, settings.access, settings.pools.map(\.id))
+            },
+            users: { try directoryMemo.value(session).users.values }, collaborations: collaborations)
+    }
+
+    /// The limit that applies to `user`.
+    public func effectiveLimit(for user: User) throws -> OwnerLimit {
+        let settings = try settings()
+        return OwnerLimits.effective(for: user.id, departments: settings.tree.ancestry(of: user.departmentID), in: settings.limits)
+    }
+
+    /// Private customers `user` owns, counted the way `limit` says.
+    public func ownedCount(_ user: UserID, _ limit: OwnerLimit) throws -> Int {
+        try session.fetchOne(
+            "SELECT COUNT(*) FROM customers WHERE owner_id = ? AND (CAST(? AS INTEGER) = 1 OR status <> 'won')",
+            [.int(user.rawValue), SQLValue(limit.countWon)]
+        ) { $0.int(0) } ?? 0
+    }
+
+    /// Where a customer leaving its owner goes: the named pool, else routing.
+    public func poolTarget(_ customer: Customer, explicit: PoolID?) throws -> (PoolID, RoutingReason) {
+        let pools = try settings().pools
+        if let explicit {
+            guard pools.contains(where: { $0.id == explicit }) else { throw PoolError.notFound(entity: "Pool") }
+            return (explicit, .explicit)
+        }
+        guard let routed = PoolRouter(pools: pools).route(industry: customer.industry, region: customer.region) else {
+            throw PoolError.invalidInput(field: "poolId", message: "no pool matches and no default pool is configured")
+        }
+        return routed
+    }
+
+    // MARK: Writes
+
+    /// The one conditional write every ownership change goes through, plus its event.
+    public func apply(_ change: OwnershipChange) throws {
+        let at = Timestamp.encode(change.at)
+        let owner = SQLValue(change.target.ownerID?.rawValue)
+        let pool = SQLValue(change.target.poolID?.rawValue)
+        let expectedUpdate = SQLValue(Timestamp.encode(optional: change.expectedUpdatedAt))
+        let changed = try session.execute(
+            """
+            UPDATE customers SET owner_id = ?, pool_id = ?,
+              previous_owner_id = coalesce(?, previous_owner_id),
+              owner_since = CASE WHEN CAST(? AS BIGINT) IS NULL THEN NULL ELSE ? END,
+              entered_pool_at = CASE WHEN CAST(? AS BIGINT) IS NULL THEN entered_pool_at ELSE ? END,
+              locked = CASE WHEN CAST(? AS BIGINT) IS NULL THEN 0 ELSE locked END,
+              updated_at = ?
+            WHERE id = ? AND owner_id IS NOT DISTINCT FROM ? AND pool_id IS NOT DISTINCT FROM ?
+              AND (CAST(? AS BIGINT) IS NULL OR updated_at = ?)
+            """,
+            [
+                owner, pool, SQLValue(change.leavingOwner?.rawValue), owner, .int(at), pool, .int(at), owner, .int(at),
+                .int(change.customerID.rawValue), SQLValue(change.expected.ownerID?.rawValue),
+                SQLValue(change.expected.poolID?.rawValue), expectedUpdate, expectedUpdate,
+            ])
+        guard changed == 1 else {
+            let current = try customer(change.customerID)
+            if change.expectedUpdatedAt != nil, current?.placement == change.expected {
+                throw StaleDecision()
+            }
+            throw PoolError.alreadyOwned(ownerName: try current.flatMap { try ownerName($0) })
+        }
+        try insertEvent(
+            customer: change.customerID, kind: change.kind, from: change.expected,
+            to: change.target, actor: change.actorID, reason: change.reason,
+            routedBy: change.routedBy, at: change.at, rule: change.ruleName,
+            ruleVersion: change.ruleVersion, sweepRun: change.sweepRunID)
+        counters[change.kind]?.increment()
+    }
+
+    public func insertEvent(
+        customer: CustomerID, kind: OwnershipEventKind, from: Placement?,
+        to: Placement, actor: UserID?, reason: String?, routedBy: RoutingReason?, at: Date,
+        rule: String? = nil, ruleVersion: Int64? = nil, sweepRun: Int64? = nil
+    ) throws {
+        let eventID = try session.fetchOne(
+            """
+            INSERT INTO ownership_events (customer_id, kind, from_owner_id, to_owner_id,
+              from_pool_id, to_pool_id, actor_id, reason, routed_by, at, rule, rule_version, sweep_run_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+            """,
+            [
+                .int(customer.rawValue), .text(kind.rawValue), SQLValue(from?.ownerID?.rawValue), SQLValue(to.ownerID?.rawValue),
+                SQLValue(from?.poolID?.rawValue), SQLValue(to.poolID?.rawValue), SQLValue(actor?.rawValue), SQLValue(reason),
+                SQLValue(routedBy?.rawValue), .int(Timestamp.encode(at)), SQLValue(rule), SQLValue(ruleVersion), SQLValue(sweepRun),
+            ]
+        ) { $0.int64(0) } ?? 0
+        try enqueueWebhooks(kind: WebhookEventKind(kind), at: at) {
+            try webhookPayload(customer: customer, eventID: eventID, from: from, to: to, reason: reason, rule: rule)
+        }
+    }
+
+    /// One outbox row per active endpoint subscribed to `kind`, in the change's transaction.
+    public func enqueueWebhooks(kind: WebhookEventKind, at: Date, payload makePayload: () throws -> [String: Any]) throws {
+        let endpoints = try session.fetchAll("SELECT id, kinds FROM webhook_endpoints WHERE active = 1") {
+            ($0.int64(0), RowDecoding.stringList($0.text(1)))
+        }.filter { $0.1.contains(kind.rawValue) }
+        guard !endpoints.isEmpty else { return }
+        let payload = try makePayload()
+        for (endpoint, _) in endpoints {
+            let deliveryID = UUID().uuidString.lowercased()
+            var body = payload
+            body["deliveryId"] = deliveryID
+            body["kind"] = kind.rawValue
+            body["occurredAt"] = ISO8601DateFormatter.withMilliseconds.string(from: at)
+            let json = String(decoding: try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]), as: UTF8.self)
+            try session.execute(
+                """
+                INSERT INTO webhook_outbox (endpoint_id, delivery_id, kind, payload, next_attempt_at, created_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """, [.int(endpoint), .text(deliveryID), .text(kind.rawValue), .text(json), .int(Timestamp.encode(at)), .int(Timestamp.encode(at))])
+        }
+    }
+
+    /// What a partner receives: ids and names, never contact details.
+    private func webhookPayload(
+        customer: CustomerID, eventID: Int64, from: Placement?, to: Placement, reason: String?, rule: String?
+    ) throws -> [String: Any] {
+        let name = try session.fetchOne("SELECT name FROM customers WHERE id = ?", [.int(customer.rawValue)]) { $0.text(0) } ?? ""
+        func place(_ placement: Placement?) throws -> Any {
+            switch placement {
+            case .owned(let user)?:
+                let owner = try session.fetchOne("SELECT name FROM users WHERE id = ?", [.int(user.rawValue)]) { $0.text(0) } ?? ""
+                return ["ownerId": "usr_\(user.rawValue)", "owner": owner]
+            case .inPool(let pool)?:
+                let poolName = try session.fetchOne("SELECT name FROM pools WHERE id = ?", [.int(pool.rawValue)]) { $0.text(0) } ?? ""
+                return ["poolId": "pool_\(pool.rawValue)", "pool": poolName]
+            case nil: return NSNull()
+            }
+        }
+        return [
+            "eventId": "evt_\(eventID)", "customer": ["id": "cus_\(customer.rawValue)", "name": name],
+            "from": try place(from), "to": try place(to), "reason": reason ?? NSNull(), "rule": rule ?? NSNull(),
+        ]
+    }
+
+    /// If the customer now sits in a pool that assigns automatically, gives it to the next
+    /// eligible member in the same transaction: one conditional write, so never twice.
+    /// `destination`: the pool the caller just placed it into, when known; if that pool does
+    /// not assign, nothing is read (the sweep reclaims 100k customers a day).
+    public func autoAssign(_ id: CustomerID, into destination: Pool? = nil, at now: Date) throws {
+        if let destination, destination.rules.autoAssign == .off { return }
+        guard let customer = try customer(id), let poolID = customer.poolID,
+            let pool = try settings().pool(poolID), pool.rules.autoAssign != .off
+        else { return }
+        let candidates = try assignmentCandidates(pool: pool, excluding: customer.previousOwnerID)
+        let cursor = try session.fetchOne("SELECT assign_cursor FROM pools WHERE id = ?", [.int(poolID.rawValue)]) { $0.optionalInt64(0) }
+        guard let chosen = AutoAssigner.pick(candidates, mode: pool.rules.autoAssign, after: cursor.flatMap { $0 }.map(UserID.init)) else {
+            return
+        }
+        var change = OwnershipChange(
+            customerID: id, kind: .assign, expected: customer.placement, target: .owned(by: chosen), actorID: nil,
+            reason: "自动分配 / auto-assignment (\(pool.rules.autoAssign.rawValue))", routedBy: nil, at: now)
+        change.ruleVersion = pool.ruleVersion
+        try apply(change)
+        try session.execute("UPDATE pools SET assign_cursor = ? WHERE id = ?", [.int(chosen.rawValue), .int(poolID.rawValue)])
+        try notify(user: chosen, kind: "assigned", customer: id, message: "新分配客户 / assigned to you: \(customer.name)", at: now)
+    }
+
+    /// Active reps who are members of the pool, not on leave, with their free capacity.
+    public func assignmentCandidates(pool: Pool, excluding: UserID?) throws -> [AutoAssigner.Candidate] {
+        let settings = try settings()
+        let (access, tree, limits) = (settings.access, settings.tree, settings.limits)
+        let reps = try session.fetchAll(
+            "SELECT \(RowDecoding.userColumns) FROM users WHERE role = 'rep' AND active = 1 AND on_leave = 0 ORDER BY id",
+            RowDecoding.user)
+            .filter { $0.id != excluding }
+            .filter { access.isMember($0.id, role: $0.role, ancestry: tree.ancestry(of: $0.departmentID), of: pool.id) }
+        guard !reps.isEmpty else { return [] }
+        var owned: [UserID: (all: Int, open: Int)] = [:]
+        let rows = try session.fetchAll(
+            """
+            SELECT owner_id, COUNT(*), SUM(CASE WHEN status <> 'won' THEN 1 ELSE 0 END) FROM customers
+            WHERE owner_id IN (\(idList)) GROUP BY owner_id
+            """, [SQLList.ids(reps.map(\.id.rawValue))]
+        ) { (UserID($0.int64(0)), $0.int(1), $0.int(2)) }
+        for (owner, total, open) in rows { owned[owner] = (total, open) }
+        return reps.map { rep in
+            let limit = OwnerLimits.effective(for: rep.id, departments: tree.ancestry(of: rep.departmentID), in: limits)
+            let counts = owned[rep.id] ?? (0, 0)
+            let used = limit.countWon ? counts.all : counts.open
+            return AutoAssigner.Candidate(userID: rep.id, capacityLeft: limit.maxPrivate.map { $0 - used })
+        }
+    }
+
+    /// A notification for `user`; a reclaim warning is sent once per customer and day.
+    public func notify(user: UserID, kind: String, customer: CustomerID?, message: String, dueOn: Day? = nil, at: Date) throws {
+        let inserted = try session.execute(
+            """
+            INSERT INTO notifications (user_id, kind, customer_id, message, due_on, created_at)
+            VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+            """,
+            [.int(user.rawValue), .text(kind), SQLValue(customer?.rawValue), .text(message), SQLValue(dueOn?.description), .int(Timestamp.encode(at))])
+        if kind == "reclaim_warning", inserted == 1, let customer, let dueOn {
+            try enqueueWebhooks(kind: .reclaimWarning, at: at) {
+                let name = try session.fetchOne("SELECT name FROM customers WHERE id = ?", [.int(customer.rawValue)]) { $0.text(0) } ?? ""
+                return ["customer": ["id": "cus_\(customer.rawValue)", "name": name], "ownerId": "usr_\(user.rawValue)", "reclaimOn": dueOn.description]
+            }
+        }
+    }
+}
+
+/// A rule's decision whose facts changed before its conditional write (e.g. a follow-up
+/// arrived during the sweep): the customer is skipped, never taken.
+struct StaleDecision: Error {}
