@@ -42,7 +42,10 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
-        .target(name: "PostgresStore", dependencies: ["CLibPQ", "PoolDomain", "PoolStore"]),
+        .target(
+            name: "PostgresStore",
+            dependencies: ["CLibPQ", "PoolDomain", "PoolStore", .product(name: "CoreMetrics", package: "swift-metrics")]
+        ),
         .target(name: "PoolServices", dependencies: ["PoolDomain", "PoolStore"]),
         .target(name: "AdminConsole", dependencies: ["PoolDomain", "PoolStore", "PoolServices", "HTTPServer"]),
         .target(
@@ -88,7 +91,7 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "PoolDomainTests", dependencies: ["PoolDomain"]),
-        .testTarget(name: "PostgresStoreTests", dependencies: ["PostgresStore", "PoolStore", "PoolDomain", "TestSupport"]),
+        .testTarget(name: "PostgresStoreTests", dependencies: ["PostgresStore", "PoolStore", "PoolServices", "PoolDomain", "TestSupport"]),
         .testTarget(
             name: "PoolStoreTests",
             dependencies: ["PoolStore", "PoolServices", "PoolDomain", .product(name: "GRDB", package: "GRDB.swift")]

@@ -31,7 +31,12 @@ public struct CustomerOperations: Sendable {
 
     /// A rep takes a pool customer (领取), within their pool's claim rules and their limit.
     public func claim(_ id: CustomerID, by actor: Actor) throws -> Customer {
-        try store.changeOwner(of: id, by: actor) { facts in
+        try store.changeOwner(of: id, by: actor, Self.claimDecision(by: actor))
+    }
+
+    /// What decides a claim on a customer's facts, whichever store reads them.
+    public static func claimDecision(by actor: Actor) -> (any CustomerFacts) throws -> OwnershipChange {
+        { facts in
             let change: OwnershipChange
             do {
                 change = try Ownership.claim(facts.customer, by: facts.viewer, at: facts.now)

@@ -4,18 +4,11 @@ import GRDB
 import PoolDomain
 
 extension SQLitePoolDatabase {
-    /// Reads the customer's facts, lets `decide` (the application layer) produce the change,
-    /// applies it conditionally and hands a customer that entered an auto-assigning pool on, all
-    /// inside one immediate transaction.
+    /// One immediate transaction: facts, decision, conditional write, auto-assignment.
     public func changeOwner(
         of id: CustomerID, by actor: Actor, _ decide: (any CustomerFacts) throws -> OwnershipChange
     ) throws -> Customer {
-        try withFacts(of: id, by: actor) { db, facts in
-            let change = try decide(facts)
-            try apply(change, db)
-            if change.target.poolID != nil { try autoAssign(db, id, at: facts.now) }
-            return try Self.fetchCustomer(db, id)!
-        }
+        try withFacts(of: id, by: actor) { db, facts in try writes(db).changeOwner(of: id, facts: facts, decide) }
     }
 
     public func setLocked(

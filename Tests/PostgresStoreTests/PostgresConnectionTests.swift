@@ -91,7 +91,7 @@ import Testing
     @Test func threadsShareThePoolWithinItsLimit() throws {
         let pool = PostgresConnectionPool(conninfo: url, limit: 3)
         let failures = StatementLog()
-        DispatchQueue.concurrentPerform(iterations: 12) { index in
+        onRealThreads(12) { index in
             do {
                 for _ in 0..<20 {
                     let value = try pool.withConnection { try $0.query("SELECT $1::int", [.int(Int64(index))])[0].int(0) }

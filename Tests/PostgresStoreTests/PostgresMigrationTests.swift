@@ -24,7 +24,7 @@ import Testing
     /// applied once: each waits for the advisory lock instead of racing the other's DDL.
     @Test func instancesMigratingAtOnceApplyEachVersionOnce() throws {
         let outcomes = Outcomes()
-        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+        onRealThreads(4) { _ in
             do {
                 let applied = try PostgresMigrator.migrate(try PostgresConnection(url))
                 outcomes.add(applied)

@@ -10,10 +10,7 @@ import Testing
 @Suite struct PostgresSQLSessionTests {
     let url: String
 
-    init() throws {
-        url = try PostgresTestCluster.shared.get().freshDatabase()
-        try PostgresMigrator.migrate(try PostgresConnection(url))
-    }
+    init() throws { url = try PostgresTestCluster.shared.get().migratedDatabase() }
 
     @Test func placeholdersAreNumberedOutsideQuotes() throws {
         let db = try PostgresConnection(url)

@@ -18,6 +18,13 @@ public final class PostgresTestCluster: Sendable {
         }
     }
 
+    /// A new database with this version's schema; its URL.
+    public func migratedDatabase() throws -> String {
+        let url = try freshDatabase()
+        try PostgresMigrator.migrate(try PostgresConnection(url))
+        return url
+    }
+
     /// A new, empty database; its URL.
     public func freshDatabase() throws -> String {
         let name = "gonghai_test_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"

@@ -94,6 +94,19 @@ public struct OwnershipWrites<Session: SQLSession> {
 
     // MARK: Writes
 
+    /// Lets `decide` turn the customer's facts into a change, applies it, hands a customer that
+    /// entered an auto-assigning pool on, and returns the customer after: the whole of an
+    /// ownership change inside the transaction the facts were read in.
+    public func changeOwner(
+        of id: CustomerID, facts: some CustomerFacts, _ decide: (any CustomerFacts) throws -> OwnershipChange
+    ) throws -> Customer {
+        let change = try decide(facts)
+        try apply(change)
+        if change.target.poolID != nil { try autoAssign(id, at: facts.now) }
+        guard let after = try customer(id) else { throw PoolError.notFound(entity: "Customer") }
+        return after
+    }
+
     /// The one conditional write every ownership change goes through, plus its event.
     public func apply(_ change: OwnershipChange) throws {
         let at = Timestamp.encode(change.at)
@@ -104,8 +117,8 @@ public struct OwnershipWrites<Session: SQLSession> {
             """
             UPDATE customers SET owner_id = ?, pool_id = ?,
               previous_owner_id = coalesce(?, previous_owner_id),
-              owner_since = CASE WHEN CAST(? AS BIGINT) IS NULL THEN NULL ELSE ? END,
-              entered_pool_at = CASE WHEN CAST(? AS BIGINT) IS NULL THEN entered_pool_at ELSE ? END,
+              owner_since = CASE WHEN CAST(? AS BIGINT) IS NULL THEN NULL ELSE CAST(? AS BIGINT) END,
+              entered_pool_at = CASE WHEN CAST(? AS BIGINT) IS NULL THEN entered_pool_at ELSE CAST(? AS BIGINT) END,
               locked = CASE WHEN CAST(? AS BIGINT) IS NULL THEN 0 ELSE locked END,
               updated_at = ?
             WHERE id = ? AND owner_id IS NOT DISTINCT FROM ? AND pool_id IS NOT DISTINCT FROM ?

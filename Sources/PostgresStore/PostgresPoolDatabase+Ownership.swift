@@ -1,0 +1,51 @@
+import Foundation
+import PoolDomain
+import PoolStore
+
+extension PostgresPoolDatabase {
+    /// One transaction whose limit counts are read under the user's advisory lock.
+    public func changeOwner(
+        of id: CustomerID, by actor: Actor, _ decide: (any CustomerFacts) throws -> OwnershipChange
+    ) throws -> Customer {
+        try withFacts(of: id, by: actor) { writes, facts in try writes.changeOwner(of: id, facts: facts, decide) }
+    }
+
+    public func customers(ids: [CustomerID]) throws -> [CustomerID: Customer] {
+        try read { try CustomerReads($0).customers(ids: ids) }
+    }
+
+    public func viewer(for actor: Actor) throws -> Viewer {
+        try read { try writes($0).viewer(actor) }
+    }
+
+    /// Ownership events of the given customers, oldest first.
+    public func ownershipEvents(of ids: [CustomerID]) throws -> [CustomerID: [OwnershipEvent]] {
+        guard !ids.isEmpty else { return [:] }
+        return try read { connection in
+            Dictionary(
+                grouping: try connection.fetchAll(
+                    "SELECT \(RowDecoding.ownershipEventColumns) FROM ownership_events WHERE customer_id IN (\(SQLDialect.postgres.idList)) ORDER BY id",
+                    [SQLList.ids(ids.map(\.rawValue))], RowDecoding.ownershipEvent),
+                by: \.customerID)
+        }
+    }
+
+    /// Runs `body` in a write transaction with the facts of customer `id` as `actor` sees them;
+    /// what a limit counts is read under the user's advisory lock (see the type's notes).
+    func withFacts<T>(
+        of id: CustomerID, by actor: Actor, _ body: (OwnershipWrites<PostgresConnection>, SQLCustomerFacts<PostgresConnection>) throws -> T
+    ) throws -> T {
+        let now = clock.now()
+        return try writeTransaction { connection in
+            let writes = writes(connection)
+            guard let customer = try writes.customer(id) else { throw PoolError.notFound(entity: "Customer") }
+            let facts = SQLCustomerFacts(
+                writes: writes, customer: customer, viewer: try writes.viewer(actor, customers: [id]), now: now, calendar: calendar,
+                serialize: { user in
+                    try connection.execute("SELECT pg_advisory_xact_lock(CAST(? AS INTEGER), CAST(? AS INTEGER))",
+                                           [.int(Self.userLockClass), .int(user.rawValue)])
+                })
+            return try body(writes, facts)
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import CoreMetrics
+import Foundation
+import PoolDomain
+import PoolStore
+
+/// The store on PostgreSQL, for several gonghai instances on one database.
+///
+/// It runs the same SQL as the SQLite store where the store's logic is shared (`SQLSession`:
+/// `OwnershipWrites`, `SQLCustomerFacts`, the settings queries and memos); what is its own is
+/// how transactions isolate on a server where writers run side by side:
+/// - every ownership change is one transaction (READ COMMITTED) whose write is conditional on
+///   the owner read (`... WHERE owner_id IS NOT DISTINCT FROM ?`, checked by rows changed), so
+///   of two instances racing for one customer exactly one wins;
+/// - what a limit counts (a rep's owned and locked customers, today's claims from a pool) is read
+///   after `pg_advisory_xact_lock(class, user)`, held until the change commits, so two claims
+///   by one rep through two instances count one after the other and a limit holds. An advisory
+///   lock rather than `SELECT … FOR UPDATE` on the user's row: it serializes exactly the
+///   decisions that count against that user, never a reader or an edit of the user's profile;
+/// - a transaction PostgreSQL aborts as a deadlock or serialization failure is run again.
+///
+/// Growing: it implements the ownership core so far; the rest of the store interfaces follow.
+public final class PostgresPoolDatabase: @unchecked Sendable {
+    /// `pg_advisory_xact_lock`'s first key for per-user limit locks ("gh" in ASCII).
+    static let userLockClass: Int64 = 0x6768
+
+    let pool: PostgresConnectionPool
+    let clock: any TimeSource
+    public let calendar: LocalCalendar
+    let settingsMemo = TokenMemo<Settings>(token: "token")
+    let directoryMemo = TokenMemo<Directory>(token: "directory_token")
+    let ownershipChanges: [OwnershipEventKind: Counter]
+
+    /// Opens (and migrates) the database at `url`.
+    /// - Parameters:
+    ///   - connections: how many connections this instance keeps at most.
+    ///   - statementTimeout: the longest one statement may run before PostgreSQL cancels it.
+    public init(
+        url: String, clock: any TimeSource = SystemTimeSource(), timeZone: TimeZone = .current, connections: Int = 16,
+        statementTimeout: Duration = .seconds(30), statementObserver: (@Sendable (String) -> Void)? = nil,
+        metrics: (any MetricsFactory)? = nil
+    ) throws {
+        let milliseconds = statementTimeout.components.seconds * 1000 + statementTimeout.components.attoseconds / 1_000_000_000_000_000
+        pool = PostgresConnectionPool(
+            conninfo: url, limit: connections, setup: ["SET statement_timeout = \(milliseconds)"], observer: statementObserver)
+        self.clock = clock
+        calendar = LocalCalendar(timeZone: timeZone)
+        ownershipChanges = metrics.map { factory in
+            Dictionary(uniqueKeysWithValues: OwnershipEventKind.allCases.filter { $0 != .create }.map { kind in
+                (kind, Counter(label: "gonghai_ownership_changes_total", dimensions: [("kind", kind.rawValue)], factory: factory))
+            })
+        } ?? [:]
+        try pool.withConnection { try PostgresMigrator.migrate($0) }
+    }
+
+    public func close() { pool.close() }
+
+    /// Runs `body` in one transaction, again (up to three times) when PostgreSQL aborts it as a
+    /// deadlock or serialization failure, which only happens before anything is committed.
+    func writeTransaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try pool.withConnection { connection in try connection.transaction { try body(connection) } }
+            } catch let error as PostgresError where error.isRetryable && attempt < 3 {
+                continue
+            }
+        }
+    }
+
+    /// Runs `body` on a connection outside any transaction: each statement sees what was
+    /// committed when it began.
+    func read<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+        try pool.withConnection(body)
+    }
+
+    func writes(_ connection: PostgresConnection) -> OwnershipWrites<PostgresConnection> {
+        OwnershipWrites(connection, settings: settingsMemo, directory: directoryMemo, counters: ownershipChanges)
+    }
+}
