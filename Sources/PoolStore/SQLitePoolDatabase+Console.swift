@@ -152,11 +152,7 @@ extension SQLitePoolDatabase {
 
     public func revokeToken(_ id: Int64, by actor: Actor) throws {
         let now = nowMillis
-        try writeTransaction { db in
-            try db.execute(cachedSQL: "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [now, id])
-            guard db.changesCount == 1 else { throw PoolError.notFound(entity: "Token") }
-            try audit(db, actor, "revoke_token", "token \(id)", before: nil, after: nil)
-        }
+        try writeTransaction { db in try PeopleWrites(db).revokeToken(id, by: actor, at: now) }
     }
 
     public func auditLog(first: Int, before: Int64? = nil) throws -> [AuditEntry] {
@@ -174,9 +170,7 @@ extension SQLitePoolDatabase {
 
     /// Records an administrative change inside the transaction that makes it.
     func audit(_ db: Database, _ actor: Actor?, _ action: String, _ entity: String, before: String?, after: String?) throws {
-        try db.execute(
-            cachedSQL: "INSERT INTO audit_log (user_id, action, entity, before, after, at) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [actor?.userID.rawValue, action, entity, before, after, nowMillis])
+        try PeopleWrites(db).audit(actor, action, entity, before: before, after: after, at: nowMillis)
     }
 
     /// Records an administrative change made outside one of the store's own operations.
@@ -184,15 +178,9 @@ extension SQLitePoolDatabase {
         try writeTransaction { db in try audit(db, actor, action, entity, before: before, after: after) }
     }
 
-    static func describe(_ user: User) -> String {
-        "{\"name\":\(json(user.name)),\"role\":\"\(user.role.rawValue)\",\"department\":\(user.departmentID.map { String($0.rawValue) } ?? "null"),\"active\":\(user.active),\"onLeave\":\(user.onLeave)}"
-    }
+    static func describe(_ user: User) -> String { AuditText.describe(user) }
 
-    static func describe(_ pool: Pool) -> String {
-        "{\"name\":\(json(pool.name)),\"industries\":\(RowDecoding.encodeList(pool.industries)),\"regions\":\(RowDecoding.encodeList(pool.regions)),\"priority\":\(pool.priority),\"default\":\(pool.isDefault),\"ruleVersion\":\(pool.ruleVersion),\"rules\":\(RowDecoding.encodeRules(pool.rules))}"
-    }
+    static func describe(_ pool: Pool) -> String { AuditText.describe(pool) }
 
-    static func json(_ text: String) -> String {
-        String(decoding: (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8), as: UTF8.self)
-    }
+    static func json(_ text: String) -> String { AuditText.json(text) }
 }

@@ -3,41 +3,15 @@ import GRDB
 import PoolDomain
 
 extension SQLitePoolDatabase {
-    /// Deactivating a user releases their customers to the pools (routed as any release),
-    /// revokes nothing else: the tokens stop working because the user is inactive.
+    /// See `OwnershipWrites.setActive`.
     public func setActive(_ id: UserID, _ active: Bool, by actor: Actor) throws -> User {
         let now = clock.now()
-        return try writeTransaction { db in
-            let user = try requireUser(db, id)
-            try db.execute(cachedSQL: "UPDATE users SET active = ? WHERE id = ?", arguments: [active, id.rawValue])
-            try audit(db, actor, active ? "activate_user" : "deactivate_user", "user \(id.rawValue)",
-                      before: Self.describe(user), after: Self.describe(try requireUser(db, id)))
-            if !active && user.active {
-                for customer in try db.fetchAll(
-                    cachedSQL: "SELECT \(RowDecoding.customerColumns) FROM customers WHERE owner_id = ? ORDER BY id",
-                    arguments: [id.rawValue], as: RowDecoding.customer)
-                {
-                    let (pool, routedBy) = try poolTarget(db, customer, explicit: nil)
-                    try apply(
-                        OwnershipChange(
-                            customerID: customer.id, kind: .release, expected: customer.placement, target: .inPool(pool),
-                            actorID: actor.userID, reason: "负责人停用 / owner deactivated", routedBy: routedBy, at: now), db)
-                    try autoAssign(db, customer.id, at: now)
-                }
-                try db.execute(cachedSQL: "DELETE FROM collaborators WHERE user_id = ?", arguments: [id.rawValue])
-            }
-            return try requireUser(db, id)
-        }
+        return try writeTransaction { db in try writes(db).setActive(id, active, by: actor, at: now) }
     }
 
     public func setOnLeave(_ id: UserID, _ onLeave: Bool, by actor: Actor) throws -> User {
-        return try writeTransaction { db in
-            let before = try requireUser(db, id)
-            try db.execute(cachedSQL: "UPDATE users SET on_leave = ? WHERE id = ?", arguments: [onLeave, id.rawValue])
-            let after = try requireUser(db, id)
-            try audit(db, actor, "set_on_leave", "user \(id.rawValue)", before: Self.describe(before), after: Self.describe(after))
-            return after
-        }
+        let now = clock.now()
+        return try writeTransaction { db in try writes(db).setOnLeave(id, onLeave, by: actor, at: now) }
     }
 
     // MARK: Notifications

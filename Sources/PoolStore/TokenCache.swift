@@ -12,7 +12,7 @@ import PoolDomain
 /// seen within `lifetime`. Only successes are kept, so unknown tokens cannot fill it.
 ///
 /// Guarded by an `NSLock`, as elsewhere in the project: ThreadSanitizer (in CI) sees through it.
-final class TokenCache: @unchecked Sendable {
+public final class TokenCache: @unchecked Sendable {
     private let lock = NSLock()
     private var users: [Data: (user: User, verifiedAt: ContinuousClock.Instant)] = [:]
     /// Bumped by every invalidation: a lookup that started before one may not store its
@@ -21,13 +21,13 @@ final class TokenCache: @unchecked Sendable {
     private let lifetime: Duration
     private let capacity: Int
 
-    init(lifetime: Duration = .seconds(1), capacity: Int = 10_000) {
+    public init(lifetime: Duration = .seconds(1), capacity: Int = 10_000) {
         self.lifetime = lifetime
         self.capacity = capacity
     }
 
     /// The cached user if any, and the generation to pass to `store` after reading the database.
-    func lookup(_ digest: Data) -> (user: User?, generation: Int) {
+    public func lookup(_ digest: Data) -> (user: User?, generation: Int) {
         lock.withLock {
             guard let entry = users[digest], ContinuousClock.now - entry.verifiedAt < lifetime else {
                 return (nil, generation)
@@ -36,7 +36,7 @@ final class TokenCache: @unchecked Sendable {
         }
     }
 
-    func store(_ user: User, for digest: Data, readAt generation: Int) {
+    public func store(_ user: User, for digest: Data, readAt generation: Int) {
         lock.withLock {
             guard self.generation == generation else { return }
             if users.count >= capacity { users.removeAll(keepingCapacity: true) }
@@ -44,7 +44,19 @@ final class TokenCache: @unchecked Sendable {
         }
     }
 
-    func invalidate() {
+    /// The user of a bearer token: from the cache, else from `read` (given the token's digest),
+    /// kept when found. A text that cannot be a token is refused without a lookup.
+    public func user(of token: String, read: (Data) throws -> User?) rethrows -> User? {
+        guard token.hasPrefix(TokenDigest.prefix), token.count < 200 else { return nil }
+        let digest = TokenDigest.digest(token)
+        let (cached, generation) = lookup(digest)
+        if let cached { return cached }
+        let user = try read(digest)
+        if let user { store(user, for: digest, readAt: generation) }
+        return user
+    }
+
+    public func invalidate() {
         lock.withLock {
             users.removeAll()
             generation += 1

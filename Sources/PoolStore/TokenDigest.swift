@@ -4,7 +4,7 @@ import Foundation
 /// API tokens are 256 random bits, so a fast hash is enough to store them safely (a slow KDF
 /// protects low-entropy passwords, not random keys) and lookups stay one index probe.
 public enum TokenDigest {
-    static let prefix = "gh_"
+    public static let prefix = "gh_"
 
     public static func newToken() -> String {
         var generator = SystemRandomNumberGenerator()

@@ -29,6 +29,8 @@ public final class PostgresPoolDatabase: @unchecked Sendable {
     let settingsMemo = TokenMemo<Settings>(token: "token")
     let directoryMemo = TokenMemo<Directory>(token: "directory_token")
     let ownershipChanges: [OwnershipEventKind: Counter]
+    /// Recently verified API tokens (see `authenticate`).
+    let tokens: TokenCache
 
     /// Opens (and migrates) the database at `url`.
     /// - Parameters:
@@ -37,8 +39,9 @@ public final class PostgresPoolDatabase: @unchecked Sendable {
     public init(
         url: String, clock: any TimeSource = SystemTimeSource(), timeZone: TimeZone = .current, connections: Int = 16,
         statementTimeout: Duration = .seconds(30), statementObserver: (@Sendable (String) -> Void)? = nil,
-        metrics: (any MetricsFactory)? = nil
+        metrics: (any MetricsFactory)? = nil, tokenCacheLifetime: Duration = .seconds(1)
     ) throws {
+        tokens = TokenCache(lifetime: tokenCacheLifetime)
         let milliseconds = statementTimeout.components.seconds * 1000 + statementTimeout.components.attoseconds / 1_000_000_000_000_000
         pool = PostgresConnectionPool(
             conninfo: url, limit: connections, setup: ["SET statement_timeout = \(milliseconds)"], observer: statementObserver)
@@ -73,6 +76,8 @@ public final class PostgresPoolDatabase: @unchecked Sendable {
     func read<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         try pool.withConnection(body)
     }
+
+    var nowMillis: Int64 { Timestamp.encode(clock.now()) }
 
     func writes(_ connection: PostgresConnection) -> OwnershipWrites<PostgresConnection> {
         OwnershipWrites(connection, settings: settingsMemo, directory: directoryMemo, counters: ownershipChanges)

@@ -1,16 +1,16 @@
 import Foundation
 
 /// Times are stored as INTEGER milliseconds since 1970: compact, indexable, exact to the ms.
-enum Timestamp {
-    static func encode(_ date: Date) -> Int64 {
+public enum Timestamp {
+    public static func encode(_ date: Date) -> Int64 {
         Int64((date.timeIntervalSince1970 * 1000).rounded())
     }
 
-    static func encode(optional date: Date?) -> Int64? { date.map { encode($0) } }
+    public static func encode(optional date: Date?) -> Int64? { date.map { encode($0) } }
 
-    static func decode(_ millis: Int64) -> Date {
+    public static func decode(_ millis: Int64) -> Date {
         Date(timeIntervalSince1970: TimeInterval(millis) / 1000)
     }
 
-    static func decode(optional millis: Int64?) -> Date? { millis.map { decode($0) } }
+    public static func decode(optional millis: Int64?) -> Date? { millis.map { decode($0) } }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// SQLite's connection as a `SQLSession`: cached statements, rows read by position.
@@ -22,6 +23,7 @@ extension Database: SQLSession {
             case .int(let number): return number.databaseValue
             case .double(let number): return number.databaseValue
             case .text(let text): return text.databaseValue
+            case .blob(let bytes): return Data(bytes).databaseValue
             }
         })
     }

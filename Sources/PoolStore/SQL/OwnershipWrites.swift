@@ -279,3 +279,42 @@ public struct OwnershipWrites<Session: SQLSession> {
 /// A rule's decision whose facts changed before its conditional write (e.g. a follow-up
 /// arrived during the sweep): the customer is skipped, never taken.
 struct StaleDecision: Error {}
+
+extension OwnershipWrites {
+    /// Activates or deactivates a user. Deactivating releases their customers to the pools
+    /// (routed as any release, each with its event) and ends their collaborations; it revokes
+    /// nothing else: the tokens stop working because the user is inactive.
+    public func setActive(_ id: UserID, _ active: Bool, by actor: Actor, at now: Date) throws -> User {
+        let people = PeopleWrites(session)
+        let user = try requireUser(id)
+        try session.execute("UPDATE users SET active = ? WHERE id = ?", [SQLValue(active), .int(id.rawValue)])
+        try people.audit(
+            actor, active ? "activate_user" : "deactivate_user", "user \(id.rawValue)",
+            before: AuditText.describe(user), after: AuditText.describe(try requireUser(id)), at: Timestamp.encode(now))
+        if !active && user.active {
+            let owned = try session.fetchAll(
+                "SELECT \(RowDecoding.customerColumns) FROM customers WHERE owner_id = ? ORDER BY id", [.int(id.rawValue)],
+                RowDecoding.customer)
+            for customer in owned {
+                let (pool, routedBy) = try poolTarget(customer, explicit: nil)
+                try apply(
+                    OwnershipChange(
+                        customerID: customer.id, kind: .release, expected: customer.placement, target: .inPool(pool),
+                        actorID: actor.userID, reason: "负责人停用 / owner deactivated", routedBy: routedBy, at: now))
+                try autoAssign(customer.id, at: now)
+            }
+            try session.execute("DELETE FROM collaborators WHERE user_id = ?", [.int(id.rawValue)])
+        }
+        return try requireUser(id)
+    }
+
+    public func setOnLeave(_ id: UserID, _ onLeave: Bool, by actor: Actor, at now: Date) throws -> User {
+        let before = try requireUser(id)
+        try session.execute("UPDATE users SET on_leave = ? WHERE id = ?", [SQLValue(onLeave), .int(id.rawValue)])
+        let after = try requireUser(id)
+        try PeopleWrites(session).audit(
+            actor, "set_on_leave", "user \(id.rawValue)", before: AuditText.describe(before), after: AuditText.describe(after),
+            at: Timestamp.encode(now))
+        return after
+    }
+}

@@ -40,6 +40,7 @@ public enum SQLValue: Sendable, Equatable, ExpressibleByStringLiteral, Expressib
     case int(Int64)
     case double(Double)
     case text(String)
+    case blob([UInt8])
 
     public init(stringLiteral value: String) { self = .text(value) }
     public init(integerLiteral value: Int64) { self = .int(value) }

@@ -1,0 +1,106 @@
+import Foundation
+import PoolDomain
+
+/// Departments, users and API tokens inside the caller's transaction, the same on both
+/// backends; each change writes its audit record in that transaction.
+public struct PeopleWrites<Session: SQLSession> {
+    public let session: Session
+
+    public init(_ session: Session) { self.session = session }
+
+    /// The active user a token digest belongs to, if the token is not revoked.
+    public func user(tokenDigest digest: Data) throws -> User? {
+        try session.fetchOne(
+            """
+            SELECT \(RowDecoding.userColumns) FROM api_tokens JOIN users ON users.id = api_tokens.user_id
+            WHERE api_tokens.token_hash = ? AND api_tokens.revoked_at IS NULL AND users.active = 1
+            """, [.blob(Array(digest))], RowDecoding.user)
+    }
+
+    public func createDepartment(name raw: String, parentID: DepartmentID?, by actor: Actor?, at now: Int64) throws -> Department {
+        let name = try Self.requireName(raw, field: "name")
+        if let parentID, try session.fetchOne("SELECT 1 FROM departments WHERE id = ?", [.int(parentID.rawValue)], { _ in true }) == nil {
+            throw PoolError.notFound(entity: "Department")
+        }
+        if try session.fetchOne("SELECT 1 FROM departments WHERE name = ?", [.text(name)], { _ in true }) != nil {
+            throw PoolError.invalidInput(field: "name", message: "a department with this name exists")
+        }
+        let id = try session.fetchOne(
+            "INSERT INTO departments (name, parent_id) VALUES (?, ?) RETURNING id", [.text(name), SQLValue(parentID?.rawValue)]
+        ) { $0.int64(0) } ?? 0
+        let department = Department(id: DepartmentID(id), name: name, parentID: parentID)
+        try audit(
+            actor, "create_department", "department \(id)", before: nil,
+            after: "{\"name\":\(AuditText.json(name)),\"parent\":\(parentID.map { String($0.rawValue) } ?? "null")}", at: now)
+        return department
+    }
+
+    public func createUser(name raw: String, role: Role, departmentID: DepartmentID?, by actor: Actor?, at now: Int64) throws -> User {
+        let name = try Self.requireName(raw, field: "name")
+        if let departmentID,
+            try session.fetchOne("SELECT 1 FROM departments WHERE id = ?", [.int(departmentID.rawValue)], { _ in true }) == nil
+        {
+            throw PoolError.notFound(entity: "Department")
+        }
+        if try session.fetchOne("SELECT 1 FROM users WHERE name = ?", [.text(name)], { _ in true }) != nil {
+            throw PoolError.invalidInput(field: "name", message: "a user with this name exists")
+        }
+        let id = try session.fetchOne(
+            "INSERT INTO users (name, role, department_id, active, created_at) VALUES (?, ?, ?, 1, ?) RETURNING id",
+            [.text(name), .text(role.rawValue), SQLValue(departmentID?.rawValue), .int(now)]
+        ) { $0.int64(0) } ?? 0
+        let user = User(
+            id: UserID(id), name: name, role: role, departmentID: departmentID, active: true, createdAt: Timestamp.decode(now))
+        try audit(actor, "create_user", "user \(id)", before: nil, after: AuditText.describe(user), at: now)
+        return user
+    }
+
+    /// Stores the digest of a new token for `user`.
+    public func issueToken(digest: Data, for user: UserID, label: String?, by actor: Actor?, at now: Int64) throws {
+        guard try session.fetchOne("SELECT 1 FROM users WHERE id = ?", [.int(user.rawValue)], { _ in true }) != nil else {
+            throw PoolError.notFound(entity: "User")
+        }
+        let id = try session.fetchOne(
+            "INSERT INTO api_tokens (user_id, token_hash, label, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+            [.int(user.rawValue), .blob(Array(digest)), SQLValue(label), .int(now)]
+        ) { $0.int64(0) } ?? 0
+        try audit(actor, "issue_token", "token \(id) of user \(user.rawValue)", before: nil,
+                  after: label.map { "{\"label\":\(AuditText.json($0))}" }, at: now)
+    }
+
+    public func revokeToken(_ id: Int64, by actor: Actor, at now: Int64) throws {
+        let changed = try session.execute(
+            "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", [.int(now), .int(id)])
+        guard changed == 1 else { throw PoolError.notFound(entity: "Token") }
+        try audit(actor, "revoke_token", "token \(id)", before: nil, after: nil, at: now)
+    }
+
+    public func users() throws -> [User] {
+        try session.fetchAll("SELECT \(RowDecoding.userColumns) FROM users ORDER BY id", RowDecoding.user)
+    }
+
+    public func user(named name: String) throws -> User? {
+        try session.fetchOne("SELECT \(RowDecoding.userColumns) FROM users WHERE name = ?", [.text(name)], RowDecoding.user)
+    }
+
+    public func department(named name: String) throws -> Department? {
+        try session.fetchOne(
+            "SELECT \(RowDecoding.departmentColumns) FROM departments WHERE name = ?", [.text(name)], RowDecoding.department)
+    }
+
+    /// Records an administrative change inside the transaction that makes it.
+    public func audit(_ actor: Actor?, _ action: String, _ entity: String, before: String?, after: String?, at now: Int64) throws {
+        try session.execute(
+            "INSERT INTO audit_log (user_id, action, entity, before, after, at) VALUES (?, ?, ?, ?, ?, ?)",
+            [SQLValue(actor?.userID.rawValue), .text(action), .text(entity), SQLValue(before), SQLValue(after), .int(now)])
+    }
+
+    /// A name as stored: trimmed, 1 to 100 characters.
+    public static func requireName(_ raw: String, field: String) throws -> String {
+        let name = raw.trimmingWhitespace()
+        guard !name.isEmpty, name.count <= 100 else {
+            throw PoolError.invalidInput(field: field, message: "1 to 100 characters")
+        }
+        return name
+    }
+}

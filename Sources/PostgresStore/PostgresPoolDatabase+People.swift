@@ -1,0 +1,74 @@
+import Foundation
+import PoolDomain
+import PoolStore
+
+extension PostgresPoolDatabase {
+    /// The active user a bearer token belongs to. A verified token is trusted for the token
+    /// cache's lifetime (one second by default); this instance's own changes to users and
+    /// tokens empty the cache at once, so a token revoked or a user deactivated through any
+    /// instance is refused by every instance within that second.
+    public func authenticate(token: String) throws -> User? {
+        try tokens.user(of: token) { digest in try read { try PeopleWrites($0).user(tokenDigest: digest) } }
+    }
+
+    public func createDepartment(name: String, parentID: DepartmentID?, by actor: Actor?) throws -> Department {
+        let now = nowMillis
+        return try writeTransaction { try PeopleWrites($0).createDepartment(name: name, parentID: parentID, by: actor, at: now) }
+    }
+
+    public func createUser(name: String, role: Role, departmentID: DepartmentID?, by actor: Actor?) throws -> User {
+        let now = nowMillis
+        return try changingUsers {
+            try writeTransaction { try PeopleWrites($0).createUser(name: name, role: role, departmentID: departmentID, by: actor, at: now) }
+        }
+    }
+
+    public func issueToken(for user: UserID, label: String?, by actor: Actor?) throws -> String {
+        let token = TokenDigest.newToken()
+        let now = nowMillis
+        try writeTransaction {
+            try PeopleWrites($0).issueToken(digest: TokenDigest.digest(token), for: user, label: label, by: actor, at: now)
+        }
+        return token
+    }
+
+    public func revokeToken(_ id: Int64, by actor: Actor) throws {
+        let now = nowMillis
+        try changingUsers { try writeTransaction { try PeopleWrites($0).revokeToken(id, by: actor, at: now) } }
+    }
+
+    public func users() throws -> [User] { try read { try PeopleWrites($0).users() } }
+
+    public func user(named name: String) throws -> User? { try read { try PeopleWrites($0).user(named: name) } }
+
+    public func department(named name: String) throws -> Department? { try read { try PeopleWrites($0).department(named: name) } }
+
+    public func departments() throws -> [Department] { try read { try SettingsQueries.departments($0) } }
+
+    public func pools() throws -> [Pool] { try read { try settingsMemo.value($0).pools } }
+
+    /// Every user by id, kept while `settings_version.directory_token` is unchanged.
+    public func userDirectory() throws -> [UserID: User] { try read { try directoryMemo.value($0).users } }
+
+    /// Runs a change to users or tokens and empties this instance's token cache after it, as
+    /// SQLite's transaction observer does (other instances see it within the cache lifetime).
+    private func changingUsers<T>(_ body: () throws -> T) rethrows -> T {
+        defer { tokens.invalidate() }
+        return try body()
+    }
+}
+
+extension PostgresPoolDatabase {
+    /// See `OwnershipWrites.setActive`; every instance refuses a deactivated user's tokens
+    /// within the token cache's lifetime.
+    public func setActive(_ id: UserID, _ active: Bool, by actor: Actor) throws -> User {
+        let now = clock.now()
+        defer { tokens.invalidate() }
+        return try writeTransaction { try writes($0).setActive(id, active, by: actor, at: now) }
+    }
+
+    public func setOnLeave(_ id: UserID, _ onLeave: Bool, by actor: Actor) throws -> User {
+        let now = clock.now()
+        return try writeTransaction { try writes($0).setOnLeave(id, onLeave, by: actor, at: now) }
+    }
+}
