@@ -88,7 +88,12 @@ public struct CustomerOperations: Sendable {
 
     /// Locking (锁定) keeps a private customer with its owner, within the owner's locked limit.
     public func setLocked(_ id: CustomerID, _ locked: Bool, by actor: Actor) throws -> Customer {
-        try store.setLocked(id, locked, by: actor) { facts in
+        try store.setLocked(id, locked, by: actor, check: Self.lockCheck(locked))
+    }
+
+    /// What allows a lock change on a customer's facts, whichever store reads them.
+    public static func lockCheck(_ locked: Bool) -> (any CustomerFacts) throws -> Void {
+        { facts in
             try Ownership.setLocked(facts.customer, locked, by: facts.viewer)
             if locked && !facts.customer.locked, let owner = facts.customer.ownerID {
                 let load = try facts.lockedLoad(of: try facts.user(owner))

@@ -79,15 +79,7 @@ extension SQLitePoolDatabase {
     ) throws -> Customer {
         try withFacts(of: id, by: actor) { db, facts in
             try check(facts)
-            if let access {
-                try db.execute(
-                    cachedSQL: """
-                        INSERT INTO collaborators (customer_id, user_id, access, added_at) VALUES (?, ?, ?, ?)
-                        ON CONFLICT (customer_id, user_id) DO UPDATE SET access = excluded.access
-                        """, arguments: [id.rawValue, user.rawValue, access.rawValue, Timestamp.encode(facts.now)])
-            } else {
-                try db.execute(cachedSQL: "DELETE FROM collaborators WHERE customer_id = ? AND user_id = ?", arguments: [id.rawValue, user.rawValue])
-            }
+            try writes(db).setCollaborator(user, on: id, access: access, at: facts.now)
             return facts.customer
         }
     }
@@ -97,11 +89,7 @@ extension SQLitePoolDatabase {
     public func revealContact(_ id: CustomerID, by actor: Actor, check: (any CustomerFacts) throws -> Void) throws -> Customer {
         try withFacts(of: id, by: actor) { db, facts in
             try check(facts)
-            if facts.customer.poolID != nil {
-                try db.execute(
-                    cachedSQL: "INSERT INTO reveal_log (user_id, customer_id, fields, at) VALUES (?, ?, 'phone,email', ?)",
-                    arguments: [actor.userID.rawValue, id.rawValue, Timestamp.encode(facts.now)])
-            }
+            try writes(db).recordReveal(of: facts.customer, by: actor, at: facts.now)
             return facts.customer
         }
     }

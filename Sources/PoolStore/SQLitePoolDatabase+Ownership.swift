@@ -16,10 +16,7 @@ extension SQLitePoolDatabase {
     ) throws -> Customer {
         try withFacts(of: id, by: actor) { db, facts in
             try check(facts)
-            try db.execute(
-                cachedSQL: "UPDATE customers SET locked = ?, updated_at = ? WHERE id = ? AND owner_id IS NOT NULL",
-                arguments: [locked, Timestamp.encode(facts.now), id.rawValue])
-            return try Self.fetchCustomer(db, id)!
+            return try writes(db).setLocked(id, locked, at: facts.now)
         }
     }
 

@@ -49,3 +49,32 @@ extension PostgresPoolDatabase {
         }
     }
 }
+
+extension PostgresPoolDatabase {
+    /// Sets the lock of a private customer once `check` allows it; a locked limit is counted
+    /// under the owner's advisory lock like any other limit.
+    public func setLocked(_ id: CustomerID, _ locked: Bool, by actor: Actor, check: (any CustomerFacts) throws -> Void) throws -> Customer {
+        try withFacts(of: id, by: actor) { writes, facts in
+            try check(facts)
+            return try writes.setLocked(id, locked, at: facts.now)
+        }
+    }
+
+    public func setCollaborator(
+        _ user: UserID, on id: CustomerID, access: CollaboratorAccess?, by actor: Actor, check: (any CustomerFacts) throws -> Void
+    ) throws -> Customer {
+        try withFacts(of: id, by: actor) { writes, facts in
+            try check(facts)
+            try writes.setCollaborator(user, on: id, access: access, at: facts.now)
+            return facts.customer
+        }
+    }
+
+    public func revealContact(_ id: CustomerID, by actor: Actor, check: (any CustomerFacts) throws -> Void) throws -> Customer {
+        try withFacts(of: id, by: actor) { writes, facts in
+            try check(facts)
+            try writes.recordReveal(of: facts.customer, by: actor, at: facts.now)
+            return facts.customer
+        }
+    }
+}

@@ -86,6 +86,40 @@ import Testing
         instances.forEach { $0.close() }
     }
 
+    /// A rep locking six of their customers at once through two instances, with a locked
+    /// limit of two, ends with exactly two locked.
+    @Test func theLockedLimitHoldsAcrossInstances() throws {
+        let seed = try PostgresConnection(url)
+        let rep = try #require(try seed.fetchOne("INSERT INTO users (name, role, created_at) VALUES ('rep', 'rep', 0) RETURNING id") {
+            UserID($0.int64(0))
+        })
+        try seed.execute("INSERT INTO owner_limits (scope_kind, scope_id, max_locked) VALUES ('everyone', 0, 2)", [])
+        var owned: [CustomerID] = []
+        for index in 0..<6 {
+            owned.append(try #require(try seed.fetchOne(
+                "INSERT INTO customers (name, name_key, owner_id, created_at, updated_at) VALUES (?, ?, ?, 0, 0) RETURNING id",
+                [.text("Lock \(index)"), .text("lock \(index)"), .int(rep.rawValue)]) { CustomerID($0.int64(0)) }))
+        }
+        let customers = owned
+        let instances = [try PostgresPoolDatabase(url: url, connections: 6), try PostgresPoolDatabase(url: url, connections: 6)]
+        let outcomes = RaceOutcomes()
+        let actor = Actor(userID: rep, name: "rep", role: .rep, departmentID: nil)
+        onRealThreads(12) { index in
+            do {
+                _ = try instances[index % 2].setLocked(customers[index % 6], true, by: actor, check: CustomerOperations.lockCheck(true))
+                outcomes.record("locked")
+            } catch PoolError.limit {
+                outcomes.record("limit")
+            } catch {
+                outcomes.record("unexpected: \(error)")
+            }
+        }
+        #expect(outcomes.unexpected.count == 0, "\(outcomes.unexpected.prefix(3))")
+        #expect(try seed.fetchOne("SELECT COUNT(*) FROM customers WHERE locked = 1") { $0.int(0) } == 2)
+        #expect(outcomes.count("limit") >= 4)
+        instances.forEach { $0.close() }
+    }
+
     private func makePool(_ db: PostgresConnection, _ name: String, rules: PoolRules, priority: Int) throws -> PoolID {
         let pool = try #require(try db.fetchOne(
             "INSERT INTO pools (name, priority) VALUES (?, ?) RETURNING id", [.text(name), .int(Int64(priority))]) { $0.int64(0) })

@@ -318,3 +318,35 @@ extension OwnershipWrites {
         return after
     }
 }
+
+extension OwnershipWrites {
+    /// Sets the lock of a private customer; returns the customer after.
+    public func setLocked(_ id: CustomerID, _ locked: Bool, at now: Date) throws -> Customer {
+        try session.execute(
+            "UPDATE customers SET locked = ?, updated_at = ? WHERE id = ? AND owner_id IS NOT NULL",
+            [SQLValue(locked), .int(Timestamp.encode(now)), .int(id.rawValue)])
+        guard let after = try customer(id) else { throw PoolError.notFound(entity: "Customer") }
+        return after
+    }
+
+    /// Adds, changes (`access`) or removes (nil) a collaborator.
+    public func setCollaborator(_ user: UserID, on id: CustomerID, access: CollaboratorAccess?, at now: Date) throws {
+        if let access {
+            try session.execute(
+                """
+                INSERT INTO collaborators (customer_id, user_id, access, added_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (customer_id, user_id) DO UPDATE SET access = excluded.access
+                """, [.int(id.rawValue), .int(user.rawValue), .text(access.rawValue), .int(Timestamp.encode(now))])
+        } else {
+            try session.execute("DELETE FROM collaborators WHERE customer_id = ? AND user_id = ?", [.int(id.rawValue), .int(user.rawValue)])
+        }
+    }
+
+    /// Records that `actor` saw a pooled customer's contact details (where they are masked).
+    public func recordReveal(of customer: Customer, by actor: Actor, at now: Date) throws {
+        guard customer.poolID != nil else { return }
+        try session.execute(
+            "INSERT INTO reveal_log (user_id, customer_id, fields, at) VALUES (?, ?, 'phone,email', ?)",
+            [.int(actor.userID.rawValue), .int(customer.id.rawValue), .int(Timestamp.encode(now))])
+    }
+}
