@@ -50,15 +50,8 @@ import Testing
             let actor = Actor(userID: rep, name: "rep", role: .rep, departmentID: nil)
             let first = (thread * 5 + index % reps.count * 3) % targets.count
             for customer in targets[first...] + targets[..<first] {
-                do {
+                outcomes.attempt("claimed") {
                     _ = try store.changeOwner(of: customer, by: actor, CustomerOperations.claimDecision(by: actor))
-                    outcomes.record("claimed")
-                } catch PoolError.alreadyOwned {
-                    outcomes.record("taken")
-                } catch PoolError.limit {
-                    outcomes.record("limit")
-                } catch {
-                    outcomes.record("unexpected: \(error)")
                 }
             }
         }
@@ -105,13 +98,8 @@ import Testing
         let outcomes = RaceOutcomes()
         let actor = Actor(userID: rep, name: "rep", role: .rep, departmentID: nil)
         onRealThreads(12) { index in
-            do {
+            outcomes.attempt("locked") {
                 _ = try instances[index % 2].setLocked(customers[index % 6], true, by: actor, check: CustomerOperations.lockCheck(true))
-                outcomes.record("locked")
-            } catch PoolError.limit {
-                outcomes.record("limit")
-            } catch {
-                outcomes.record("unexpected: \(error)")
             }
         }
         #expect(outcomes.unexpected.count == 0, "\(outcomes.unexpected.prefix(3))")
@@ -139,6 +127,20 @@ private final class RaceOutcomes: @unchecked Sendable {
     func record(_ outcome: String) {
         lock.withLock {
             if outcome.hasPrefix("unexpected") { surprises.append(outcome) } else { counts[outcome, default: 0] += 1 }
+        }
+    }
+
+    /// Runs `body`, recording `success`, or the refusal it met: "taken", "limit", or unexpected.
+    func attempt(_ success: String, _ body: () throws -> Void) {
+        do {
+            try body()
+            record(success)
+        } catch PoolError.alreadyOwned {
+            record("taken")
+        } catch PoolError.limit {
+            record("limit")
+        } catch {
+            record("unexpected: \(error)")
         }
     }
 
