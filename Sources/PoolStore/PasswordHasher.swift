@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import PoolDomain
 import _CryptoExtras
 
 /// Passwords of console accounts, hashed with scrypt (memory-hard): `scrypt$N$r$p$salt$hash`.
@@ -18,6 +19,14 @@ public struct PasswordHasher: Sendable {
         self.rounds = rounds
         self.blockSize = blockSize
         self.parallelism = parallelism
+    }
+
+    /// The hash of a console password of acceptable length (8 to 200 characters).
+    public func hashChecked(_ password: String) throws -> String {
+        guard password.count >= 8, password.count <= 200 else {
+            throw PoolError.invalidInput(field: "password", message: "8 to 200 characters")
+        }
+        return try hash(password)
     }
 
     public func hash(_ password: String) throws -> String {

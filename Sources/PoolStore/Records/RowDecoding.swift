@@ -140,15 +140,6 @@ public enum RowDecoding {
             ruleVersion: row.optionalInt64(12), sweepRunID: row.optionalInt64(13))
     }
 
-    static func notification(_ row: GRDB.Row) -> UserNotification {
-        UserNotification(
-            id: row["id"], userID: UserID(row["user_id"]),
-            kind: UserNotification.Kind(rawValue: row["kind"]) ?? .assigned,
-            customerID: (row["customer_id"] as Int64?).map(CustomerID.init), message: row["message"],
-            dueOn: (row["due_on"] as String?).flatMap(Day.init), createdAt: Timestamp.decode(row["created_at"] as Int64),
-            readAt: Timestamp.decode(optional: row["read_at"]))
-    }
-
     /// Pools keep their industries and regions as a JSON array of strings, decoded once per
     /// distinct text for the same reason as rules.
     public static func stringList(_ json: String) -> [String] {

@@ -1,0 +1,143 @@
+import Foundation
+import PoolDomain
+
+/// Console passwords, sign-in, sessions, user edits, token lists and notifications, the same on
+/// both backends. A session is a row, so it works whichever instance answers.
+extension PeopleWrites {
+    static var failuresBeforeLock: Int { 5 }
+    static var lockSeconds: TimeInterval { 15 * 60 }
+
+    /// A hash to verify against when the user does not exist, so timing does not tell.
+    static var decoyHash: String { DecoyHash.value }
+
+    public func setPassword(_ user: UserID, hash: String, by actor: Actor?, at now: Int64) throws {
+        guard try session.fetchOne("SELECT 1 FROM users WHERE id = ?", [.int(user.rawValue)], { _ in true }) != nil else {
+            throw PoolError.notFound(entity: "User")
+        }
+        try session.execute(
+            "UPDATE users SET password_hash = ?, failed_sign_ins = 0, locked_until = NULL WHERE id = ?", [.text(hash), .int(user.rawValue)])
+        // A new password ends every console session the old one opened.
+        try session.execute("DELETE FROM console_sessions WHERE user_id = ?", [.int(user.rawValue)])
+        try audit(actor, "set_password", "user \(user.rawValue)", before: nil, after: nil, at: now)
+    }
+
+    /// Checks a console sign-in. Unknown names cost the same as wrong passwords, and every
+    /// failure counts towards a 15-minute lock after five in a row. The slow password check runs
+    /// between `read` and `write`, outside any write transaction.
+    public static func signIn(
+        name: String, password: String, now: Date,
+        read: ((PeopleWrites) throws -> (User, String?, Int64?)?) throws -> (User, String?, Int64?)?,
+        write: ((PeopleWrites) throws -> SignInResult) throws -> SignInResult
+    ) throws -> SignInResult {
+        let record = try read { people in
+            try people.session.fetchOne(
+                "SELECT \(RowDecoding.userColumns), users.password_hash, users.locked_until FROM users WHERE name = ? AND active = 1",
+                [.text(name)]
+            ) { row in
+                let next = Int32(RowDecoding.userColumnCount)
+                return (RowDecoding.user(row), row.optionalText(next), row.optionalInt64(next + 1))
+            }
+        }
+        guard let (user, storedHash, lockedUntil) = record, let hash = storedHash else {
+            _ = PasswordHasher.verify(password, against: decoyHash)
+            return .invalid
+        }
+        if let until = Timestamp.decode(optional: lockedUntil), until > now { return .locked(until: until) }
+        let verified = PasswordHasher.verify(password, against: hash)
+        return try write { people in
+            let id = SQLValue(user.id.rawValue)
+            guard verified else {
+                let failures = (try people.session.fetchOne("SELECT failed_sign_ins FROM users WHERE id = ?", [id]) { $0.int(0) } ?? 0) + 1
+                let lock = failures >= failuresBeforeLock ? Timestamp.encode(now.addingTimeInterval(lockSeconds)) : nil
+                try people.session.execute(
+                    "UPDATE users SET failed_sign_ins = ?, locked_until = ? WHERE id = ?",
+                    [.int(Int64(lock == nil ? failures : 0)), SQLValue(lock), id])
+                return lock.map { .locked(until: Timestamp.decode($0)) } ?? .invalid
+            }
+            try people.session.execute("UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE id = ?", [id])
+            return .signedIn(user)
+        }
+    }
+
+    /// Stores a new session (by its token's digest) and drops expired ones.
+    public func createSession(digest: Data, csrf: String, for user: UserID, at now: Date, lifetime: TimeInterval) throws {
+        try session.execute("DELETE FROM console_sessions WHERE expires_at < ?", [.int(Timestamp.encode(now))])
+        try session.execute(
+            "INSERT INTO console_sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+            [.blob(Array(digest)), .int(user.rawValue), .text(csrf), .int(Timestamp.encode(now)),
+             .int(Timestamp.encode(now.addingTimeInterval(lifetime)))])
+    }
+
+    /// The signed-in user of a live session and its CSRF token. Console users are the ones
+    /// the role allows (`AccessPolicy`'s `useConsole`), checked again by the services.
+    public func session(digest: Data, at now: Int64) throws -> (User, String)? {
+        try session.fetchOne(
+            """
+            SELECT \(RowDecoding.userColumns), s.csrf_token FROM console_sessions s JOIN users ON users.id = s.user_id
+            WHERE s.token_hash = ? AND s.expires_at > ? AND users.active = 1 AND users.role <> 'rep'
+            """, [.blob(Array(digest)), .int(now)]
+        ) { (RowDecoding.user($0), $0.text(Int32(RowDecoding.userColumnCount))) }
+    }
+
+    public func endSession(digest: Data) throws {
+        try session.execute("DELETE FROM console_sessions WHERE token_hash = ?", [.blob(Array(digest))])
+    }
+
+    public func updateUser(_ id: UserID, role: Role, departmentID: DepartmentID?, by actor: Actor, at now: Int64) throws -> User {
+        guard let before = try user(id) else { throw PoolError.notFound(entity: "User") }
+        if let departmentID,
+            try session.fetchOne("SELECT 1 FROM departments WHERE id = ?", [.int(departmentID.rawValue)], { _ in true }) == nil
+        {
+            throw PoolError.notFound(entity: "Department")
+        }
+        try session.execute(
+            "UPDATE users SET role = ?, department_id = ? WHERE id = ?",
+            [.text(role.rawValue), SQLValue(departmentID?.rawValue), .int(id.rawValue)])
+        guard let after = try user(id) else { throw PoolError.notFound(entity: "User") }
+        try audit(actor, "update_user", "user \(id.rawValue)", before: AuditText.describe(before), after: AuditText.describe(after), at: now)
+        return after
+    }
+
+    public func user(_ id: UserID) throws -> User? { try CustomerReads(session).user(id) }
+
+    /// Newest first; the tokens themselves are never stored.
+    public func apiTokens() throws -> [TokenInfo] {
+        try session.fetchAll("SELECT id, user_id, label, created_at, revoked_at FROM api_tokens ORDER BY id DESC") { row in
+            TokenInfo(
+                id: row.int64(0), userID: UserID(row.int64(1)), label: row.optionalText(2),
+                createdAt: Timestamp.decode(row.int64(3)), revokedAt: Timestamp.decode(optional: row.optionalInt64(4)))
+        }
+    }
+
+    /// Newest first.
+    public func notifications(for user: UserID, unreadOnly: Bool, first: Int) throws -> [UserNotification] {
+        try session.fetchAll(
+            """
+            SELECT id, user_id, kind, customer_id, message, due_on, created_at, read_at FROM notifications
+            WHERE user_id = ? AND (CAST(? AS INTEGER) = 0 OR read_at IS NULL) ORDER BY id DESC LIMIT ?
+            """, [.int(user.rawValue), SQLValue(unreadOnly), .int(Int64(first))]
+        ) { row in
+            UserNotification(
+                id: row.int64(0), userID: UserID(row.int64(1)), kind: UserNotification.Kind(rawValue: row.text(2)) ?? .assigned,
+                customerID: row.optionalInt64(3).map(CustomerID.init), message: row.text(4),
+                dueOn: row.optionalText(5).flatMap(Day.init), createdAt: Timestamp.decode(row.int64(6)),
+                readAt: Timestamp.decode(optional: row.optionalInt64(7)))
+        }
+    }
+
+    /// Marks the given notifications (nil: all) read; returns how many changed.
+    public func markNotificationsRead(for user: UserID, ids: [Int64]?, at now: Int64) throws -> Int {
+        if let ids {
+            return try session.execute(
+                "UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL AND id IN (\(Session.dialect.idList))",
+                [.int(now), .int(user.rawValue), SQLList.ids(ids)])
+        }
+        return try session.execute(
+            "UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL", [.int(now), .int(user.rawValue)])
+    }
+}
+
+/// Made once per process: hashing costs what a real check costs.
+private enum DecoyHash {
+    static let value = (try? PasswordHasher.standard.hash("decoy-\(UUID().uuidString)")) ?? ""
+}
