@@ -20,33 +20,11 @@ extension SQLitePoolDatabase {
     }
 
     public func setOwnerLimit(_ limit: OwnerLimit?, for scope: LimitScope, by actor: Actor?) throws {
-        let (kind, id) = Self.scopeKey(scope)
-        try writeTransaction { db in
-            let before = try SettingsQueries.limits(db)[scope].map { "{\"maxPrivate\":\($0.maxPrivate.map(String.init) ?? "null"),\"countWon\":\($0.countWon),\"maxLocked\":\($0.maxLocked.map(String.init) ?? "null")}" }
-            let after = limit.map { "{\"maxPrivate\":\($0.maxPrivate.map(String.init) ?? "null"),\"countWon\":\($0.countWon),\"maxLocked\":\($0.maxLocked.map(String.init) ?? "null")}" }
-            try audit(db, actor, "set_owner_limit", "limit \(kind) \(id)", before: before, after: after)
-            if let limit {
-                if let max = limit.maxPrivate, max < 0 { throw PoolError.invalidInput(field: "maxPrivate", message: "must not be negative") }
-                if let max = limit.maxLocked, max < 0 { throw PoolError.invalidInput(field: "maxLocked", message: "must not be negative") }
-                try db.execute(
-                    cachedSQL: """
-                        INSERT INTO owner_limits (scope_kind, scope_id, max_private, count_won, max_locked) VALUES (?, ?, ?, ?, ?)
-                        ON CONFLICT (scope_kind, scope_id) DO UPDATE SET max_private = excluded.max_private,
-                          count_won = excluded.count_won, max_locked = excluded.max_locked
-                        """, arguments: [kind, id, limit.maxPrivate, limit.countWon, limit.maxLocked])
-            } else {
-                try db.execute(cachedSQL: "DELETE FROM owner_limits WHERE scope_kind = ? AND scope_id = ?", arguments: [kind, id])
-            }
-        }
+        let now = nowMillis
+        try writeTransaction { db in try PoolWrites(db).setOwnerLimit(limit, for: scope, by: actor, at: now) }
     }
 
-    static func scopeKey(_ scope: LimitScope) -> (String, Int64) {
-        switch scope {
-        case .everyone: return ("everyone", 0)
-        case .department(let id): return ("department", id.rawValue)
-        case .user(let id): return ("user", id.rawValue)
-        }
-    }
+    static func scopeKey(_ scope: LimitScope) -> (String, Int64) { PoolWrites<Database>.scopeKey(scope) }
 
     /// The limit that applies to `user`, read inside the caller's transaction.
     func effectiveLimit(_ db: Database, for user: User) throws -> OwnerLimit { try writes(db).effectiveLimit(for: user) }

@@ -72,3 +72,31 @@ extension PostgresPoolDatabase {
         return try writeTransaction { try writes($0).setOnLeave(id, onLeave, by: actor, at: now) }
     }
 }
+
+/// Pools, rules, access and owner limits on PostgreSQL (the rule preview, which evaluates the
+/// sweep's rules, comes with the sweep).
+extension PostgresPoolDatabase: PoolSettingsStore {
+    public func createPool(_ draft: PoolDraft, by actor: Actor?) throws -> Pool {
+        let now = nowMillis
+        return try writeTransaction { try PoolWrites($0).createPool(draft, by: actor, at: now) }
+    }
+
+    public func updatePool(_ id: PoolID, _ draft: PoolDraft, by actor: Actor?) throws -> Pool {
+        let now = nowMillis
+        return try writeTransaction { try PoolWrites($0).updatePool(id, draft, by: actor, at: now) }
+    }
+
+    public func setRules(_ rules: PoolRules, for pool: PoolID, by actor: Actor) throws -> Pool {
+        let now = nowMillis
+        return try writeTransaction { try PoolWrites($0).setRules(rules, for: pool, by: actor, at: now) }
+    }
+
+    public func poolAccess() throws -> [PoolID: [PoolAccessEntry]] { try read { try SettingsQueries.access($0).entries } }
+
+    public func ownerLimits() throws -> [LimitScope: OwnerLimit] { try read { try SettingsQueries.limits($0) } }
+
+    public func setOwnerLimit(_ limit: OwnerLimit?, for scope: LimitScope, by actor: Actor?) throws {
+        let now = nowMillis
+        try writeTransaction { try PoolWrites($0).setOwnerLimit(limit, for: scope, by: actor, at: now) }
+    }
+}

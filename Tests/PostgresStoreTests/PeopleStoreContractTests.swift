@@ -9,28 +9,8 @@ import Testing
 /// stores sharing one file and once on two PostgreSQL instances sharing one database, so what
 /// one handle writes the other must honour.
 @Suite struct PeopleStoreContractTests {
-    enum Backend: String, CaseIterable, CustomTestStringConvertible {
-        case sqlite, postgres
-        var testDescription: String { rawValue }
-
-        /// Two handles on one new database.
-        func pair() throws -> (any PeopleStore, any PeopleStore) {
-            switch self {
-            case .sqlite:
-                let path = FileManager.default.temporaryDirectory.appendingPathComponent("people-\(UUID().uuidString).sqlite").path
-                return (try SQLitePoolDatabase(path: path, tokenCacheLifetime: .zero), try SQLitePoolDatabase(path: path, tokenCacheLifetime: .zero))
-            case .postgres:
-                let url = try PostgresTestCluster.shared.get().migratedDatabase()
-                return (
-                    try PostgresPoolDatabase(url: url, connections: 2, tokenCacheLifetime: .zero),
-                    try PostgresPoolDatabase(url: url, connections: 2, tokenCacheLifetime: .zero)
-                )
-            }
-        }
-    }
-
-    @Test(arguments: Backend.allCases)
-    func aConsoleSessionWorksThroughEitherHandleAndEndsWithANewPassword(_ backend: Backend) throws {
+    @Test(arguments: StoreBackend.allCases)
+    func aConsoleSessionWorksThroughEitherHandleAndEndsWithANewPassword(_ backend: StoreBackend) throws {
         let (first, second) = try backend.pair()
         let manager = try first.createUser(name: "王磊", role: .manager, departmentID: nil, by: nil)
         try first.setPassword(manager.id, "correct horse", hasher: .fastForTests, by: nil)
@@ -51,8 +31,8 @@ import Testing
 
     /// Failures count wherever they are made: five in a row through alternating handles lock
     /// the account, and the right password is refused until the lock ends.
-    @Test(arguments: Backend.allCases)
-    func failedSignInsThroughEitherHandleLockTheAccount(_ backend: Backend) throws {
+    @Test(arguments: StoreBackend.allCases)
+    func failedSignInsThroughEitherHandleLockTheAccount(_ backend: StoreBackend) throws {
         let (first, second) = try backend.pair()
         let admin = try first.createUser(name: "admin", role: .admin, departmentID: nil, by: nil)
         try first.setPassword(admin.id, "the real one", hasher: .fastForTests, by: nil)
@@ -70,8 +50,8 @@ import Testing
         }
     }
 
-    @Test(arguments: Backend.allCases)
-    func usersEditsAndTokenListsAgreeAcrossHandles(_ backend: Backend) throws {
+    @Test(arguments: StoreBackend.allCases)
+    func usersEditsAndTokenListsAgreeAcrossHandles(_ backend: StoreBackend) throws {
         let (first, second) = try backend.pair()
         let admin = try first.createUser(name: "admin", role: .admin, departmentID: nil, by: nil)
         let department = try first.createDepartment(name: "华南", parentID: nil, by: nil)

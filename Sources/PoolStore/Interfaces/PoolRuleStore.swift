@@ -6,7 +6,7 @@ import PoolDomain
 /// and keeps the old ones (reclaim events name the version they applied). Reads of these
 /// settings may come from memory kept while the data is unchanged; a change made through any
 /// connection or process is seen by the next read.
-public protocol PoolRuleStore: Sendable {
+public protocol PoolSettingsStore: Sendable {
     func createPool(_ draft: PoolDraft, by actor: Actor?) throws -> Pool
     func updatePool(_ id: PoolID, _ draft: PoolDraft, by actor: Actor?) throws -> Pool
     /// Saves the rules as a new version.
@@ -16,10 +16,14 @@ public protocol PoolRuleStore: Sendable {
     func ownerLimits() throws -> [LimitScope: OwnerLimit]
     /// Sets (or, with nil, removes) the owner limit of a scope.
     func setOwnerLimit(_ limit: OwnerLimit?, for scope: LimitScope, by actor: Actor?) throws
+}
+
+/// The settings and what their rules would do: the preview evaluates the sweep's rules.
+public protocol PoolRuleStore: PoolSettingsStore {
     /// What `rules` would reclaim and warn in `pool` as of `today`; writes nothing.
     func previewRules(_ rules: PoolRules, for pool: PoolID, today: Day, batchSize: Int) throws -> RulePreview
 }
 
-extension PoolRuleStore {
+extension PoolSettingsStore {
     public func createPool(_ draft: PoolDraft) throws -> Pool { try createPool(draft, by: nil) }
 }
