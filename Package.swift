@@ -91,7 +91,10 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "PoolDomainTests", dependencies: ["PoolDomain"]),
-        .testTarget(name: "PostgresStoreTests", dependencies: ["PostgresStore", "PoolStore", "PoolServices", "PoolDomain", "TestSupport"]),
+        .testTarget(
+            name: "PostgresStoreTests",
+            dependencies: ["PostgresStore", "PoolStore", "PoolServices", "PoolDomain", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(
             name: "PoolStoreTests",
             dependencies: ["PoolStore", "PoolServices", "PoolDomain", .product(name: "GRDB", package: "GRDB.swift")]

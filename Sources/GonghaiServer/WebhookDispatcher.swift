@@ -44,11 +44,15 @@ public final class WebhookDispatcher: @unchecked Sendable {
         _ = exited.wait(timeout: .now() + timeout + 5)
     }
 
-    /// Attempts every delivery due now, in order.
+    /// How long a claimed delivery is this sender's alone: one attempt's timeout and a margin.
+    /// Deliveries are claimed one at a time, so a sender that dies holds back at most one, and
+    /// only for this long; no other sender (process or instance) takes one in hand.
+    var lease: TimeInterval { timeout + 5 }
+
+    /// Attempts every delivery due now, in order, claiming each just before sending it.
     public func tick() {
-        guard let due = try? database.dueDeliveries(limit: 50) else { return }
-        for (delivery, url, secret) in due {
-            guard lock.withLock({ running }) else { return }
+        while lock.withLock({ running }) {
+            guard let (delivery, url, secret) = (try? database.claimDueDeliveries(limit: 1, lease: lease))?.first else { return }
             let outcome = send(delivery, to: url, secret: secret)
             do {
                 try database.recordDelivery(delivery.id, succeeded: outcome == nil, error: outcome)

@@ -82,16 +82,7 @@ extension SQLitePoolDatabase {
     }
 
     public func auditLog(first: Int, before: Int64? = nil) throws -> [AuditEntry] {
-        try read { db in
-            try Row.fetchAll(
-                db, cachedSQL: "SELECT * FROM audit_log WHERE (? IS NULL OR id < ?) ORDER BY id DESC LIMIT ?",
-                arguments: [before, before, first]
-            ).map { row in
-                AuditEntry(
-                    id: row["id"], userID: (row["user_id"] as Int64?).map(UserID.init), action: row["action"],
-                    entity: row["entity"], before: row["before"], after: row["after"], at: Timestamp.decode(row["at"] as Int64))
-            }
-        }
+        try read { db in try WebhookWrites(db).auditLog(first: first, before: before) }
     }
 
     /// Records an administrative change inside the transaction that makes it.

@@ -1,3 +1,4 @@
+import Foundation
 import PoolDomain
 
 /// Webhook endpoints with their outbox, and the audit log.
@@ -11,6 +12,11 @@ public protocol WebhookAuditStore: Sendable {
     func webhooks() throws -> [WebhookEndpoint]
     /// Newest first; `status` nil: any.
     func deliveries(status: WebhookDelivery.Status?, first: Int) throws -> [WebhookDelivery]
+    /// Claims up to `limit` deliveries due now, oldest first, for `lease` seconds: no other
+    /// sender (process or instance) gets them meanwhile; unrecorded ones are due again after.
+    func claimDueDeliveries(limit: Int, lease: TimeInterval) throws -> [(WebhookDelivery, url: String, secret: String)]
+    /// Records one attempt: delivered, or retried later with backoff, or dead after the last.
+    func recordDelivery(_ id: Int64, succeeded: Bool, error: String?) throws
     /// Puts a dead delivery back in line.
     func retryDelivery(_ id: Int64, by actor: Actor) throws
 
