@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-/// The read transaction a snapshot handle answers from.
+/// The read transaction a SQLite snapshot handle answers from.
 ///
 /// A query request reads the caller's scope, a page, its owners and the pools. Each separate
 /// read opens and commits a transaction (taking SQLite's shared lock, an `fcntl` each time).
@@ -12,26 +12,7 @@ import GRDB
 /// The handle is passed explicitly, not found through per-thread state, so which reads share
 /// the moment is visible in the code that makes them. GRDB's connection may only be used
 /// inside the closure that lent it: once `withReadSnapshot` returns, the handle refuses.
-final class ReadSnapshot: @unchecked Sendable {
-    /// A write through a snapshot handle, or a read after its snapshot ended.
-    struct WriteRefused: Error, CustomStringConvertible {
-        var description: String { "a read snapshot only reads, and only while it is open" }
-    }
-
-    private let db: Database
-    private let thread = pthread_self()
-    private var open = true
-
-    init(_ db: Database) { self.db = db }
-
-    /// The connection, on the thread that opened the snapshot and while it is open.
-    func connection() throws -> Database {
-        guard open, pthread_equal(thread, pthread_self()) != 0 else { throw WriteRefused() }
-        return db
-    }
-
-    func end() { open = false }
-}
+typealias ReadSnapshot = LentConnection<Database>
 
 extension SQLitePoolDatabase {
     public func withReadSnapshot<T>(_ body: (any PoolDatabase) throws -> T) throws -> T {

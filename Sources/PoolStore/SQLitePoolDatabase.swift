@@ -105,7 +105,7 @@ public final class SQLitePoolDatabase: PoolDatabase, @unchecked Sendable {
     /// read, so the facts a decision reads cannot change before its conditional write.
     func writeTransaction<T>(_ body: (Database) throws -> T) throws -> T {
         // A write inside a snapshot would not be seen by the snapshot's later reads.
-        guard snapshot == nil else { throw ReadSnapshot.WriteRefused() }
+        guard snapshot == nil else { throw ReadSnapshot.Refused() }
         return try lifetime.run {
             try pool.writeWithoutTransaction { db in
                 var result: T?
@@ -136,7 +136,7 @@ public final class SQLitePoolDatabase: PoolDatabase, @unchecked Sendable {
     /// checkpoint first, leaving an empty write-ahead log and a database file that holds
     /// everything. A second call does nothing.
     public func close() throws {
-        guard snapshot == nil else { throw ReadSnapshot.WriteRefused() }
+        guard snapshot == nil else { throw ReadSnapshot.Refused() }
         try lifetime.close {
             try threadReaders.close()
             try pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }

@@ -26,8 +26,11 @@ public final class PostgresPoolDatabase: @unchecked Sendable {
     let pool: PostgresConnectionPool
     let clock: any TimeSource
     public let calendar: LocalCalendar
-    let settingsMemo = TokenMemo<Settings>(token: "token")
-    let directoryMemo = TokenMemo<Directory>(token: "directory_token")
+    let settingsMemo: TokenMemo<Settings>
+    let directoryMemo: TokenMemo<Directory>
+    /// The connection of the read snapshot this handle answers from (see `withReadSnapshot`);
+    /// nil for the store itself.
+    let snapshot: PinnedConnection?
     let ownershipChanges: [OwnershipEventKind: Counter]
     /// Recently verified API tokens (see `authenticate`).
     let tokens: TokenCache
@@ -42,6 +45,9 @@ public final class PostgresPoolDatabase: @unchecked Sendable {
         metrics: (any MetricsFactory)? = nil, tokenCacheLifetime: Duration = .seconds(1)
     ) throws {
         tokens = TokenCache(lifetime: tokenCacheLifetime)
+        settingsMemo = TokenMemo<Settings>(token: "token")
+        directoryMemo = TokenMemo<Directory>(token: "directory_token")
+        snapshot = nil
         let milliseconds = statementTimeout.components.seconds * 1000 + statementTimeout.components.attoseconds / 1_000_000_000_000_000
         pool = PostgresConnectionPool(
             conninfo: url, limit: connections, setup: ["SET statement_timeout = \(milliseconds)"], observer: statementObserver)
@@ -55,11 +61,25 @@ public final class PostgresPoolDatabase: @unchecked Sendable {
         try pool.withConnection { try PostgresMigrator.migrate($0) }
     }
 
+    /// A handle on the same store whose reads all run on `snapshot`.
+    init(_ store: PostgresPoolDatabase, snapshot: PinnedConnection) {
+        pool = store.pool
+        clock = store.clock
+        calendar = store.calendar
+        settingsMemo = store.settingsMemo
+        directoryMemo = store.directoryMemo
+        ownershipChanges = store.ownershipChanges
+        tokens = store.tokens
+        self.snapshot = snapshot
+    }
+
     public func close() { pool.close() }
 
     /// Runs `body` in one transaction, again (up to three times) when PostgreSQL aborts it as a
     /// deadlock or serialization failure, which only happens before anything is committed.
     func writeTransaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+        // A write inside a snapshot would not be seen by the snapshot's later reads.
+        guard snapshot == nil else { throw PinnedConnection.Refused() }
         var attempt = 0
         while true {
             attempt += 1
@@ -74,7 +94,8 @@ public final class PostgresPoolDatabase: @unchecked Sendable {
     /// Runs `body` on a connection outside any transaction: each statement sees what was
     /// committed when it began.
     func read<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
-        try pool.withConnection(body)
+        if let snapshot { return try body(snapshot.connection()) }
+        return try pool.withConnection(body)
     }
 
     var nowMillis: Int64 { Timestamp.encode(clock.now()) }
