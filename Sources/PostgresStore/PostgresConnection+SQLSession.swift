@@ -18,6 +18,12 @@ extension PostgresConnection: SQLSession {
     public func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int {
         try query(numbered(sql), arguments).rowsChanged
     }
+
+    /// The new id comes back in the same round trip.
+    public func insert(_ sql: String, _ arguments: [SQLValue]) throws -> Int64 {
+        let result = try query(numbered(sql + " RETURNING id"), arguments)
+        return result.count > 0 ? result[0].int64(0) : 0
+    }
 }
 
 /// `sql` with each `?` outside quotes and comments replaced by `$1`, `$2`…

@@ -16,6 +16,12 @@ extension Database: SQLSession {
         return changesCount
     }
 
+    /// SQLite reports the new row's id itself, without a RETURNING clause's result table.
+    public func insert(_ sql: String, _ arguments: [SQLValue]) throws -> Int64 {
+        try execute(cachedSQL: sql, arguments: Self.arguments(arguments))
+        return lastInsertedRowID
+    }
+
     static func arguments(_ values: [SQLValue]) -> StatementArguments {
         StatementArguments(values.map { value -> DatabaseValue in
             switch value {

@@ -149,18 +149,17 @@ public struct OwnershipWrites<Session: SQLSession> {
         to: Placement, actor: UserID?, reason: String?, routedBy: RoutingReason?, at: Date,
         rule: String? = nil, ruleVersion: Int64? = nil, sweepRun: Int64? = nil
     ) throws {
-        let eventID = try session.fetchOne(
+        let eventID = try session.insert(
             """
             INSERT INTO ownership_events (customer_id, kind, from_owner_id, to_owner_id,
               from_pool_id, to_pool_id, actor_id, reason, routed_by, at, rule, rule_version, sweep_run_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 .int(customer.rawValue), .text(kind.rawValue), SQLValue(from?.ownerID?.rawValue), SQLValue(to.ownerID?.rawValue),
                 SQLValue(from?.poolID?.rawValue), SQLValue(to.poolID?.rawValue), SQLValue(actor?.rawValue), SQLValue(reason),
                 SQLValue(routedBy?.rawValue), .int(Timestamp.encode(at)), SQLValue(rule), SQLValue(ruleVersion), SQLValue(sweepRun),
-            ]
-        ) { $0.int64(0) } ?? 0
+            ])
         try enqueueWebhooks(kind: WebhookEventKind(kind), at: at) {
             try webhookPayload(customer: customer, eventID: eventID, from: from, to: to, reason: reason, rule: rule)
         }

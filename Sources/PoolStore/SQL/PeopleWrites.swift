@@ -25,9 +25,8 @@ public struct PeopleWrites<Session: SQLSession> {
         if try session.fetchOne("SELECT 1 FROM departments WHERE name = ?", [.text(name)], { _ in true }) != nil {
             throw PoolError.invalidInput(field: "name", message: "a department with this name exists")
         }
-        let id = try session.fetchOne(
-            "INSERT INTO departments (name, parent_id) VALUES (?, ?) RETURNING id", [.text(name), SQLValue(parentID?.rawValue)]
-        ) { $0.int64(0) } ?? 0
+        let id = try session.insert(
+            "INSERT INTO departments (name, parent_id) VALUES (?, ?)", [.text(name), SQLValue(parentID?.rawValue)])
         let department = Department(id: DepartmentID(id), name: name, parentID: parentID)
         try audit(
             actor, "create_department", "department \(id)", before: nil,
@@ -45,10 +44,8 @@ public struct PeopleWrites<Session: SQLSession> {
         if try session.fetchOne("SELECT 1 FROM users WHERE name = ?", [.text(name)], { _ in true }) != nil {
             throw PoolError.invalidInput(field: "name", message: "a user with this name exists")
         }
-        let id = try session.fetchOne(
-            "INSERT INTO users (name, role, department_id, active, created_at) VALUES (?, ?, ?, 1, ?) RETURNING id",
-            [.text(name), .text(role.rawValue), SQLValue(departmentID?.rawValue), .int(now)]
-        ) { $0.int64(0) } ?? 0
+        let id = try session.insert(
+            "INSERT INTO users (name, role, department_id, active, created_at) VALUES (?, ?, ?, 1, ?)", [.text(name), .text(role.rawValue), SQLValue(departmentID?.rawValue), .int(now)])
         let user = User(
             id: UserID(id), name: name, role: role, departmentID: departmentID, active: true, createdAt: Timestamp.decode(now))
         try audit(actor, "create_user", "user \(id)", before: nil, after: AuditText.describe(user), at: now)
@@ -60,10 +57,8 @@ public struct PeopleWrites<Session: SQLSession> {
         guard try session.fetchOne("SELECT 1 FROM users WHERE id = ?", [.int(user.rawValue)], { _ in true }) != nil else {
             throw PoolError.notFound(entity: "User")
         }
-        let id = try session.fetchOne(
-            "INSERT INTO api_tokens (user_id, token_hash, label, created_at) VALUES (?, ?, ?, ?) RETURNING id",
-            [.int(user.rawValue), .blob(Array(digest)), SQLValue(label), .int(now)]
-        ) { $0.int64(0) } ?? 0
+        let id = try session.insert(
+            "INSERT INTO api_tokens (user_id, token_hash, label, created_at) VALUES (?, ?, ?, ?)", [.int(user.rawValue), .blob(Array(digest)), SQLValue(label), .int(now)])
         try audit(actor, "issue_token", "token \(id) of user \(user.rawValue)", before: nil,
                   after: label.map { "{\"label\":\(AuditText.json($0))}" }, at: now)
     }

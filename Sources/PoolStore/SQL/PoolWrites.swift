@@ -19,11 +19,9 @@ public struct PoolWrites<Session: SQLSession> {
             throw PoolError.invalidInput(field: "name", message: "a pool with this name exists")
         }
         if draft.isDefault { try session.execute("UPDATE pools SET is_default = 0 WHERE is_default = 1", []) }
-        let id = PoolID(try session.fetchOne(
-            "INSERT INTO pools (name, industries, regions, priority, is_default) VALUES (?, ?, ?, ?, ?) RETURNING id",
-            [.text(name), .text(RowDecoding.encodeList(Self.clean(draft.industries))),
-             .text(RowDecoding.encodeList(Self.clean(draft.regions))), SQLValue(draft.priority), SQLValue(draft.isDefault)]
-        ) { $0.int64(0) } ?? 0)
+        let id = PoolID(try session.insert(
+            "INSERT INTO pools (name, industries, regions, priority, is_default) VALUES (?, ?, ?, ?, ?)", [.text(name), .text(RowDecoding.encodeList(Self.clean(draft.industries))),
+             .text(RowDecoding.encodeList(Self.clean(draft.regions))), SQLValue(draft.priority), SQLValue(draft.isDefault)]))
         try insertRuleVersion(pool: id, rules: rules, by: nil, at: now)
         try replaceAccess(pool: id, draft.access)
         guard let created = try pool(id) else { throw PoolError.notFound(entity: "Pool") }
@@ -88,10 +86,8 @@ public struct PoolWrites<Session: SQLSession> {
         let latest: Int64? = try session.fetchOne(
             "SELECT max(version) FROM pool_rule_versions WHERE pool_id = ?", [.int(pool.rawValue)]) { $0.optionalInt64(0) } ?? nil
         let version = (latest ?? 0) + 1
-        let versionID = try session.fetchOne(
-            "INSERT INTO pool_rule_versions (pool_id, version, rules, created_at, created_by) VALUES (?, ?, ?, ?, ?) RETURNING id",
-            [.int(pool.rawValue), .int(version), .text(RowDecoding.encodeRules(rules)), .int(now), SQLValue(user?.rawValue)]
-        ) { $0.int64(0) } ?? 0
+        let versionID = try session.insert(
+            "INSERT INTO pool_rule_versions (pool_id, version, rules, created_at, created_by) VALUES (?, ?, ?, ?, ?)", [.int(pool.rawValue), .int(version), .text(RowDecoding.encodeRules(rules)), .int(now), SQLValue(user?.rawValue)])
         try session.execute("UPDATE pools SET rule_version_id = ? WHERE id = ?", [.int(versionID), .int(pool.rawValue)])
     }
 

@@ -18,6 +18,9 @@ public protocol SQLSession {
     /// Runs `sql`; returns how many rows it changed.
     @discardableResult
     func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int
+
+    /// Runs one `INSERT` into a table with an `id` key; returns the new row's id.
+    func insert(_ sql: String, _ arguments: [SQLValue]) throws -> Int64
 }
 
 extension SQLSession {

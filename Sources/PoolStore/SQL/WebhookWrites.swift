@@ -30,10 +30,8 @@ public struct WebhookWrites<Session: SQLSession> {
             throw PoolError.invalidInput(field: "url", message: "an http(s) URL")
         }
         let kinds = kinds.isEmpty ? WebhookEventKind.allCases : Array(Set(kinds)).sorted { $0.rawValue < $1.rawValue }
-        let id = try session.fetchOne(
-            "INSERT INTO webhook_endpoints (url, secret, kinds, active, created_at) VALUES (?, ?, ?, 1, ?) RETURNING id",
-            [.text(url), .text(secret), .text(RowDecoding.encodeList(kinds.map(\.rawValue))), .int(now)]
-        ) { $0.int64(0) } ?? 0
+        let id = try session.insert(
+            "INSERT INTO webhook_endpoints (url, secret, kinds, active, created_at) VALUES (?, ?, ?, 1, ?)", [.text(url), .text(secret), .text(RowDecoding.encodeList(kinds.map(\.rawValue))), .int(now)])
         try PeopleWrites(session).audit(actor, "register_webhook", "webhook \(id)", before: nil, after: "{\"url\":\(AuditText.json(url))}", at: now)
         return WebhookEndpoint(id: id, url: url, kinds: kinds, active: true, createdAt: Timestamp.decode(now))
     }
