@@ -95,9 +95,4 @@ extension SQLitePoolDatabase {
         try writeTransaction { db in try audit(db, actor, action, entity, before: before, after: after) }
     }
 
-    static func describe(_ user: User) -> String { AuditText.describe(user) }
-
-    static func describe(_ pool: Pool) -> String { AuditText.describe(pool) }
-
-    static func json(_ text: String) -> String { AuditText.json(text) }
 }

@@ -59,10 +59,6 @@ extension SQLitePoolDatabase {
         return token
     }
 
-    func requireName(_ raw: String, field: String) throws -> String {
-        try PeopleWrites<Database>.requireName(raw, field: field)
-    }
-
     /// A list of ids bound as one JSON parameter: one statement shape for any batch size, so
     /// SQLite's statement cache is reused and no SQL is built from values.
     static func jsonIDs(_ ids: [Int64]) -> String {

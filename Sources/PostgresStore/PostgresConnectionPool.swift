@@ -31,14 +31,8 @@ public final class PostgresConnectionPool: @unchecked Sendable {
     /// Runs `body` on a connection of this pool.
     public func withConnection<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         let connection = try checkOut()
-        do {
-            let value = try body(connection)
-            checkIn(connection)
-            return value
-        } catch {
-            checkIn(connection)
-            throw error
-        }
+        defer { checkIn(connection) }
+        return try body(connection)
     }
 
     /// Closes the idle connections and refuses later checkouts; connections in use close when

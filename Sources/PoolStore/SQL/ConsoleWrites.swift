@@ -84,7 +84,8 @@ extension PeopleWrites {
     }
 
     public func updateUser(_ id: UserID, role: Role, departmentID: DepartmentID?, by actor: Actor, at now: Int64) throws -> User {
-        guard let before = try user(id) else { throw PoolError.notFound(entity: "User") }
+        let users = CustomerReads(session)
+        let before = try users.requireUser(id)
         if let departmentID,
             try session.fetchOne("SELECT 1 FROM departments WHERE id = ?", [.int(departmentID.rawValue)], { _ in true }) == nil
         {
@@ -93,12 +94,10 @@ extension PeopleWrites {
         try session.execute(
             "UPDATE users SET role = ?, department_id = ? WHERE id = ?",
             [.text(role.rawValue), SQLValue(departmentID?.rawValue), .int(id.rawValue)])
-        guard let after = try user(id) else { throw PoolError.notFound(entity: "User") }
+        let after = try users.requireUser(id)
         try audit(actor, "update_user", "user \(id.rawValue)", before: AuditText.describe(before), after: AuditText.describe(after), at: now)
         return after
     }
-
-    public func user(_ id: UserID) throws -> User? { try CustomerReads(session).user(id) }
 
     /// Newest first; the tokens themselves are never stored.
     public func apiTokens() throws -> [TokenInfo] {

@@ -22,4 +22,9 @@ public struct CustomerReads<Session: SQLSession> {
     public func user(_ id: UserID) throws -> User? {
         try session.fetchOne("SELECT \(RowDecoding.userColumns) FROM users WHERE id = ?", [.int(id.rawValue)], RowDecoding.user)
     }
+
+    public func requireUser(_ id: UserID) throws -> User {
+        guard let user = try user(id) else { throw PoolError.notFound(entity: "User") }
+        return user
+    }
 }

@@ -35,10 +35,7 @@ public struct OwnershipWrites<Session: SQLSession> {
 
     public func customer(_ id: CustomerID) throws -> Customer? { try reads.customer(id) }
 
-    public func requireUser(_ id: UserID) throws -> User {
-        guard let user = try reads.user(id) else { throw PoolError.notFound(entity: "User") }
-        return user
-    }
+    public func requireUser(_ id: UserID) throws -> User { try reads.requireUser(id) }
 
     /// The current owner's name, which every user may know (it says who to talk to).
     public func ownerName(_ customer: Customer) throws -> String? {
