@@ -76,6 +76,8 @@ public final class SweepScheduler: @unchecked Sendable {
                         "warned": "\(report.warned)",
                     ])
             }
+        } catch is SweepInProgress {
+            logger.info("sweep: another instance is running it")
         } catch {
             logger.error("sweep failed: \(String(reflecting: error))")
         }

@@ -39,17 +39,20 @@ public struct SweepService: Sendable {
             return [try store.sweep(asOf: day, dryRun: true, trigger: trigger.rawValue, batchSize: batchSize)]
         }
         try refuseFuture(day)
-        var days = try store.missedDays(through: day)
-        if days.last != day { days.append(day) }
-        return try days.map { try runRecorded($0, trigger: trigger, by: actor, batchSize: batchSize) }
+        return try store.exclusively {
+            var days = try store.missedDays(through: day)
+            if days.last != day { days.append(day) }
+            return try days.map { try runRecorded($0, trigger: trigger, by: actor, batchSize: batchSize) }
+        }
     }
 
     /// The scheduler's run: only the days due through `day` that have not run yet, so a server
-    /// that checks every few seconds runs each day once.
+    /// that checks every few seconds runs each day once, and of several instances checking at
+    /// once one sweeps (the others get `SweepInProgress`, and find the days done next time).
     public func catchUp(through day: Day, batchSize: Int = 500) throws -> [SweepReport] {
         try refuseFuture(day)
-        return try store.missedDays(through: day).map {
-            try runRecorded($0, trigger: .schedule, by: nil, batchSize: batchSize)
+        return try store.exclusively {
+            try store.missedDays(through: day).map { try runRecorded($0, trigger: .schedule, by: nil, batchSize: batchSize) }
         }
     }
 

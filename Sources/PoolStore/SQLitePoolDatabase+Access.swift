@@ -34,22 +34,6 @@ extension SQLitePoolDatabase {
 
     // MARK: Collaborators
 
-    public func collaborators(of ids: [CustomerID]) throws -> [CustomerID: [(UserID, CollaboratorAccess)]] {
-        guard !ids.isEmpty else { return [:] }
-        return try read { db in
-            var result: [CustomerID: [(UserID, CollaboratorAccess)]] = [:]
-            for row in try Row.fetchAll(
-                db,
-                cachedSQL: "SELECT * FROM collaborators WHERE customer_id IN (SELECT value FROM json_each(?)) ORDER BY customer_id, added_at",
-                arguments: [Self.jsonIDs(ids.map(\.rawValue))])
-            {
-                result[CustomerID(row["customer_id"]), default: []].append(
-                    (UserID(row["user_id"]), CollaboratorAccess(rawValue: row["access"]) ?? .read))
-            }
-            return result
-        }
-    }
-
     /// Adds, changes (`access`) or removes (`nil`) a collaborator once `check` allows it.
     public func setCollaborator(
         _ user: UserID, on id: CustomerID, access: CollaboratorAccess?, by actor: Actor,

@@ -21,7 +21,7 @@ extension SQLitePoolDatabase {
     }
 
     /// The ownership writes on this transaction's connection (shared with PostgreSQL).
-    func writes(_ db: Database) -> OwnershipWrites<Database> {
+    public func writes(_ db: Database) -> OwnershipWrites<Database> {
         OwnershipWrites(db, settings: settingsMemo, directory: directoryMemo, counters: ownershipChanges)
     }
 

@@ -19,6 +19,8 @@ public final class SQLitePoolDatabase: PoolDatabase, @unchecked Sendable {
         let directoryMemo = TokenMemo<Directory>(token: "directory_token")
         let threadReaders: ThreadReaders
         let lifetime = LifetimeGate()
+        /// Held while this process sweeps (see `exclusively`).
+        let sweeping = NSLock()
 
         init(
             pool: DatabasePool, clock: any TimeSource, calendar: LocalCalendar, metrics: (any MetricsFactory)?,
@@ -103,7 +105,7 @@ public final class SQLitePoolDatabase: PoolDatabase, @unchecked Sendable {
 
     /// Runs `body` in a `BEGIN IMMEDIATE` transaction: the write lock is taken before the first
     /// read, so the facts a decision reads cannot change before its conditional write.
-    func writeTransaction<T>(_ body: (Database) throws -> T) throws -> T {
+    public func writeTransaction<T>(_ body: (Database) throws -> T) throws -> T {
         // A write inside a snapshot would not be seen by the snapshot's later reads.
         guard snapshot == nil else { throw ReadSnapshot.Refused() }
         return try lifetime.run {
@@ -119,7 +121,7 @@ public final class SQLitePoolDatabase: PoolDatabase, @unchecked Sendable {
     }
 
     /// Runs on this handle's snapshot when it is one (see `ReadSnapshot`).
-    func read<T>(_ body: (Database) throws -> T) throws -> T {
+    public func read<T>(_ body: (Database) throws -> T) throws -> T {
         if let snapshot { return try body(snapshot.connection()) }
         return try lifetime.run {
             if let value = try threadReaders.read(body) { return value }

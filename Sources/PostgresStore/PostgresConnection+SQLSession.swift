@@ -16,12 +16,30 @@ extension PostgresConnection: SQLSession {
 
     @discardableResult
     public func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int {
-        try query(numbered(sql), arguments).rowsChanged
+        let result = try query(numbered(sql), arguments)
+        let changed = result.rowsChanged
+        if changed > 0, ["INSERT", "UPDATE", "DELETE"].contains(result.command) { rowsWritten += changed }
+        return changed
+    }
+
+    /// `SAVEPOINT`, then `RELEASE` or `ROLLBACK TO`: after an error PostgreSQL refuses the rest
+    /// of a transaction unless the savepoint is rolled back.
+    public func savepoint<T>(_ body: () throws -> T) throws -> T {
+        try run("SAVEPOINT gonghai_step")
+        do {
+            let value = try body()
+            try run("RELEASE SAVEPOINT gonghai_step")
+            return value
+        } catch {
+            if !isBroken { try run("ROLLBACK TO SAVEPOINT gonghai_step; RELEASE SAVEPOINT gonghai_step") }
+            throw error
+        }
     }
 
     /// The new id comes back in the same round trip.
     public func insert(_ sql: String, _ arguments: [SQLValue]) throws -> Int64 {
         let result = try query(numbered(sql + " RETURNING id"), arguments)
+        rowsWritten += result.rowsChanged
         return result.count > 0 ? result[0].int64(0) : 0
     }
 }

@@ -14,6 +14,8 @@ public final class PostgresConnection: @unchecked Sendable {
     private var numberedTexts: [String: String] = [:]
     /// Set when libpq reports the connection unusable; the pool then closes it.
     public private(set) var isBroken = false
+    /// Rows written through the store's statements (see `SQLSession.rowsWritten`).
+    public internal(set) var rowsWritten = 0
     /// Called with every statement run; tests count them.
     let observer: (@Sendable (String) -> Void)?
 

@@ -77,7 +77,7 @@ public final class PostgresPoolDatabase: @unchecked Sendable {
 
     /// Runs `body` in one transaction, again (up to three times) when PostgreSQL aborts it as a
     /// deadlock or serialization failure, which only happens before anything is committed.
-    func writeTransaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+    public func writeTransaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         // A write inside a snapshot would not be seen by the snapshot's later reads.
         guard snapshot == nil else { throw PinnedConnection.Refused() }
         var attempt = 0
@@ -93,14 +93,14 @@ public final class PostgresPoolDatabase: @unchecked Sendable {
 
     /// Runs `body` on a connection outside any transaction: each statement sees what was
     /// committed when it began.
-    func read<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+    public func read<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         if let snapshot { return try body(snapshot.connection()) }
         return try pool.withConnection(body)
     }
 
     var nowMillis: Int64 { Timestamp.encode(clock.now()) }
 
-    func writes(_ connection: PostgresConnection) -> OwnershipWrites<PostgresConnection> {
+    public func writes(_ connection: PostgresConnection) -> OwnershipWrites<PostgresConnection> {
         OwnershipWrites(connection, settings: settingsMemo, directory: directoryMemo, counters: ownershipChanges)
     }
 }

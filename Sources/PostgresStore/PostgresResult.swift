@@ -16,6 +16,9 @@ public final class PostgresResult {
     deinit { PQclear(result) }
 
     /// How many rows an INSERT, UPDATE or DELETE changed (0 for other statements).
+    /// The command tag's verb: INSERT, UPDATE, DELETE, SELECT…
+    public var command: Substring { String(cString: PQcmdStatus(result)).split(separator: " ").first ?? "" }
+
     public var rowsChanged: Int { Int(String(cString: PQcmdTuples(result))) ?? 0 }
 
     public subscript(row: Int) -> PostgresRow { PostgresRow(result: self, row: Int32(row)) }

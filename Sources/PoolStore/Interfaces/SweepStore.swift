@@ -16,6 +16,10 @@ public protocol SweepStore: Sendable {
     func sweepRun(_ id: Int64) throws -> SweepReport?
     /// One page of a run's items with one outcome (`reclaimed`, `skipped`, `failed`), by customer id.
     func sweepItems(_ run: Int64, outcome: String, after customerID: Int64, first: Int) throws -> [SweepReport.Item]
+    /// Runs `body` while this process alone sweeps: a recorded run (and the catch-up that
+    /// chooses its days) holds this, so of several instances one sweeps and a run left
+    /// `running` is known dead. Throws `SweepInProgress` at once when another holds it.
+    func exclusively<T>(_ body: () throws -> T) throws -> T
     /// The team's calendar: "N days" in rules count its dates.
     var calendar: LocalCalendar { get }
 }

@@ -22,6 +22,17 @@ extension Database: SQLSession {
         return lastInsertedRowID
     }
 
+    public var rowsWritten: Int { totalChangesCount }
+
+    public func savepoint<T>(_ body: () throws -> T) throws -> T {
+        var value: T?
+        try inSavepoint {
+            value = try body()
+            return .commit
+        }
+        return value!
+    }
+
     static func arguments(_ values: [SQLValue]) -> StatementArguments {
         StatementArguments(values.map { value -> DatabaseValue in
             switch value {

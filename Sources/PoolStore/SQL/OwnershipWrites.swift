@@ -256,7 +256,9 @@ public struct OwnershipWrites<Session: SQLSession> {
     }
 
     /// A notification for `user`; a reclaim warning is sent once per customer and day.
-    public func notify(user: UserID, kind: String, customer: CustomerID?, message: String, dueOn: Day? = nil, at: Date) throws {
+    /// Returns whether it was new.
+    @discardableResult
+    public func notify(user: UserID, kind: String, customer: CustomerID?, message: String, dueOn: Day? = nil, at: Date) throws -> Bool {
         let inserted = try session.execute(
             """
             INSERT INTO notifications (user_id, kind, customer_id, message, due_on, created_at)
@@ -269,6 +271,7 @@ public struct OwnershipWrites<Session: SQLSession> {
                 return ["customer": ["id": "cus_\(customer.rawValue)", "name": name], "ownerId": "usr_\(user.rawValue)", "reclaimOn": dueOn.description]
             }
         }
+        return inserted == 1
     }
 }
 

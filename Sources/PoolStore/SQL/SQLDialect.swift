@@ -1,3 +1,5 @@
+import Foundation
+
 /// The few places where SQLite's and PostgreSQL's SQL differ for the store's queries.
 public enum SQLDialect: Sendable {
     case sqlite, postgres
@@ -10,11 +12,36 @@ public enum SQLDialect: Sendable {
         case .postgres: return "SELECT value::bigint FROM json_array_elements_text(CAST(? AS json))"
         }
     }
+
+    /// The same for texts (`SQLList.texts`).
+    public var textList: String {
+        switch self {
+        case .sqlite: return "SELECT value FROM json_each(?)"
+        case .postgres: return "SELECT value FROM json_array_elements_text(CAST(? AS json))"
+        }
+    }
+
+    /// The larger of two values (SQLite's two-argument `max`, PostgreSQL's `GREATEST`).
+    public var greatest: String {
+        switch self {
+        case .sqlite: return "max"
+        case .postgres: return "GREATEST"
+        }
+    }
+
+    /// Whether an error inside a transaction aborts it: PostgreSQL refuses every later
+    /// statement of a transaction after an error; SQLite undoes only the failed statement.
+    public var errorAbortsTransaction: Bool { self == .postgres }
 }
 
 /// Lists bound as one parameter (see `SQLDialect.idList`).
 public enum SQLList {
     public static func ids(_ ids: [Int64]) -> SQLValue {
         .text("[" + ids.map(String.init).joined(separator: ",") + "]")
+    }
+
+    public static func texts(_ texts: [String]) -> SQLValue {
+        let data = try? JSONSerialization.data(withJSONObject: texts)
+        return .text(data.map { String(decoding: $0, as: UTF8.self) } ?? "[]")
     }
 }

@@ -21,6 +21,14 @@ public protocol SQLSession {
 
     /// Runs one `INSERT` into a table with an `id` key; returns the new row's id.
     func insert(_ sql: String, _ arguments: [SQLValue]) throws -> Int64
+
+    /// How many rows this connection's statements have inserted, updated or deleted so far: a
+    /// step that failed wrote nothing when the count did not move.
+    var rowsWritten: Int { get }
+
+    /// Runs `body` in a savepoint of the current transaction: when it throws, only its own
+    /// writes are undone and the transaction goes on.
+    func savepoint<T>(_ body: () throws -> T) throws -> T
 }
 
 extension SQLSession {
