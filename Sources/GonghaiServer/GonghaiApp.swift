@@ -5,16 +5,17 @@ import Logging
 import HTTPServer
 import PoolDomain
 import PoolStore
+import PostgresStore
 
 /// The running server: database, GraphQL endpoint and HTTP daemon wired together.
 public final class GonghaiApp: @unchecked Sendable {
-    public let database: SQLitePoolDatabase
+    public let database: any ServingStore
     public let endpoint: GraphQLEndpoint
     public let server: HTTPServer
     public let telemetry: Telemetry
 
     public init(
-        databasePath: String, schemaSDL: String, http: HTTPServerConfiguration,
+        database address: String, schemaSDL: String, http: HTTPServerConfiguration,
         limits: APILimits = APILimits(), clock: any TimeSource = SystemTimeSource(), timeZone: TimeZone = .current,
         statementObserver: (@Sendable (String) -> Void)? = nil,
         logger: Logger = Logger(label: "gonghai"), assets: StaticAssets = .locate(explicit: nil),
@@ -23,9 +24,11 @@ public final class GonghaiApp: @unchecked Sendable {
     ) throws {
         let log: @Sendable (String) -> Void = { logger.error("\($0)") }
         telemetry = Telemetry(logger: logger, metricsToken: metricsToken)
-        database = try SQLitePoolDatabase(
-            path: databasePath, clock: clock, timeZone: timeZone, statementObserver: statementObserver,
-            metrics: telemetry.factory)
+        // A worker thread holds at most one connection at a time; the scheduler, the webhook
+        // sender and a read snapshot's nested reads need a few more.
+        database = try StoreOpener.open(
+            DatabaseAddress(address), clock: clock, timeZone: timeZone, connections: http.threads + 4,
+            statementObserver: statementObserver, metrics: telemetry.factory)
         endpoint = try GraphQLEndpoint(
             schemaSDL: schemaSDL, database: database, limits: limits, clock: clock, rateLimitPerMinute: rateLimitPerMinute,
             executor: executor, log: log)

@@ -9,7 +9,7 @@ public struct Router: HTTPHandler {
     let graphQL: GraphQLEndpoint
     let console: AdminConsole
     let telemetry: Telemetry
-    let database: SQLitePoolDatabase
+    let database: any ServingStore
     /// `/bench/floor`, with `serve --bench-routes` only.
     var floor: FloorRoute?
     let requestIDs = RequestIDGenerator()
@@ -27,9 +27,10 @@ public struct Router: HTTPHandler {
             response = graphQL.handle(request, requestID: requestID, summary: summary)
         case "/metrics":
             route = "metrics"
-            response = telemetry.metrics(request, database: database, endpoint: graphQL, path: database.path)
+            response = telemetry.metrics(request, database: database, endpoint: graphQL)
         case "/healthz":
-            response = HTTPResponse(status: 200, contentType: "application/json", body: #"{"status":"ok"}"#)
+            route = "healthz"
+            response = health()
         case "/bench/floor" where floor != nil:
             route = "floor"
             response = floor!.handle(request)
@@ -47,6 +48,21 @@ public struct Router: HTTPHandler {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1_000_000_000
         telemetry.record(request, response, requestID: requestID, route: route, summary: summary, seconds: seconds)
         return response
+    }
+}
+
+extension Router {
+    /// 200 while the database answers, 503 while it does not: a load balancer then sends
+    /// requests to another instance until this one's database is back.
+    func health() -> HTTPResponse {
+        do {
+            try database.checkHealth()
+            return HTTPResponse(status: 200, contentType: "application/json", body: #"{"status":"ok"}"#)
+        } catch {
+            return HTTPResponse(
+                status: 503, headers: [("Content-Type", "application/json"), ("Retry-After", "1")],
+                body: Array(#"{"status":"unavailable","database":"unreachable"}"#.utf8))
+        }
     }
 }
 

@@ -7,7 +7,7 @@ import PoolStore
 /// Runs the reclaim sweep inside `serve` once a day at a configured local time, catching up
 /// days missed while the server was down. A plain thread: the sweep is synchronous SQLite work.
 public final class SweepScheduler: @unchecked Sendable {
-    let database: SQLitePoolDatabase
+    let database: any ServingStore
     let clock: any TimeSource
     let hour: Int
     let minute: Int
@@ -18,7 +18,7 @@ public final class SweepScheduler: @unchecked Sendable {
     private var running = true
 
     /// - Parameter at: local time `HH:MM` in the database calendar's time zone.
-    public init(database: SQLitePoolDatabase, clock: any TimeSource, at: String, logger: Logger) throws {
+    public init(database: any ServingStore, clock: any TimeSource, at: String, logger: Logger) throws {
         let parts = at.split(separator: ":").compactMap { Int($0) }
         guard parts.count == 2, (0..<24).contains(parts[0]), (0..<60).contains(parts[1]) else {
             throw SchedulerError.badTime(at)

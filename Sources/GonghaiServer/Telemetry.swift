@@ -100,7 +100,7 @@ public final class Telemetry: @unchecked Sendable {
 
     /// `GET /metrics`: the registry in Prometheus text format, after refreshing the gauges
     /// that are read at scrape time (pool sizes, database size, document cache).
-    func metrics(_ request: HTTPRequest, database: SQLitePoolDatabase, endpoint: GraphQLEndpoint, path: String) -> HTTPResponse {
+    func metrics(_ request: HTTPRequest, database: any ServingStore, endpoint: GraphQLEndpoint) -> HTTPResponse {
         guard let metricsToken else { return .text(404, "Metrics are off: start serve with --metrics-token.\n") }
         let given = request.header("authorization").flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil } ?? ""
         guard Self.constantTimeEqual(given, metricsToken) else {
@@ -111,8 +111,7 @@ public final class Telemetry: @unchecked Sendable {
                 registry.makeGauge(name: "gonghai_pool_size", labels: [("pool", String(pool.id.rawValue))]).set(Double(metric.size))
             }
         }
-        let size = ["", "-wal"].compactMap { try? FileManager.default.attributesOfItem(atPath: path + $0)[.size] as? Int }.reduce(0, +)
-        registry.makeGauge(name: "gonghai_database_bytes").set(Double(size))
+        if let size = database.sizeInBytes() { registry.makeGauge(name: "gonghai_database_bytes").set(Double(size)) }
         let (hits, misses) = endpoint.documentCacheCounts
         registry.makeGauge(name: "gonghai_document_cache_hit_ratio").set(hits + misses == 0 ? 0 : Double(hits) / Double(hits + misses))
         var buffer: [UInt8] = []

@@ -12,7 +12,7 @@ import PoolStore
 /// last attempt. Deliveries survive restarts because they wait in the database, written in the
 /// same transaction as the change they report; receivers dedupe by `X-Gonghai-Delivery`.
 public final class WebhookDispatcher: @unchecked Sendable {
-    let database: SQLitePoolDatabase
+    let database: any ServingStore
     let clock: any TimeSource
     let logger: Logger
     let timeout: TimeInterval
@@ -21,7 +21,7 @@ public final class WebhookDispatcher: @unchecked Sendable {
     private let lock = NSLock()
     private var running = true
 
-    public init(database: SQLitePoolDatabase, clock: any TimeSource, logger: Logger, timeout: TimeInterval = 10) {
+    public init(database: any ServingStore, clock: any TimeSource, logger: Logger, timeout: TimeInterval = 10) {
         self.database = database
         self.clock = clock
         self.logger = logger

@@ -175,3 +175,16 @@ extension SQLitePoolDatabase {
         }
     }
 }
+
+extension SQLitePoolDatabase: ServingStore {
+    public func checkHealth() throws {
+        _ = try read { db in try db.fetchOne("SELECT 1", []) { $0.int(0) } }
+    }
+
+    /// The database file and its write-ahead log.
+    public func sizeInBytes() -> Int? {
+        ["", "-wal"].compactMap { try? FileManager.default.attributesOfItem(atPath: path + $0)[.size] as? Int }.reduce(0, +)
+    }
+
+    public var location: String { path }
+}

@@ -61,4 +61,3 @@ extension PostgresPoolDatabase {
 }
 
 /// Everything the people interface asks, on PostgreSQL.
-extension PostgresPoolDatabase: PeopleStore {}

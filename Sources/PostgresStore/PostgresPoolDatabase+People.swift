@@ -75,7 +75,7 @@ extension PostgresPoolDatabase {
 
 /// Pools, rules, access and owner limits on PostgreSQL (the rule preview, which evaluates the
 /// sweep's rules, comes with the sweep).
-extension PostgresPoolDatabase: PoolSettingsStore {
+extension PostgresPoolDatabase {
     public func createPool(_ draft: PoolDraft, by actor: Actor?) throws -> Pool {
         let now = nowMillis
         return try writeTransaction { try PoolWrites($0).createPool(draft, by: actor, at: now) }

@@ -5,7 +5,7 @@ import PoolStore
 /// Webhooks and the audit log on PostgreSQL. Instances share one outbox: a claim locks the
 /// rows it takes with `FOR UPDATE … SKIP LOCKED` and moves their next attempt a lease ahead,
 /// so two instances never send one delivery at once.
-extension PostgresPoolDatabase: WebhookAuditStore {
+extension PostgresPoolDatabase {
     public func registerWebhook(url: String, kinds: [WebhookEventKind], by actor: Actor) throws -> (WebhookEndpoint, secret: String) {
         let secret = TokenDigest.newToken().replacingOccurrences(of: "gh_", with: "whsec_")
         let now = nowMillis

@@ -17,9 +17,7 @@ import PoolStore
 ///   lock rather than `SELECT … FOR UPDATE` on the user's row: it serializes exactly the
 ///   decisions that count against that user, never a reader or an edit of the user's profile;
 /// - a transaction PostgreSQL aborts as a deadlock or serialization failure is run again.
-///
-/// Growing: it implements the ownership core so far; the rest of the store interfaces follow.
-public final class PostgresPoolDatabase: @unchecked Sendable {
+public final class PostgresPoolDatabase: PoolDatabase, @unchecked Sendable {
     /// `pg_advisory_xact_lock`'s first key for per-user limit locks ("gh" in ASCII).
     static let userLockClass: Int64 = 0x6768
 
@@ -32,6 +30,9 @@ public final class PostgresPoolDatabase: @unchecked Sendable {
     /// nil for the store itself.
     let snapshot: PinnedConnection?
     let ownershipChanges: [OwnershipEventKind: Counter]
+    let metrics: (any MetricsFactory)?
+    /// The database's URL with its password hidden.
+    public let location: String
     /// Recently verified API tokens (see `authenticate`).
     let tokens: TokenCache
 
@@ -52,6 +53,8 @@ public final class PostgresPoolDatabase: @unchecked Sendable {
         pool = PostgresConnectionPool(
             conninfo: url, limit: connections, setup: ["SET statement_timeout = \(milliseconds)"], observer: statementObserver)
         self.clock = clock
+        self.metrics = metrics
+        location = DatabaseAddress(url).redacted
         calendar = LocalCalendar(timeZone: timeZone)
         ownershipChanges = metrics.map { factory in
             Dictionary(uniqueKeysWithValues: OwnershipEventKind.allCases.filter { $0 != .create }.map { kind in
@@ -69,6 +72,8 @@ public final class PostgresPoolDatabase: @unchecked Sendable {
         settingsMemo = store.settingsMemo
         directoryMemo = store.directoryMemo
         ownershipChanges = store.ownershipChanges
+        metrics = store.metrics
+        location = store.location
         tokens = store.tokens
         self.snapshot = snapshot
     }
@@ -102,5 +107,17 @@ public final class PostgresPoolDatabase: @unchecked Sendable {
 
     public func writes(_ connection: PostgresConnection) -> OwnershipWrites<PostgresConnection> {
         OwnershipWrites(connection, settings: settingsMemo, directory: directoryMemo, counters: ownershipChanges)
+    }
+}
+
+extension PostgresPoolDatabase: ServingStore {
+    /// One round trip on a pooled connection; a connection found broken is replaced, so this
+    /// also tells when the database is back.
+    public func checkHealth() throws {
+        _ = try read { try $0.fetchOne("SELECT 1") { $0.int(0) } }
+    }
+
+    public func sizeInBytes() -> Int? {
+        try? read { try $0.fetchOne("SELECT pg_database_size(current_database())") { $0.int(0) } }
     }
 }

@@ -127,8 +127,8 @@ struct Serve: ParsableCommand {
     func run() throws {
         let termination = TerminationSignal()
         let settings = try options.resolve()
-        if case .postgres = DatabaseAddress(settings.database) {
-            throw ValidationError("serve does not run on PostgreSQL yet (only `migrate` does); give a SQLite file")
+        if demo, case .postgres = DatabaseAddress(settings.database) {
+            throw ValidationError("--demo fills the embedded SQLite database (scripts/demo); on PostgreSQL add people with `gonghai users add` and customers by import")
         }
         try LogSetup.bootstrap(format: settings.logFormat, level: settings.logLevel)
         let sdl = try SchemaLocator.locate(explicit: settings.schema)
@@ -137,14 +137,15 @@ struct Serve: ParsableCommand {
             connectionTimeoutSeconds: settings.connectionTimeout, connectionLimit: settings.maxConnections)
         let zone = try TimeZoneOption.resolve(settings.timeZone)
         let app = try GonghaiApp(
-            databasePath: settings.database, schemaSDL: sdl, http: http,
+            database: settings.database, schemaSDL: sdl, http: http,
             limits: APILimits(maxDepth: settings.maxDepth, maxCost: settings.maxCost), timeZone: zone,
             logger: Logger(label: "gonghai"), assets: .locate(explicit: settings.publicDirectory),
             metricsToken: settings.metricsToken, rateLimitPerMinute: settings.rateLimit,
             executor: ExecutorMode(rawValue: settings.executor) ?? .compiled, benchRoutes: benchRoutes)
         var token: String?
         if demo {
-            let (issued, seeded) = try validating { try DemoSetup(store: app.database).prepare(now: Date()) }
+            guard let store = app.database as? SQLitePoolDatabase else { throw ValidationError("--demo needs a SQLite database") }
+            let (issued, seeded) = try validating { try DemoSetup(store: store).prepare(now: Date()) }
             if let seeded { print("demo data: \(seeded.users) users, \(seeded.pools) pools, \(seeded.customers) customers") }
             token = issued
         }
@@ -156,7 +157,7 @@ struct Serve: ParsableCommand {
         scheduler?.start()
         dispatcher.start()
         let shownHost = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
-        print("gonghai listening on http://\(shownHost):\(app.port)/graphql (database \(settings.database))")
+        print("gonghai listening on http://\(shownHost):\(app.port)/graphql (database \(app.database.location))")
         if let token {
             print("admin console: http://\(shownHost):\(app.port)/admin (sign in as admin / \(DemoSetup.password), or 王磊 / \(DemoSetup.password) as a manager)")
             print("demo admin token: \(token)")

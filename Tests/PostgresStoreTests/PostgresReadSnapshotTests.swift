@@ -16,7 +16,7 @@ import Testing
         let (store, other) = (try PostgresPoolDatabase(url: url, connections: 2), try PostgresPoolDatabase(url: url, connections: 2))
         defer { [store, other].forEach { $0.close() } }
         _ = try store.createUser(name: "first", role: .rep, departmentID: nil, by: nil)
-        var kept: PostgresPoolDatabase?
+        var kept: (any PoolDatabase)?
         let (before, during, outside) = try store.withReadSnapshot { snapshot in
             kept = snapshot
             let before = try snapshot.users().count

@@ -118,16 +118,12 @@ import TestSupport
         }
         for _ in racers { start.signal() }
         group.wait()
-        let counts = try server.database.readForTests { db in
-            try Row.fetchAll(db, sql: "SELECT owner_id, COUNT(*) AS n FROM customers WHERE owner_id IS NOT NULL GROUP BY owner_id")
-        }
+        let counts = try server.rows("SELECT owner_id, COUNT(*) AS n FROM customers WHERE owner_id IS NOT NULL GROUP BY owner_id")
         #expect(counts.count == 32)
-        #expect(counts.allSatisfy { ($0["n"] as Int) == 5 })
-        let doubleClaims = try server.database.readForTests { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (SELECT customer_id FROM ownership_events WHERE kind = 'claim' GROUP BY customer_id HAVING COUNT(*) > 1)")
-        }
+        #expect(counts.allSatisfy { $0[1] == "5" })
+        let doubleClaims = try server.count(
+            "SELECT COUNT(*) FROM (SELECT customer_id FROM ownership_events WHERE kind = 'claim' GROUP BY customer_id HAVING COUNT(*) > 1) twice")
         #expect(doubleClaims == 0)
-        let owned = try server.database.readForTests { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM customers WHERE owner_id IS NOT NULL") }
-        #expect(owned == 160)
+        #expect(try server.count("SELECT COUNT(*) FROM customers WHERE owner_id IS NOT NULL") == 160)
     }
 }

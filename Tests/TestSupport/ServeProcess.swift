@@ -7,6 +7,8 @@ public final class ServeProcess {
     /// serve's standard output, after the listening line.
     public let output: FileHandle
     public let port: UInt16
+    /// What serve printed up to and including its listening line.
+    public let banner: String
 
     /// The `gonghai` binary beside the test bundle.
     public static var binary: URL {
@@ -28,11 +30,12 @@ public final class ServeProcess {
         process.standardError = errors ?? FileHandle.nullDevice
         try process.run()
         output = out.fileHandleForReading
-        guard let port = Self.listeningPort(output) else {
+        guard let (port, banner) = Self.listeningPort(output) else {
             process.terminate()
             throw NotListening()
         }
         self.port = port
+        self.banner = banner
     }
 
     /// SIGTERM, then the exit status.
@@ -44,7 +47,7 @@ public final class ServeProcess {
     }
 
     /// Reads serve's stdout until it names its port.
-    static func listeningPort(_ handle: FileHandle) -> UInt16? {
+    static func listeningPort(_ handle: FileHandle) -> (UInt16, String)? {
         var text = ""
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
@@ -53,7 +56,7 @@ public final class ServeProcess {
             text += String(decoding: data, as: UTF8.self)
             if let range = text.range(of: #"127\.0\.0\.1:(\d+)/graphql"#, options: .regularExpression) {
                 let match = text[range]
-                return UInt16(match.dropFirst("127.0.0.1:".count).prefix { $0.isNumber })
+                return UInt16(match.dropFirst("127.0.0.1:".count).prefix { $0.isNumber }).map { ($0, text) }
             }
         }
         return nil

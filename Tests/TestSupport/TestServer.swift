@@ -18,7 +18,9 @@ public final class TestServer: @unchecked Sendable {
     public let clock: ManualTimeSource
     public let directory: URL
     public let statements = StatementLog()
-    public var database: SQLitePoolDatabase { app.database }
+    public var database: any ServingStore { app.database }
+    /// `--database` of this server: a SQLite file or a PostgreSQL URL (see `TestBackend`).
+    public let address: String
     /// The use cases over this server's store and clock, for set-up that acts as a user.
     public var services: PoolServices { PoolServices(store: database, clock: clock) }
 
@@ -36,9 +38,10 @@ public final class TestServer: @unchecked Sendable {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("gonghai-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         clock = ManualTimeSource(Self.start)
+        address = try TestBackend.current.newDatabase(in: directory)
         let log = statements
         app = try GonghaiApp(
-            databasePath: directory.appendingPathComponent("test.sqlite").path,
+            database: address,
             schemaSDL: try String(contentsOf: Self.schemaURL, encoding: .utf8),
             http: HTTPServerConfiguration(host: "127.0.0.1", port: 0, threads: threads, maxBodyBytes: maxBodyBytes),
             limits: limits, clock: clock, timeZone: TimeZone(identifier: "UTC")!, statementObserver: { log.record($0) }, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
@@ -121,6 +124,12 @@ public final class TestServer: @unchecked Sendable {
         let target = midnight.addingTimeInterval(clock.now().timeIntervalSince1970.truncatingRemainder(dividingBy: 86_400))
         if target > clock.now() { clock.set(target) }
     }
+
+    /// The rows of `sql` (valid on both backends), each column as text: what was stored.
+    public func rows(_ sql: String) throws -> [[String?]] { try TestBackend.rows(sql, at: address) }
+
+    /// The one integer `sql` selects.
+    public func count(_ sql: String) throws -> Int { Int(try rows(sql).first?.first.flatMap { $0 } ?? "") ?? -1 }
 
     public func poolID(_ name: String) -> String { "pool_\(pools[name]!.id.rawValue)" }
 

@@ -25,3 +25,8 @@ public protocol WebhookAuditStore: Sendable {
     /// `actor` nil: the server itself or an operator at the database file.
     func recordAudit(_ actor: Actor?, _ action: String, _ entity: String, before: String?, after: String?) throws
 }
+
+extension WebhookAuditStore {
+    /// The newest entries.
+    public func auditLog(first: Int) throws -> [AuditEntry] { try auditLog(first: first, before: nil) }
+}
