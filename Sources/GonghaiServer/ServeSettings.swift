@@ -1,5 +1,6 @@
 import Foundation
 import GraphQLAPI
+import PostgresStore
 
 /// Every `serve` setting, resolved from command-line flags, then `GONGHAI_*` environment
 /// variables, then a config file (`key = value` lines), then defaults: flag over env over file.
@@ -129,7 +130,7 @@ public struct ServeSettings: Sendable, Equatable {
     /// The settings as `key = value` lines, secrets redacted: what `config check` prints.
     public var summary: String {
         [
-            ("host", host), ("port", String(port)), ("database", database), ("threads", String(threads)),
+            ("host", host), ("port", String(port)), ("database", DatabaseAddress(database).redacted), ("threads", String(threads)),
             ("schema", schema ?? "(found beside the working directory or binary)"),
             ("public", publicDirectory ?? "(found beside the working directory or binary)"), ("sweep-at", sweepAt),
             ("sweep", String(sweep)), ("time-zone", timeZone ?? TimeZone.current.identifier), ("log-format", logFormat),

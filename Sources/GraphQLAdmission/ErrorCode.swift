@@ -26,6 +26,8 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case dailyClaimLimitReached = "DAILY_CLAIM_LIMIT_REACHED"
     case claimCooldown = "CLAIM_COOLDOWN"
     case claimEmbargo = "CLAIM_EMBARGO"
+    case unavailable = "UNAVAILABLE"
+    case queryTimeout = "QUERY_TIMEOUT"
     case internalError = "INTERNAL"
 
     /// The HTTP status of a request-level error under `application/graphql-response+json`.
@@ -37,6 +39,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
         case .unauthenticated: return 401
         case .rateLimited: return 429
         case .internalError: return 500
+        case .unavailable, .queryTimeout: return 503
         default: return 400
         }
     }

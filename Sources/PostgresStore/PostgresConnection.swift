@@ -22,7 +22,7 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Opens a connection described by a libpq connection string or `postgres://` URL. The
     /// password may come from the URL, `PGPASSWORD` or a `PGPASSFILE` (libpq reads both).
     public init(_ conninfo: String, observer: (@Sendable (String) -> Void)? = nil) throws {
-        guard let connection = PQconnectdb(conninfo) else {
+        guard let connection = PQconnectdb(Self.withTimeouts(conninfo)) else {
             throw PostgresError(sqlState: nil, message: "libpq could not allocate a connection")
         }
         guard PQstatus(connection) == CONNECTION_OK else {
@@ -30,11 +30,23 @@ public final class PostgresConnection: @unchecked Sendable {
             PQfinish(connection)
             throw PostgresError(sqlState: "08001", message: "cannot connect to PostgreSQL: \(message)")
         }
+        // Notices ("already exists, skipping") would go to stderr, between log lines.
+        PQsetNoticeProcessor(connection, { _, _ in }, nil)
         self.connection = connection
         self.observer = observer
     }
 
     deinit { PQfinish(connection) }
+
+    /// A connection attempt to an unreachable host waits at most 5 s (libpq would wait for the
+    /// operating system's TCP timeout, minutes), unless the address sets its own timeout.
+    static func withTimeouts(_ conninfo: String) -> String {
+        guard !conninfo.contains("connect_timeout") else { return conninfo }
+        if conninfo.hasPrefix("postgres://") || conninfo.hasPrefix("postgresql://") {
+            return conninfo + (conninfo.contains("?") ? "&" : "?") + "connect_timeout=5"
+        }
+        return conninfo + " connect_timeout=5"
+    }
 
     /// Runs `sql` (one or more statements, no parameters) as a simple query: migrations, `SET`.
     public func run(_ sql: String) throws {

@@ -1,3 +1,5 @@
+import PoolStore
+
 /// A failure reported by PostgreSQL or by libpq, with the SQLSTATE code when the server sent one.
 public struct PostgresError: Error, CustomStringConvertible, Sendable {
     /// The five-character SQLSTATE (`23505` unique violation…), or nil for a client-side failure.
@@ -27,5 +29,13 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
         self.sqlState = sqlState
         self.message = message
         self.constraint = constraint
+    }
+}
+
+extension PostgresError: StoreFaultReporting {
+    public var storeFault: StoreFault? {
+        if isConnectionFailure { return .unavailable }
+        if isCancelled { return .timedOut }
+        return nil
     }
 }

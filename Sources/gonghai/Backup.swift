@@ -13,7 +13,11 @@ struct Backup: ParsableCommand {
     var to: String
 
     func run() throws {
-        try options.open().backup(to: to)
+        guard case .sqlite(let path) = options.address else {
+            throw ValidationError(
+                "on PostgreSQL, backups are pg_dump's job: pg_dump --format=custom --file=gonghai.dump \"$URL\" (restore with pg_restore); see the runbook in README.md")
+        }
+        try SQLitePoolDatabase(path: path).backup(to: to)
         print("backed up \(options.database) to \(to)")
     }
 }

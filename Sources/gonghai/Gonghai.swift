@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GonghaiServer
 import PoolDomain
 import PoolStore
 import PostgresStore
@@ -10,8 +11,10 @@ struct Gonghai: ParsableCommand {
         commandName: "gonghai",
         abstract: "gonghai (公海): the customer public-pool server of a CRM.",
         discussion: """
-            Keeps customers, reps and pools in one SQLite file and serves them over GraphQL.
-            Every command takes --database; commands may run while `serve` uses the same file.
+            Keeps customers, reps and pools in one SQLite file (the embedded default) or in
+            PostgreSQL (several instances on one database) and serves them over GraphQL. Every
+            command takes --database, a file path or a postgres:// URL; commands may run while
+            `serve` uses the same database.
             """,
         subcommands: [Serve.self, Migrate.self, Users.self, Sweep.self, Config.self, Backup.self])
 }
@@ -24,11 +27,8 @@ struct DatabaseOption: ParsableArguments {
     var address: DatabaseAddress { DatabaseAddress(database) }
 
     /// The store, migrated to this version's schema.
-    func open(timeZone: TimeZone = .current) throws -> SQLitePoolDatabase {
-        guard case .sqlite(let path) = address else {
-            throw ValidationError("this command does not work on PostgreSQL yet (only `migrate` does); give a SQLite file")
-        }
-        return try SQLitePoolDatabase(path: path, timeZone: timeZone)
+    func open(timeZone: TimeZone = .current) throws -> any ServingStore {
+        try StoreOpener.open(address, timeZone: timeZone, connections: 4)
     }
 }
 

@@ -19,7 +19,7 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "The port to listen on (0 picks a free one). Default 8080.")
     var port: String?
 
-    @Option(help: "The SQLite database file (created if missing). Default gonghai.sqlite.")
+    @Option(help: "The SQLite database file (created if missing; default gonghai.sqlite) or a postgres:// URL.")
     var database: String?
 
     @Option(help: "libmicrohttpd worker threads. Default: the number of cores.")

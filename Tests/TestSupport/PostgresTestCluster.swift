@@ -25,6 +25,13 @@ public final class PostgresTestCluster: Sendable {
         return url
     }
 
+    /// Drops the database at `url` (made by `freshDatabase`), ending its sessions: thousands of
+    /// test databases would otherwise fill the disk.
+    public func drop(_ url: String) {
+        guard let name = url.split(separator: "/").last, name.hasPrefix("gonghai_test_") else { return }
+        try? PostgresConnection("\(baseURL)/postgres").run("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+    }
+
     /// A new, empty database; its URL.
     public func freshDatabase() throws -> String {
         let name = "gonghai_test_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"

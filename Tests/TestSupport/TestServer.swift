@@ -9,6 +9,7 @@ import HTTPServer
 import PoolDomain
 import PoolServices
 import PoolStore
+import PostgresStore
 
 /// A real gonghai server on a free loopback port with a fresh database, a manual clock, and a
 /// small organisation: an admin, a manager, reps, two pools, and tokens for each.
@@ -21,6 +22,7 @@ public final class TestServer: @unchecked Sendable {
     public var database: any ServingStore { app.database }
     /// `--database` of this server: a SQLite file or a PostgreSQL URL (see `TestBackend`).
     public let address: String
+    public let backend: TestBackend
     /// The use cases over this server's store and clock, for set-up that acts as a user.
     public var services: PoolServices { PoolServices(store: database, clock: clock) }
 
@@ -33,12 +35,13 @@ public final class TestServer: @unchecked Sendable {
     public init(
         limits: APILimits = APILimits(), maxBodyBytes: Int = 1 << 20, threads: Int = 4, metricsToken: String? = nil,
         rateLimitPerMinute: Int = 0, executor: ExecutorMode = .verify,
-        benchRoutes: Bool = false
+        benchRoutes: Bool = false, backend: TestBackend = .current
     ) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("gonghai-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         clock = ManualTimeSource(Self.start)
-        address = try TestBackend.current.newDatabase(in: directory)
+        self.backend = backend
+        address = try backend.newDatabase(in: directory)
         let log = statements
         app = try GonghaiApp(
             database: address,
@@ -54,6 +57,7 @@ public final class TestServer: @unchecked Sendable {
 
     deinit {
         app.stop()
+        if backend == .postgres { try? PostgresTestCluster.shared.get().drop(address) }
         try? FileManager.default.removeItem(at: directory)
     }
 

@@ -1,6 +1,7 @@
 import GraphQL
 import GraphQLAdmission
 import PoolDomain
+import PoolStore
 
 extension APIError {
     /// Maps any error to what a client may see. Domain refusals keep their meaning; anything
@@ -8,6 +9,15 @@ extension APIError {
     static func from(_ error: any Error, requestID: String, log: (String) -> Void) -> APIError {
         if let error = error as? APIError { return error }
         if let error = error as? PoolError { return from(error) }
+        if let fault = (error as? any StoreFaultReporting)?.storeFault {
+            log("request \(requestID): database fault: \(String(reflecting: error))")
+            switch fault {
+            case .unavailable:
+                return APIError(.unavailable, "The database cannot be reached; try again shortly.", extensions: ["requestId": .string(requestID)])
+            case .timedOut:
+                return APIError(.queryTimeout, "The request ran past its time limit.", extensions: ["requestId": .string(requestID)])
+            }
+        }
         log("request \(requestID): unexpected error: \(String(reflecting: error))")
         return APIError(
             .internalError, "Internal server error.", extensions: ["requestId": .string(requestID)])

@@ -1,0 +1,35 @@
+import Foundation
+import PostgresStore
+import TestSupport
+import Testing
+
+/// What an instance does while its PostgreSQL is gone: coded errors, 503 from `/healthz`, and
+/// full service again once the database is back, without a restart.
+@Suite struct PostgresFaultTests {
+    @Test func aLostDatabaseAnswersUnavailableAndTheInstanceRecoversWithoutRestart() throws {
+        let server = try TestServer(backend: .postgres)
+        let name = String(server.address.split(separator: "/").last!)
+        let admin = try PostgresConnection("\(try PostgresTestCluster.shared.get().baseURL)/postgres")
+        let pooled = try server.createCustomer("Fault Co", pool: "general")
+        #expect(try server.client.send(method: "GET", path: "/healthz").status == 200)
+
+        // The database refuses new connections and ends the open ones, as a restart does.
+        try admin.run("ALTER DATABASE \(name) ALLOW_CONNECTIONS false")
+        defer { try? admin.run("ALTER DATABASE \(name) ALLOW_CONNECTIONS true") }
+        try admin.run("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(name)'")
+
+        let health = try server.client.send(method: "GET", path: "/healthz")
+        #expect(health.status == 503)
+        let page = try server.client.graphQL("{ customers(first: 5) { totalCount } }", token: server.tokens["rep1"])
+        #expect(page.json.errorCodes == ["UNAVAILABLE"], "\(page.json)")
+        #expect(page.status == 503 || page.status == 200)
+        let claim = try server.query("mutation($id: ID!) { claimCustomers(ids: [$id]) { succeeded } }", as: "rep1", variables: ["id": pooled])
+        #expect(claim.errorCodes == ["UNAVAILABLE"], "\(claim)")
+
+        try admin.run("ALTER DATABASE \(name) ALLOW_CONNECTIONS true")
+        #expect(try server.client.send(method: "GET", path: "/healthz").status == 200)
+        let again = try server.query("mutation($id: ID!) { claimCustomers(ids: [$id]) { succeeded } }", as: "rep1", variables: ["id": pooled])
+        #expect(again.at("data", "claimCustomers", "succeeded") as? Int == 1, "\(again)")
+        #expect(try server.count("SELECT COUNT(*) FROM ownership_events WHERE kind = 'claim'") == 1, "the refused claim wrote nothing")
+    }
+}
