@@ -26,7 +26,14 @@ public struct PeopleAdministration: Sendable {
     /// The department named `name`, created at the top level when there is none.
     public func department(named name: String, creatingBy actor: Actor?) throws -> Department {
         if let existing = try store.department(named: name) { return existing }
-        return try createDepartment(name: name, parentID: nil, by: actor)
+        do {
+            return try createDepartment(name: name, parentID: nil, by: actor)
+        } catch {
+            // Another caller created it between the read and the insert (two `users add
+            // --department` at once): the department now exists, which is what was asked.
+            if let created = try store.department(named: name) { return created }
+            throw error
+        }
     }
 
     /// The user named `name`; an unknown name is invalid input.

@@ -89,6 +89,17 @@ public final class PostgresConnection: @unchecked Sendable {
         return numbered
     }
 
+    /// Whether an idle connection still stands, asked without a round trip: an idle connection
+    /// is sent nothing (no LISTEN here), so anything readable on its socket is the server's
+    /// goodbye (a restart's "terminating connection", an idle timeout) or the socket's end.
+    var isAlive: Bool {
+        guard !isBroken, PQstatus(connection) == CONNECTION_OK else { return false }
+        let socket = PQsocket(connection)
+        guard socket >= 0 else { return false }
+        var request = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+        return poll(&request, 1, 0) == 0
+    }
+
     /// Whether the connection is idle outside a transaction (what the pool expects back).
     var isIdle: Bool { PQtransactionStatus(connection) == PQTRANS_IDLE }
 

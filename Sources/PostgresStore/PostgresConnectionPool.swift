@@ -50,7 +50,12 @@ public final class PostgresConnectionPool: @unchecked Sendable {
         let reserved = try condition.withLock { () -> PostgresConnection? in
             while true {
                 if closed { throw PostgresError(sqlState: "08003", message: "the database connection pool is closed") }
-                if let connection = idle.popLast() { return connection }
+                // After a database restart every idle connection is dead; each is found out here,
+                // without a round trip, instead of failing the request it would be given to.
+                while let connection = idle.popLast() {
+                    if connection.isAlive { return connection }
+                    open -= 1
+                }
                 if open < limit {
                     open += 1
                     return nil

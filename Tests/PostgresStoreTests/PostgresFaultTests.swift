@@ -1,4 +1,7 @@
 import Foundation
+import PoolDomain
+import PoolServices
+import PoolStore
 import PostgresStore
 import TestSupport
 import Testing
@@ -31,5 +34,40 @@ import Testing
         let again = try server.query("mutation($id: ID!) { claimCustomers(ids: [$id]) { succeeded } }", as: "rep1", variables: ["id": pooled])
         #expect(again.at("data", "claimCustomers", "succeeded") as? Int == 1, "\(again)")
         #expect(try server.count("SELECT COUNT(*) FROM ownership_events WHERE kind = 'claim'") == 1, "the refused claim wrote nothing")
+    }
+
+    /// After a restart the pool's idle connections are all dead; each is found out and replaced
+    /// before a request gets it, so the first requests after the database is back succeed.
+    @Test func connectionsTheServerEndedAreReplacedBeforeARequestGetsThem() throws {
+        let server = try TestServer(backend: .postgres)
+        let name = String(server.address.split(separator: "/").last!)
+        let admin = try PostgresConnection("\(try PostgresTestCluster.shared.get().baseURL)/postgres")
+        onRealThreads(4) { _ in _ = try? server.query("{ customers(first: 5) { totalCount } }", as: "rep1") }
+        try admin.run("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(name)'")
+        Thread.sleep(forTimeInterval: 0.2)
+        for _ in 0..<6 {
+            let answer = try server.query("{ customers(first: 5) { totalCount } }", as: "rep1")
+            #expect(answer.errorCodes.isEmpty, "\(answer)")
+        }
+        #expect(try server.client.send(method: "GET", path: "/healthz").status == 200)
+    }
+}
+
+/// `users add --department NAME` from several hosts at once: each finds or creates the one
+/// department, none fails because another created it first.
+@Suite struct DepartmentRaceTests {
+    @Test func callersCreatingTheSameNewDepartmentAtOnceAllGetIt() throws {
+        let url = try PostgresTestCluster.shared.get().migratedDatabase()
+        let stores = try (0..<2).map { _ in try PostgresPoolDatabase(url: url, connections: 4) }
+        defer { stores.forEach { $0.close() } }
+        let failures = Locked(0)
+        for round in 0..<5 {
+            onRealThreads(6) { index in
+                let people = PoolServices(store: stores[index % 2], clock: SystemTimeSource()).people
+                do { _ = try people.department(named: "华东\(round)", creatingBy: nil) } catch { failures.mutate { $0 += 1 } }
+            }
+        }
+        #expect(failures.value == 0)
+        #expect(try stores[0].departments().count == 5)
     }
 }

@@ -17,3 +17,15 @@ public func onRealThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Voi
     for _ in 0..<count { start.signal() }
     done.wait()
 }
+
+/// A value threads change under a lock, for counting outcomes of a race.
+public final class Locked<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Value
+
+    public init(_ value: Value) { stored = value }
+
+    public var value: Value { lock.withLock { stored } }
+
+    public func mutate(_ change: (inout Value) -> Void) { lock.withLock { change(&stored) } }
+}

@@ -3,6 +3,7 @@ import http.client
 import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import sqlite3
@@ -10,6 +11,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import uuid
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
@@ -45,11 +47,22 @@ class Server:
         self.log = open(os.path.join(self.directory, "server.log"), "a")
         self.start(demo=demo)
 
-    def start(self, demo=False):
+    def arguments(self, demo):
         arguments = [binary(), "serve", "--no-sweep", "--port", str(self.port), "--database", self.database] + self.extra
         if demo:
             arguments.append("--demo")
-        self.process = subprocess.Popen(arguments, cwd=ROOT, stdout=subprocess.PIPE, stderr=self.log, text=True)
+        return arguments
+
+    def start(self, demo=False):
+        self.launch(demo)
+        self.ready(demo)
+
+    def launch(self, demo=False):
+        """Starts the process without waiting for it (`ready` waits), so several start together."""
+        self.process = subprocess.Popen(self.arguments(demo), cwd=ROOT, stdout=subprocess.PIPE, stderr=self.log, text=True)
+
+    def ready(self, demo=False):
+        """Waits for the listening line, then for /healthz."""
         deadline = time.time() + 120
         while time.time() < deadline:
             line = self.process.stdout.readline()
@@ -130,3 +143,153 @@ class Server:
             self.terminate()
         self.log.close()
         shutil.rmtree(self.directory, ignore_errors=True)
+
+
+# PostgreSQL: several instances on one database.
+
+def postgres_available():
+    """Whether PostgreSQL's client and server tools are installed (`psql`, `pg_config`)."""
+    return bool(shutil.which("psql") and shutil.which("pg_config"))
+
+
+def psql(url, query, timeout=60):
+    """Rows of one SQL statement run with psql: NULL is None, integers are ints, the rest text.
+    (psycopg is not a dependency; this is enough for the checks, whose values hold no tabs or
+    newlines.)"""
+    result = subprocess.run(
+        ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-A", "-t", "-F", "\t", "-P", "null=\\N", "-d", url, "-c", query],
+        capture_output=True, text=True, timeout=timeout)
+    if result.returncode != 0:
+        raise RuntimeError("psql failed (%d): %s\n%s" % (result.returncode, query, result.stderr))
+    rows = []
+    for line in result.stdout.splitlines():
+        if line:
+            rows.append(tuple(None if value == "\\N" else int(value) if re.fullmatch(r"-?\d+", value) else value
+                              for value in line.split("\t")))
+    return rows
+
+
+class PostgresCluster:
+    """A PostgreSQL server for the tests: the one GONGHAI_TEST_POSTGRES names (a URL without a
+    database name), or a throwaway cluster of scripts/postgres-cluster that this object owns
+    and may stop, start and restart."""
+
+    def __init__(self, url, directory=None):
+        self.url = url.rstrip("/")
+        self.directory = directory  # set only for a cluster this object started
+        self.options = None
+
+    @classmethod
+    def start(cls):
+        output = subprocess.run([os.path.join(ROOT, "scripts", "postgres-cluster"), "start"],
+                                capture_output=True, text=True, check=True, timeout=120).stdout
+        values = dict(re.findall(r"(GONGHAI_TEST_POSTGRES(?:_DIR)?)=(\S+)", output))
+        return cls(values["GONGHAI_TEST_POSTGRES"], values["GONGHAI_TEST_POSTGRES_DIR"])
+
+    @classmethod
+    def shared(cls):
+        """GONGHAI_TEST_POSTGRES's server if set, else a new cluster (stop it when done)."""
+        if os.environ.get("GONGHAI_TEST_POSTGRES"):
+            return cls(os.environ["GONGHAI_TEST_POSTGRES"])
+        return cls.start()
+
+    def create_database(self, prefix="gh_reliability"):
+        """A new empty database; returns its URL."""
+        name = "%s_%s" % (prefix, uuid.uuid4().hex[:10])
+        psql(self.url + "/postgres", 'CREATE DATABASE "%s"' % name)
+        return self.url + "/" + name
+
+    def drop_database(self, url):
+        name = url.rsplit("/", 1)[1]
+        psql(self.url + "/postgres", 'DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % name)
+
+    def pg_ctl(self, *arguments, timeout=120):
+        """Runs pg_ctl on this cluster (as `postgres` when we are root, as the cluster runs)."""
+        assert self.directory, "only a cluster this suite started may be stopped or restarted"
+        bindir = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True, check=True).stdout.strip()
+        command = [os.path.join(bindir, "pg_ctl"), "-D", os.path.join(self.directory, "data")] + list(arguments)
+        if os.geteuid() == 0:
+            command = ["runuser", "-u", "postgres", "--"] + command
+        result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+        if result.returncode != 0:
+            raise RuntimeError("pg_ctl %s failed: %s%s" % (" ".join(arguments), result.stdout, result.stderr))
+        return result
+
+    def restart(self):
+        """`pg_ctl restart -m fast`: sessions are ended, the server comes back with its options."""
+        self.pg_ctl("restart", "-m", "fast", "-w", "-l", os.path.join(self.directory, "log"))
+
+    def stop_server(self):
+        """Stops the server (fast: sessions ended) and keeps its options for `start_server`."""
+        with open(os.path.join(self.directory, "data", "postmaster.opts"), encoding="utf-8") as handle:
+            words = shlex.split(handle.read())
+        # The command line after the binary and its -D: port, socket directory, settings.
+        options = words[1:]
+        if "-D" in options:
+            at = options.index("-D")
+            del options[at:at + 2]
+        self.options = shlex.join(options)
+        self.pg_ctl("stop", "-m", "fast", "-w")
+
+    def start_server(self):
+        self.pg_ctl("start", "-w", "-l", os.path.join(self.directory, "log"), "-o", self.options)
+
+    def stop(self):
+        """Stops and removes a cluster this object started; leaves a shared one alone."""
+        if self.directory:
+            subprocess.run([os.path.join(ROOT, "scripts", "postgres-cluster"), "stop"],
+                           env=dict(os.environ, GONGHAI_TEST_POSTGRES_DIR=self.directory), timeout=120)
+            self.directory = None
+
+
+def gonghai_cli(*arguments):
+    """Runs a gonghai command and returns its stdout (stripped); fails on a non-zero exit."""
+    result = subprocess.run([binary()] + list(arguments), cwd=ROOT, capture_output=True, text=True, timeout=120)
+    if result.returncode != 0:
+        raise RuntimeError("gonghai %s failed (%d): %s" % (" ".join(arguments), result.returncode, result.stderr))
+    return result.stdout.strip()
+
+
+def add_user(database, name, role, department=None):
+    """Adds a user through the CLI; returns their first API token."""
+    arguments = ["users", "add", "--database", database, "--name", name, "--role", role]
+    if department:
+        arguments += ["--department", department]
+    return gonghai_cli(*arguments)
+
+
+class PostgresServer(Server):
+    """One gonghai instance on a PostgreSQL database (a URL); several may share one database.
+    `sweep=True` runs the daily sweep scheduler (give `--sweep-at` in `extra`)."""
+
+    def __init__(self, database, extra=(), sweep=False, start=True):
+        self.directory = tempfile.mkdtemp(prefix="gonghai-reliability-pg-")
+        self.database = database
+        self.extra = list(extra)
+        self.sweep = sweep
+        self.port = 0
+        self.process = None
+        self.admin_token = None
+        self.log = open(os.path.join(self.directory, "server.log"), "a")
+        if start:
+            self.start()
+
+    def arguments(self, demo):
+        assert not demo, "--demo is SQLite-only"
+        arguments = [binary(), "serve", "--port", str(self.port), "--database", self.database] + self.extra
+        if not self.sweep:
+            arguments.append("--no-sweep")
+        return arguments
+
+    def alive(self):
+        return self.process is not None and self.process.poll() is None
+
+    def log_text(self):
+        self.log.flush()
+        with open(self.log.name, encoding="utf-8", errors="replace") as handle:
+            return handle.read()
+
+    def sql(self, query, arguments=()):
+        """Reads the database with psql (no bound arguments: the checks build their SQL)."""
+        assert not arguments
+        return psql(self.database, query)
