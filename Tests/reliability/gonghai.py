@@ -293,3 +293,31 @@ class PostgresServer(Server):
         """Reads the database with psql (no bound arguments: the checks build their SQL)."""
         assert not arguments
         return psql(self.database, query)
+
+
+def replay_ownership(server):
+    """Replays every customer's ownership history and checks it: each customer is owned or
+    pooled; each event starts where the last one ended (so no change was lost or applied twice,
+    and no customer ever had two owners), a claim only from a pool; the last event ends where
+    the customer is. Returns the most customers any owner held at once, by the event order."""
+    customers = {id: (owner, pool) for id, owner, pool in server.sql("SELECT id, owner_id, pool_id FROM customers")}
+    assert all((owner is None) != (pool is None) for owner, pool in customers.values()), "a customer is both owned and pooled, or neither"
+    last, held, most = {}, {}, 0
+    for customer, kind, from_owner, to_owner, from_pool, to_pool in server.sql(
+            "SELECT customer_id, kind, from_owner_id, to_owner_id, from_pool_id, to_pool_id FROM ownership_events ORDER BY id"):
+        if kind == "create":
+            assert customer not in last, "customer %d created twice" % customer
+        else:
+            assert last.get(customer) == (from_owner, from_pool), "customer %d: %s from %s but was at %s" % (
+                customer, kind, (from_owner, from_pool), last.get(customer))
+        if kind == "claim":
+            assert from_owner is None and from_pool is not None, "customer %d claimed while owned by %s" % (customer, from_owner)
+        if from_owner is not None:
+            held[from_owner] = held.get(from_owner, 0) - 1
+        if to_owner is not None:
+            held[to_owner] = held.get(to_owner, 0) + 1
+            most = max(most, held[to_owner])
+        last[customer] = (to_owner, to_pool)
+    assert last == customers, "customers whose owner or pool disagrees with their last event: %s" % sorted(
+        id for id in customers if last.get(id) != customers[id])[:10]
+    return most

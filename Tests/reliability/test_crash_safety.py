@@ -11,7 +11,7 @@ import threading
 import time
 import uuid
 
-from gonghai import Server
+from gonghai import Server, replay_ownership
 
 KILLS = int(os.environ.get("GONGHAI_CRASH_KILLS", "5"))
 REPS = ["李娜", "张伟", "刘洋", "黄磊", "吴芳", "杨帆"]
@@ -153,25 +153,7 @@ def run_clients(server, journal, stop):
 def check_database(server, journal):
     assert server.sql("PRAGMA integrity_check") == [("ok",)]
     assert server.sql("PRAGMA foreign_key_check") == []
-    customers = {id: (owner, pool) for id, owner, pool in server.sql("SELECT id, owner_id, pool_id FROM customers")}
-    assert all((owner is None) != (pool is None) for owner, pool in customers.values()), "a customer is both owned and pooled, or neither"
-
-    # Replay every customer's ownership history: each event starts where the last one ended
-    # (so no change was lost or applied twice, and no customer ever had two owners), and the
-    # last one ends where the customer is.
-    last = {}
-    for customer, kind, from_owner, to_owner, from_pool, to_pool in server.sql(
-            "SELECT customer_id, kind, from_owner_id, to_owner_id, from_pool_id, to_pool_id FROM ownership_events ORDER BY id"):
-        if kind == "create":
-            assert customer not in last, "customer %d created twice" % customer
-        else:
-            assert last.get(customer) == (from_owner, from_pool), "customer %d: %s from %s but was at %s" % (
-                customer, kind, (from_owner, from_pool), last.get(customer))
-        if kind == "claim":
-            assert from_owner is None, "customer %d claimed while owned by %s" % (customer, from_owner)
-        last[customer] = (to_owner, to_pool)
-    assert last == customers, "customers whose owner or pool disagrees with their last event: %s" % sorted(
-        id for id in customers if last.get(id) != customers[id])[:10]
+    replay_ownership(server)
 
     # Every acknowledged write is there.
     names = dict(server.sql("SELECT id, name FROM customers"))

@@ -17,7 +17,7 @@ import uuid
 
 import pytest
 
-from gonghai import PostgresCluster, PostgresServer, add_user, error_codes, postgres_available
+from gonghai import PostgresCluster, PostgresServer, add_user, error_codes, postgres_available, replay_ownership
 
 if not postgres_available():
     pytest.skip("PostgreSQL is not installed (no psql or pg_config): install postgresql and libpq-dev",
@@ -288,26 +288,7 @@ def check_history(server, journal):
     ended, a claim only from a pool) and end where the customer is; every acknowledged write is
     there. Returns the largest number of customers any owner held at once by the event order,
     and the per-(customer, kind, user) event counts."""
-    customers = {id: (owner, pool) for id, owner, pool in server.sql("SELECT id, owner_id, pool_id FROM customers")}
-    assert all((owner is None) != (pool is None) for owner, pool in customers.values()), "a customer is both owned and pooled, or neither"
-    last, held, most = {}, collections.Counter(), 0
-    for customer, kind, from_owner, to_owner, from_pool, to_pool in server.sql(
-            "SELECT customer_id, kind, from_owner_id, to_owner_id, from_pool_id, to_pool_id FROM ownership_events ORDER BY id"):
-        if kind == "create":
-            assert customer not in last, "customer %d created twice" % customer
-        else:
-            assert last.get(customer) == (from_owner, from_pool), "customer %d: %s from %s but was at %s" % (
-                customer, kind, (from_owner, from_pool), last.get(customer))
-        if kind == "claim":
-            assert from_owner is None and from_pool is not None, "customer %d claimed while owned by %s" % (customer, from_owner)
-        if from_owner is not None:
-            held[from_owner] -= 1
-        if to_owner is not None:
-            held[to_owner] += 1
-            most = max(most, held[to_owner])
-        last[customer] = (to_owner, to_pool)
-    assert last == customers, "customers whose owner or pool disagrees with their last event: %s" % sorted(
-        id for id in customers if last.get(id) != customers[id])[:10]
+    most = replay_ownership(server)
 
     names = {id: name for id, name in server.sql("SELECT id, name FROM customers")}
     missing = [id for id, name in journal.created.items() if names.get(id) != name]
