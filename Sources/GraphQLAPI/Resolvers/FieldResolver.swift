@@ -53,6 +53,7 @@ enum Resolvers {
         "CustomerOperationPayload": OperationResultResolvers.payload,
         "CustomerOperationResult": OperationResultResolvers.result,
         "OperationError": OperationResultResolvers.error,
+        "DuplicateRecord": OperationResultResolvers.duplicate,
         "OwnerLimit": RuleResolvers.ownerLimit,
         "OwnerLimitSetting": RuleResolvers.limitSetting,
         "Collaborator": RuleResolvers.collaborator,
