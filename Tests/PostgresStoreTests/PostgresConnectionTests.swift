@@ -72,19 +72,27 @@ import Testing
         #expect(error.isConnectionFailure)
     }
 
-    /// A connection the server dropped fails its statement with a connection error; the pool
-    /// closes it and the next operation gets a new one, without restarting anything.
+    /// A connection the server dropped while it was idle in the pool is found out and replaced
+    /// before anyone gets it; one dropped while in use fails its statement with a connection
+    /// error, and the pool closes it, so the next operation gets a new one. Nothing restarts.
     @Test func thePoolReplacesADroppedConnection() throws {
         let pool = PostgresConnectionPool(conninfo: url, limit: 2)
-        let first = try pool.withConnection { try $0.query("SELECT pg_backend_pid()")[0].int(0) }
         let killer = try PostgresConnection(url)
+        let first = try pool.withConnection { try $0.query("SELECT pg_backend_pid()")[0].int(0) }
         #expect(try killer.query("SELECT pg_terminate_backend($1::int)", [.int(Int64(first))])[0].bool(0))
+        Thread.sleep(forTimeInterval: 0.1)
+        let second = try pool.withConnection { try $0.query("SELECT pg_backend_pid()")[0].int(0) }
+        #expect(second != first, "the idle connection the server ended was replaced")
+
         let failure = try #require(throws: PostgresError.self) {
-            try pool.withConnection { try $0.query("SELECT 1") }
+            try pool.withConnection { connection in
+                _ = try killer.query("SELECT pg_terminate_backend($1::int)", [.int(Int64(second))])
+                return try connection.query("SELECT 1")
+            }
         }
         #expect(failure.isConnectionFailure)
-        let second = try pool.withConnection { try $0.query("SELECT pg_backend_pid()")[0].int(0) }
-        #expect(second != first)
+        let third = try pool.withConnection { try $0.query("SELECT pg_backend_pid()")[0].int(0) }
+        #expect(third != second)
     }
 
     /// Threads share the pool's connections without exceeding its limit.
