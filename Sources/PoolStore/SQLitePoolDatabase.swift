@@ -15,8 +15,8 @@ public final class SQLitePoolDatabase: PoolDatabase, @unchecked Sendable {
         let ownershipChanges: [OwnershipEventKind: Counter]
         let path: String
         let tokens: TokenCache
-        let settingsMemo = TokenMemo<Settings>(token: "token")
-        let directoryMemo = TokenMemo<Directory>(token: "directory_token")
+        let settingsMemo = TokenMemo<Settings>(token: \.settings)
+        let directoryMemo = TokenMemo<Directory>(token: \.directory)
         let threadReaders: ThreadReaders
         let lifetime = LifetimeGate()
         /// Held while this process sweeps (see `exclusively`).

@@ -19,17 +19,17 @@ import PoolDomain
 /// The same on both backends: on PostgreSQL the token is read in the request's own snapshot
 /// too, so a change committed through another instance is seen by this instance's next read.
 public final class TokenMemo<Value: MemoReading>: @unchecked Sendable {
-    private let tokenSQL: String
+    private let token: KeyPath<VersionTokens, Int64>
     private let lock = NSLock()
     private var reading: (token: Int64, value: Value)?
 
-    /// - Parameter token: the column of `settings_version` that changes with the value.
-    public init(token: String) {
-        tokenSQL = "SELECT \(token) FROM settings_version"
+    /// - Parameter token: the token of `settings_version` that changes with the value.
+    public init(token: KeyPath<VersionTokens, Int64>) {
+        self.token = token
     }
 
     public func value<Session: SQLSession>(_ session: Session) throws -> Value {
-        let token = try session.fetchOne(tokenSQL) { $0.int64(0) } ?? 0
+        let token = try session.versionTokens()[keyPath: self.token]
         if let kept = lock.withLock({ reading }), kept.token == token { return kept.value }
         let fresh = try Value.fetch(session)
         lock.withLock { reading = (token, fresh) }
@@ -74,4 +74,29 @@ public struct Directory: MemoReading {
         let users = try session.fetchAll("SELECT \(RowDecoding.userColumns) FROM users", RowDecoding.user)
         return Directory(users: Dictionary(users.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }))
     }
+}
+
+/// Both change tokens of `settings_version`, read in one statement (see `SQLSession.versionTokens`).
+public struct VersionTokens: Sendable, Equatable {
+    /// Changes with departments, pools, rules, pool access and owner limits.
+    public let settings: Int64
+    /// Changes with what a `User` holds.
+    public let directory: Int64
+
+    public init(settings: Int64, directory: Int64) {
+        self.settings = settings
+        self.directory = directory
+    }
+
+    static let sql = "SELECT token, directory_token FROM settings_version"
+}
+
+extension SQLSession {
+    /// Reads both tokens: one statement whichever memos a request consults.
+    public func readVersionTokens() throws -> VersionTokens {
+        try fetchOne(VersionTokens.sql) { VersionTokens(settings: $0.int64(0), directory: $0.int64(1)) }
+            ?? VersionTokens(settings: 0, directory: 0)
+    }
+
+    public func versionTokens() throws -> VersionTokens { try readVersionTokens() }
 }

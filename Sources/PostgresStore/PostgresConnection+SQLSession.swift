@@ -8,6 +8,7 @@ extension PostgresConnection: SQLSession {
 
     public func fetchAll<T>(_ sql: String, _ arguments: [SQLValue], _ decode: (PostgresRow) throws -> T) throws -> [T] {
         let result = try query(numbered(sql), arguments)
+        if result.command != "SELECT" { transactionTokens = nil }  // a write with RETURNING
         var values: [T] = []
         values.reserveCapacity(result.count)
         for index in 0..<result.count { values.append(try decode(result[index])) }
@@ -16,10 +17,19 @@ extension PostgresConnection: SQLSession {
 
     @discardableResult
     public func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int {
+        transactionTokens = nil
         let result = try query(numbered(sql), arguments)
         let changed = result.rowsChanged
         if changed > 0, ["INSERT", "UPDATE", "DELETE"].contains(result.command) { rowsWritten += changed }
         return changed
+    }
+
+    /// Kept for the rest of a transaction until it writes; read afresh outside one.
+    public func versionTokens() throws -> VersionTokens {
+        if let kept = transactionTokens { return kept }
+        let tokens = try readVersionTokens()
+        if inTransaction { transactionTokens = tokens }
+        return tokens
     }
 
     /// `SAVEPOINT`, then `RELEASE` or `ROLLBACK TO`: after an error PostgreSQL refuses the rest
@@ -38,6 +48,7 @@ extension PostgresConnection: SQLSession {
 
     /// The new id comes back in the same round trip.
     public func insert(_ sql: String, _ arguments: [SQLValue]) throws -> Int64 {
+        transactionTokens = nil
         let result = try query(numbered(sql + " RETURNING id"), arguments)
         rowsWritten += result.rowsChanged
         return result.count > 0 ? result[0].int64(0) : 0

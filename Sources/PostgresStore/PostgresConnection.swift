@@ -1,4 +1,5 @@
 import CLibPQ
+import PoolStore
 import Foundation
 
 /// One libpq connection. libpq is blocking and a connection serves one thread at a time, so a
@@ -16,6 +17,9 @@ public final class PostgresConnection: @unchecked Sendable {
     public private(set) var isBroken = false
     /// Rows written through the store's statements (see `SQLSession.rowsWritten`).
     public internal(set) var rowsWritten = 0
+    /// `settings_version`'s tokens as read in the current transaction, until it writes (a
+    /// trigger may then have moved them) or ends: a request reads them once, not per memo.
+    var transactionTokens: VersionTokens?
     /// Called with every statement run; tests count them.
     let observer: (@Sendable (String) -> Void)?
 
@@ -50,6 +54,7 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// Runs `sql` (one or more statements, no parameters) as a simple query: migrations, `SET`.
     public func run(_ sql: String) throws {
+        transactionTokens = nil
         observer?(sql)
         let result = PQexec(connection, sql)
         _ = try checked(result)
@@ -70,6 +75,8 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
     @discardableResult
     public func transaction<T>(_ begin: String = "BEGIN", _ body: () throws -> T) throws -> T {
+        transactionTokens = nil
+        defer { transactionTokens = nil }
         try run(begin)
         do {
             let value = try body()
@@ -99,6 +106,9 @@ public final class PostgresConnection: @unchecked Sendable {
         var request = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
         return poll(&request, 1, 0) == 0
     }
+
+    /// Whether a transaction is open and usable.
+    var inTransaction: Bool { PQtransactionStatus(connection) == PQTRANS_INTRANS }
 
     /// Whether the connection is idle outside a transaction (what the pool expects back).
     var isIdle: Bool { PQtransactionStatus(connection) == PQTRANS_IDLE }

@@ -46,8 +46,8 @@ public final class PostgresPoolDatabase: PoolDatabase, @unchecked Sendable {
         metrics: (any MetricsFactory)? = nil, tokenCacheLifetime: Duration = .seconds(1)
     ) throws {
         tokens = TokenCache(lifetime: tokenCacheLifetime)
-        settingsMemo = TokenMemo<Settings>(token: "token")
-        directoryMemo = TokenMemo<Directory>(token: "directory_token")
+        settingsMemo = TokenMemo<Settings>(token: \.settings)
+        directoryMemo = TokenMemo<Directory>(token: \.directory)
         snapshot = nil
         let milliseconds = statementTimeout.components.seconds * 1000 + statementTimeout.components.attoseconds / 1_000_000_000_000_000
         pool = PostgresConnectionPool(

@@ -56,7 +56,7 @@ import Testing
     /// what the other reads next, because the memo checks the token the triggers change.
     @Test func aSettingsChangeThroughOneInstanceIsSeenByTheOthersNextRead() throws {
         let (first, second) = (try PostgresConnection(url), try PostgresConnection(url))
-        let (memoOne, memoTwo) = (TokenMemo<Settings>(token: "token"), TokenMemo<Settings>(token: "token"))
+        let (memoOne, memoTwo) = (TokenMemo<Settings>(token: \.settings), TokenMemo<Settings>(token: \.settings))
         #expect(try memoOne.value(first).pools.isEmpty && memoTwo.value(second).pools.isEmpty)
         let pool = try #require(try first.fetchOne("INSERT INTO pools (name) VALUES ('西区') RETURNING id") { $0.int64(0) })
         #expect(try memoTwo.value(second).pools.map(\.name) == ["西区"])
@@ -65,9 +65,27 @@ import Testing
         try first.execute("INSERT INTO owner_limits (scope_kind, scope_id, max_private) VALUES ('everyone', 0, 30)", [])
         #expect(try memoTwo.value(second).limits[.everyone]?.maxPrivate == 30)
         #expect(try memoOne.value(first).limits[.everyone]?.maxPrivate == 30)
-        let directory = TokenMemo<Directory>(token: "directory_token")
+        let directory = TokenMemo<Directory>(token: \.directory)
         #expect(try directory.value(second).users.isEmpty)
         try first.execute("INSERT INTO users (name, role, created_at) VALUES ('王磊', 'manager', 0)", [])
         #expect(try directory.value(second).users.values.map(\.name) == ["王磊"])
+    }
+
+    /// Inside a transaction both memos' tokens are read in one statement, once, until the
+    /// transaction writes: a page's settings and owners cost one round trip, not two, and a
+    /// change made in the transaction itself is still seen.
+    @Test func aTransactionReadsTheTokensOnceUntilItWrites() throws {
+        let log = Locked<[String]>([])
+        let connection = try PostgresConnection(url, observer: { statement in log.mutate { $0.append(statement) } })
+        let (settings, directory) = (TokenMemo<Settings>(token: \.settings), TokenMemo<Directory>(token: \.directory))
+        try connection.transaction {
+            _ = try settings.value(connection)
+            _ = try directory.value(connection)
+            _ = try settings.value(connection)
+            #expect(log.value.filter { $0.contains("settings_version") }.count == 1)
+            try connection.execute("INSERT INTO pools (name) VALUES ('东区')", [])
+            #expect(try settings.value(connection).pools.map(\.name) == ["东区"], "its own write is seen")
+        }
+        #expect(log.value.filter { $0.contains("settings_version") }.count == 2)
     }
 }

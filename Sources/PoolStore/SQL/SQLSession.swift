@@ -29,6 +29,10 @@ public protocol SQLSession {
     /// Runs `body` in a savepoint of the current transaction: when it throws, only its own
     /// writes are undone and the transaction goes on.
     func savepoint<T>(_ body: () throws -> T) throws -> T
+
+    /// The change tokens the settings and directory memos check (`TokenMemo`). A backend whose
+    /// every statement is a round trip keeps them for the rest of a transaction until it writes.
+    func versionTokens() throws -> VersionTokens
 }
 
 extension SQLSession {
