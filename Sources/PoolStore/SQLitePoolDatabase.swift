@@ -43,11 +43,11 @@ public final class SQLitePoolDatabase: PoolDatabase, @unchecked Sendable {
     let snapshot: ReadSnapshot?
 
     var pool: DatabasePool { shared.pool }
-    var clock: any TimeSource { shared.clock }
+    public var clock: any TimeSource { shared.clock }
     /// The team's calendar: "N days" in rules count its dates.
     public var calendar: LocalCalendar { shared.calendar }
     /// Where ownership changes and sweep runs are counted (a server's own Prometheus registry).
-    var metrics: (any MetricsFactory)? { shared.metrics }
+    public var metrics: (any MetricsFactory)? { shared.metrics }
     /// `gonghai_ownership_changes_total` by kind, made once: looking a counter up in the
     /// registry on every change cost a claim more than its event INSERT.
     var ownershipChanges: [OwnershipEventKind: Counter] { shared.ownershipChanges }

@@ -2,18 +2,11 @@ import Foundation
 import PoolDomain
 import PoolStore
 
-/// The sweep on PostgreSQL: the shared `SweepEngine`, led by one instance at a time.
-extension PostgresPoolDatabase: SQLTransactions {
+/// The sweep on PostgreSQL: the shared `SweepEngine` (through `SQLSweeping`), led by one
+/// instance at a time.
+extension PostgresPoolDatabase: SQLSweeping {
     /// `pg_try_advisory_lock`'s key for the sweep ("gonghai-s").
     static let sweepLock: Int64 = 0x676F_6E67_6861_6973
-
-    public func sweep(asOf: Day, dryRun: Bool, trigger: String, batchSize: Int = 500) throws -> SweepReport {
-        try SweepEngine(self, now: clock.now(), metrics: metrics).sweep(asOf: asOf, dryRun: dryRun, trigger: trigger, batchSize: batchSize)
-    }
-
-    public func missedDays(through: Day) throws -> [Day] {
-        try SweepEngine(self, now: clock.now()).missedDays(through: through)
-    }
 
     /// Holds a session advisory lock on a connection of its own while `body` runs: of several
     /// instances (and `gonghai sweep` from any host) one sweeps; the others are told at once.
@@ -26,22 +19,6 @@ extension PostgresPoolDatabase: SQLTransactions {
             defer { _ = try? connection.execute("SELECT pg_advisory_unlock(CAST(? AS BIGINT))", [.int(Self.sweepLock)]) }
             return try body()
         }
-    }
-
-    public func sweepRuns(first: Int) throws -> [SweepReport] {
-        try SweepEngine(self, now: clock.now()).runs(first: first)
-    }
-
-    public func sweepRun(_ id: Int64) throws -> SweepReport? {
-        try SweepEngine(self, now: clock.now()).run(id)
-    }
-
-    public func sweepItems(_ run: Int64, outcome: String, after customerID: Int64, first: Int) throws -> [SweepReport.Item] {
-        try SweepEngine(self, now: clock.now()).items(run, outcome: outcome, after: customerID, first: first)
-    }
-
-    public func previewRules(_ rules: PoolRules, for pool: PoolID, today: Day, batchSize: Int = 1000) throws -> RulePreview {
-        try SweepEngine(self, now: clock.now()).preview(rules, for: pool, today: today, batchSize: batchSize)
     }
 }
 

@@ -22,7 +22,7 @@ public final class PostgresPoolDatabase: PoolDatabase, @unchecked Sendable {
     static let userLockClass: Int64 = 0x6768
 
     let pool: PostgresConnectionPool
-    let clock: any TimeSource
+    public let clock: any TimeSource
     public let calendar: LocalCalendar
     let settingsMemo: TokenMemo<Settings>
     let directoryMemo: TokenMemo<Directory>
@@ -30,7 +30,7 @@ public final class PostgresPoolDatabase: PoolDatabase, @unchecked Sendable {
     /// nil for the store itself.
     let snapshot: PinnedConnection?
     let ownershipChanges: [OwnershipEventKind: Counter]
-    let metrics: (any MetricsFactory)?
+    public let metrics: (any MetricsFactory)?
     /// The database's URL with its password hidden.
     public let location: String
     /// Recently verified API tokens (see `authenticate`).

@@ -328,3 +328,36 @@ private struct RouteMemo {
 /// A customer's reclaim failed after part of it was written, in a batch run without savepoints:
 /// the batch is rolled back and run again with one savepoint per customer.
 private struct HalfWrittenCustomer: Error {}
+
+/// A backend on the shared SQL sweeps, keeps its runs and previews rules with `SweepEngine`;
+/// it says only how one process at a time holds the sweep (`SweepStore.exclusively`).
+public protocol SQLSweeping: SQLTransactions {
+    var clock: any TimeSource { get }
+    var metrics: (any MetricsFactory)? { get }
+}
+
+extension SQLSweeping {
+    public func sweep(asOf: Day, dryRun: Bool, trigger: String, batchSize: Int = 500) throws -> SweepReport {
+        try SweepEngine(self, now: clock.now(), metrics: metrics).sweep(asOf: asOf, dryRun: dryRun, trigger: trigger, batchSize: batchSize)
+    }
+
+    public func missedDays(through: Day) throws -> [Day] {
+        try SweepEngine(self, now: clock.now()).missedDays(through: through)
+    }
+
+    public func sweepRuns(first: Int) throws -> [SweepReport] {
+        try SweepEngine(self, now: clock.now()).runs(first: first)
+    }
+
+    public func sweepRun(_ id: Int64) throws -> SweepReport? {
+        try SweepEngine(self, now: clock.now()).run(id)
+    }
+
+    public func sweepItems(_ run: Int64, outcome: String, after customerID: Int64, first: Int) throws -> [SweepReport.Item] {
+        try SweepEngine(self, now: clock.now()).items(run, outcome: outcome, after: customerID, first: first)
+    }
+
+    public func previewRules(_ rules: PoolRules, for pool: PoolID, today: Day, batchSize: Int = 1000) throws -> RulePreview {
+        try SweepEngine(self, now: clock.now()).preview(rules, for: pool, today: today, batchSize: batchSize)
+    }
+}
