@@ -141,7 +141,7 @@ public final class SQLitePoolDatabase: PoolDatabase, @unchecked Sendable {
         guard snapshot == nil else { throw ReadSnapshot.Refused() }
         try lifetime.close {
             try threadReaders.close()
-            try pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+            _ = try pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
             try pool.close()
         }
     }

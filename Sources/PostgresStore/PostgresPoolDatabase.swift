@@ -61,7 +61,7 @@ public final class PostgresPoolDatabase: PoolDatabase, @unchecked Sendable {
                 (kind, Counter(label: "gonghai_ownership_changes_total", dimensions: [("kind", kind.rawValue)], factory: factory))
             })
         } ?? [:]
-        try pool.withConnection { try PostgresMigrator.migrate($0) }
+        _ = try pool.withConnection { try PostgresMigrator.migrate($0) }
     }
 
     /// A handle on the same store whose reads all run on `snapshot`.

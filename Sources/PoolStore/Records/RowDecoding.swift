@@ -4,7 +4,7 @@ import PoolDomain
 
 /// A result row read by position: SQLite's stepping statement (`Columns`) or a PostgreSQL row.
 /// Both backends select the same column lists and decode them with `RowDecoding`.
-public protocol ColumnReader {
+public protocol ColumnReader: SendableMetatype {
     func int64(_ index: Int32) -> Int64
     func isNull(_ index: Int32) -> Bool
     func text(_ index: Int32) -> String

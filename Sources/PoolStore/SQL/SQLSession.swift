@@ -6,7 +6,7 @@
 /// (placeholders numbered, statements prepared once per connection). What differs between the
 /// backends (transactions, locks, dialect fragments) stays in each backend; what a query
 /// means is written here once.
-public protocol SQLSession {
+public protocol SQLSession: SendableMetatype {
     associatedtype Row: ColumnReader
 
     /// Which SQL this session speaks where the backends differ.

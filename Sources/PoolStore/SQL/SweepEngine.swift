@@ -213,7 +213,7 @@ public struct SweepEngine<Store: SQLTransactions> {
     }
 
     private func finishRun(_ id: Int64, _ report: SweepReport) throws {
-        try store.writeTransaction { session in
+        _ = try store.writeTransaction { session in
             try session.execute(
                 "UPDATE sweep_runs SET status = ?, finished_at = ?, evaluated = ?, reclaimed = ?, skipped = ?, failed = ?, warned = ? WHERE id = ?",
                 [.text(report.status), .int(Timestamp.encode(now)), SQLValue(report.evaluated), SQLValue(report.reclaimed),
