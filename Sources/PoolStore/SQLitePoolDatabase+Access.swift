@@ -24,13 +24,8 @@ extension SQLitePoolDatabase {
         try writeTransaction { db in try PoolWrites(db).setOwnerLimit(limit, for: scope, by: actor, at: now) }
     }
 
-    static func scopeKey(_ scope: LimitScope) -> (String, Int64) { PoolWrites<Database>.scopeKey(scope) }
 
-    /// The limit that applies to `user`, read inside the caller's transaction.
-    func effectiveLimit(_ db: Database, for user: User) throws -> OwnerLimit { try writes(db).effectiveLimit(for: user) }
 
-    /// Private customers `user` owns, counted the way `limit` says.
-    func ownedCount(_ db: Database, _ user: UserID, _ limit: OwnerLimit) throws -> Int { try writes(db).ownedCount(user, limit) }
 
     // MARK: Collaborators
 
@@ -54,10 +49,6 @@ extension SQLitePoolDatabase {
             try writes(db).recordReveal(of: facts.customer, by: actor, at: facts.now)
             return facts.customer
         }
-    }
-
-    public func revealCount(customer id: CustomerID) throws -> Int {
-        try read { db in try Int.fetchOne(db, cachedSQL: "SELECT COUNT(*) FROM reveal_log WHERE customer_id = ?", arguments: [id.rawValue]) ?? 0 }
     }
 }
 

@@ -7,15 +7,7 @@ import PoolDomain
 extension SQLitePoolDatabase {
     public func customers(ids: [CustomerID]) throws -> [CustomerID: Customer] {
         guard !ids.isEmpty else { return [:] }
-        return try read { db in try Self.fetchCustomers(db, ids: ids) }
-    }
-
-    static func fetchCustomers(_ db: Database, ids: [CustomerID]) throws -> [CustomerID: Customer] {
-        try CustomerReads(db).customers(ids: ids)
-    }
-
-    static func fetchCustomer(_ db: Database, _ id: CustomerID) throws -> Customer? {
-        try CustomerReads(db).customer(id)
+        return try read { db in try CustomerReads(db).customers(ids: ids) }
     }
 
     public func customerPage(_ query: CustomerQuery) throws -> CustomerPage {

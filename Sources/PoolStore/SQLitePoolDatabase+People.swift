@@ -58,18 +58,4 @@ extension SQLitePoolDatabase {
         }
         return token
     }
-
-    /// A list of ids bound as one JSON parameter: one statement shape for any batch size, so
-    /// SQLite's statement cache is reused and no SQL is built from values.
-    static func jsonIDs(_ ids: [Int64]) -> String {
-        "[" + ids.map(String.init).joined(separator: ",") + "]"
-    }
-}
-
-extension SQLitePoolDatabase {
-    static func fetchUser(_ db: Database, _ id: UserID) throws -> User? {
-        try db.fetchOne(
-            cachedSQL: "SELECT \(RowDecoding.userColumns) FROM users WHERE id = ?", arguments: [id.rawValue],
-            as: RowDecoding.user)
-    }
 }

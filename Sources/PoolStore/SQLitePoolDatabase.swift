@@ -71,11 +71,7 @@ public final class SQLitePoolDatabase: PoolDatabase, @unchecked Sendable {
         tokenCacheLifetime: Duration = .seconds(1)
     ) throws {
         let tokens = TokenCache(lifetime: tokenCacheLifetime)
-        let ownershipChanges = metrics.map { factory in
-            Dictionary(uniqueKeysWithValues: OwnershipEventKind.allCases.filter { $0 != .create }.map { kind in
-                (kind, Counter(label: "gonghai_ownership_changes_total", dimensions: [("kind", kind.rawValue)], factory: factory))
-            })
-        } ?? [:]
+        let ownershipChanges = OwnershipWrites<Database>.counters(metrics)
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.maximumReaderCount = max(4, ProcessInfo.processInfo.activeProcessorCount * 2)

@@ -20,14 +20,7 @@ extension PostgresPoolDatabase {
 
     /// Ownership events of the given customers, oldest first.
     public func ownershipEvents(of ids: [CustomerID]) throws -> [CustomerID: [OwnershipEvent]] {
-        guard !ids.isEmpty else { return [:] }
-        return try read { connection in
-            Dictionary(
-                grouping: try connection.fetchAll(
-                    "SELECT \(RowDecoding.ownershipEventColumns) FROM ownership_events WHERE customer_id IN (\(SQLDialect.postgres.idList)) ORDER BY id",
-                    [SQLList.ids(ids.map(\.rawValue))], RowDecoding.ownershipEvent),
-                by: \.customerID)
-        }
+        try read { try CustomerQueries($0).ownershipEvents(of: ids) }
     }
 
     /// Runs `body` in a write transaction with the facts of customer `id` as `actor` sees them;

@@ -56,11 +56,7 @@ public final class PostgresPoolDatabase: PoolDatabase, @unchecked Sendable {
         self.metrics = metrics
         location = DatabaseAddress(url).redacted
         calendar = LocalCalendar(timeZone: timeZone)
-        ownershipChanges = metrics.map { factory in
-            Dictionary(uniqueKeysWithValues: OwnershipEventKind.allCases.filter { $0 != .create }.map { kind in
-                (kind, Counter(label: "gonghai_ownership_changes_total", dimensions: [("kind", kind.rawValue)], factory: factory))
-            })
-        } ?? [:]
+        ownershipChanges = OwnershipWrites<PostgresConnection>.counters(metrics)
         _ = try pool.withConnection { try PostgresMigrator.migrate($0) }
     }
 

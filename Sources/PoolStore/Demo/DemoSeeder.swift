@@ -34,7 +34,7 @@ public struct DemoSeeder {
             let departments = try insertDepartments(db)
             let (reps, people, userIDs) = try insertUsers(db, departments, now)
             let pools = try insertPools(db, departments: departments, users: userIDs, at: now)
-            let (kind, scope) = SQLitePoolDatabase.scopeKey(.everyone)
+            let (kind, scope) = PoolWrites<Database>.scopeKey(.everyone)
             try db.execute(
                 sql: "INSERT INTO owner_limits (scope_kind, scope_id, max_private, count_won, max_locked) VALUES (?, ?, ?, ?, ?)",
                 arguments: [kind, scope, DemoCatalog.ownerLimit.maxPrivate, DemoCatalog.ownerLimit.countWon, DemoCatalog.ownerLimit.maxLocked])

@@ -27,6 +27,15 @@ public struct OwnershipWrites<Session: SQLSession> {
 
     var idList: String { Session.dialect.idList }
 
+    /// The counter of each kind of ownership change (`gonghai_ownership_changes_total{kind}`),
+    /// made once per store.
+    public static func counters(_ metrics: (any MetricsFactory)?) -> [OwnershipEventKind: Counter] {
+        guard let metrics else { return [:] }
+        return Dictionary(uniqueKeysWithValues: OwnershipEventKind.allCases.filter { $0 != .create }.map { kind in
+            (kind, Counter(label: "gonghai_ownership_changes_total", dimensions: [("kind", kind.rawValue)], factory: metrics))
+        })
+    }
+
     public func settings() throws -> Settings { try settingsMemo.value(session) }
 
     // MARK: Reads
