@@ -88,7 +88,7 @@ public struct VersionTokens: Sendable, Equatable {
         self.directory = directory
     }
 
-    static let sql = "SELECT token, directory_token FROM settings_version"
+    public static let sql = "SELECT token, directory_token FROM settings_version"
 }
 
 extension SQLSession {

@@ -20,6 +20,8 @@ public final class PostgresConnection: @unchecked Sendable {
     /// `settings_version`'s tokens as read in the current transaction, until it writes (a
     /// trigger may then have moved them) or ends: a request reads them once, not per memo.
     var transactionTokens: VersionTokens?
+    /// A read-only snapshot's `COMMIT` was sent and its answer not read yet (see `readSnapshot`).
+    private var commitInFlight = false
     /// Called with every statement run; tests count them.
     let observer: (@Sendable (String) -> Void)?
 
@@ -54,6 +56,7 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// Runs `sql` (one or more statements, no parameters) as a simple query: migrations, `SET`.
     public func run(_ sql: String) throws {
+        try settle()
         transactionTokens = nil
         observer?(sql)
         let result = PQexec(connection, sql)
@@ -63,6 +66,7 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Runs one statement with parameters (`$1`, `$2`…), prepared on first use.
     @discardableResult
     public func query(_ sql: String, _ parameters: [PostgresValue] = []) throws -> PostgresResult {
+        try settle()
         observer?(sql)
         let name = try statement(for: sql, parameterCount: parameters.count)
         let texts = parameters.map(\.text)
@@ -88,6 +92,55 @@ public final class PostgresConnection: @unchecked Sendable {
         }
     }
 
+    /// Runs `body` in a `REPEATABLE READ READ ONLY` transaction in fewer waits than `transaction`:
+    /// `BEGIN` travels with the read of the change tokens (every request consults them) as one
+    /// simple query, and `COMMIT` is sent without waiting for its answer, which is read before
+    /// the connection's next statement. A page is then two round trips instead of four. Nothing
+    /// is lost by not waiting: a read-only transaction has nothing to make durable, and its
+    /// `COMMIT` cannot fail in a way the reader could act on.
+    @discardableResult
+    public func readSnapshot<T>(_ body: () throws -> T) throws -> T {
+        try settle()
+        let begin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+        observer?(begin)
+        observer?(VersionTokens.sql)
+        let opened = try checked(PQexec(connection, begin + "; " + VersionTokens.sql))
+        defer { transactionTokens = nil }
+        transactionTokens = opened.count > 0
+            ? VersionTokens(settings: opened[0].int64(0), directory: opened[0].int64(1))
+            : VersionTokens(settings: 0, directory: 0)
+        do {
+            let value = try body()
+            commitWithoutWaiting()
+            return value
+        } catch {
+            if !isBroken { try? run("ROLLBACK") }
+            throw error
+        }
+    }
+
+    private func commitWithoutWaiting() {
+        observer?("COMMIT")
+        if PQsendQuery(connection, "COMMIT") == 1 {
+            commitInFlight = true
+        } else {
+            isBroken = true
+        }
+    }
+
+    /// Reads the answer of a `COMMIT` sent without waiting. Usually it arrived long ago; after a
+    /// lost connection this is where the connection is found broken.
+    func settle() throws {
+        guard commitInFlight else { return }
+        commitInFlight = false
+        var failure: Error?
+        while let result = PQgetResult(connection) {
+            do { _ = try checked(result) } catch { failure = failure ?? error }
+        }
+        if PQstatus(connection) != CONNECTION_OK { isBroken = true }
+        if let failure { throw failure }
+    }
+
     /// `sql` with its `?` placeholders numbered, computed once per text.
     func numbered(_ sql: String) -> String {
         if let known = numberedTexts[sql] { return known }
@@ -100,6 +153,7 @@ public final class PostgresConnection: @unchecked Sendable {
     /// is sent nothing (no LISTEN here), so anything readable on its socket is the server's
     /// goodbye (a restart's "terminating connection", an idle timeout) or the socket's end.
     var isAlive: Bool {
+        if commitInFlight { try? settle() }
         guard !isBroken, PQstatus(connection) == CONNECTION_OK else { return false }
         let socket = PQsocket(connection)
         guard socket >= 0 else { return false }
@@ -110,8 +164,9 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Whether a transaction is open and usable.
     var inTransaction: Bool { PQtransactionStatus(connection) == PQTRANS_INTRANS }
 
-    /// Whether the connection is idle outside a transaction (what the pool expects back).
-    var isIdle: Bool { PQtransactionStatus(connection) == PQTRANS_IDLE }
+    /// Whether the connection is idle outside a transaction (what the pool expects back), or
+    /// will be once its read snapshot's `COMMIT` is answered.
+    var isIdle: Bool { commitInFlight || PQtransactionStatus(connection) == PQTRANS_IDLE }
 
     private func statement(for sql: String, parameterCount: Int) throws -> String {
         if let name = prepared[sql] { return name }

@@ -11,7 +11,7 @@ extension PostgresPoolDatabase {
     public func withReadSnapshot<T>(_ body: (any PoolDatabase) throws -> T) throws -> T {
         if snapshot != nil { return try body(self) }
         return try pool.withConnection { connection in
-            try connection.transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") {
+            try connection.readSnapshot {
                 let pinned = PinnedConnection(connection)
                 defer { pinned.end() }
                 return try body(PostgresPoolDatabase(self, snapshot: pinned))

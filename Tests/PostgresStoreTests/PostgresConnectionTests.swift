@@ -1,4 +1,5 @@
 import Foundation
+import PoolStore
 import PostgresStore
 import TestSupport
 import Testing
@@ -63,6 +64,42 @@ import Testing
             }
         }
         #expect(try connection.query("SELECT coalesce(sum(n), 0) FROM v")[0].int(0) == 1)
+    }
+
+    /// A read snapshot opens with the change tokens of its own moment, ends its transaction
+    /// although it does not wait for the `COMMIT`, and leaves the connection ready for anything.
+    @Test func aReadSnapshotSeesItsMomentAndEndsWithoutWaiting() throws {
+        let connection = try PostgresConnection(url)
+        let other = try PostgresConnection(url)
+        try connection.run("CREATE TABLE settings_version (token BIGINT, directory_token BIGINT); INSERT INTO settings_version VALUES (7, 9)")
+        let (tokens, isolation) = try connection.readSnapshot {
+            try other.run("UPDATE settings_version SET token = 8")
+            let row = try connection.query("SELECT token, current_setting('transaction_isolation') FROM settings_version")[0]
+            #expect(row.int(0) == 7, "the snapshot does not see the other connection's commit")
+            return (try connection.versionTokens(), row.string(1))
+        }
+        #expect(tokens == VersionTokens(settings: 7, directory: 9) && isolation == "repeatable read")
+        let after = try connection.query("SELECT token, current_setting('transaction_isolation') FROM settings_version")[0]
+        #expect(after.int(0) == 8 && after.string(1) == "read committed", "the snapshot's transaction ended")
+        // A failing body rolls back and the connection stays usable (no transaction left open).
+        struct Abort: Error {}
+        #expect(throws: Abort.self) { try connection.readSnapshot { throw Abort() } }
+        #expect(try connection.query("SELECT current_setting('transaction_isolation')")[0].string(0) == "read committed")
+    }
+
+    /// A connection whose server went away while its snapshot's `COMMIT` was unanswered is found
+    /// broken when it is next used or checked out, never handed to a request as healthy.
+    @Test func aSnapshotsUnansweredCommitOnADroppedConnectionIsFoundOut() throws {
+        let pool = PostgresConnectionPool(conninfo: url, limit: 1)
+        let killer = try PostgresConnection(url)
+        try killer.run("CREATE TABLE settings_version (token BIGINT, directory_token BIGINT)")
+        let pid = try pool.withConnection { connection in
+            try connection.readSnapshot { try connection.query("SELECT pg_backend_pid()")[0].int(0) }
+        }
+        #expect(try killer.query("SELECT pg_terminate_backend($1::int)", [.int(Int64(pid))])[0].bool(0))
+        Thread.sleep(forTimeInterval: 0.1)
+        let next = try pool.withConnection { connection in try connection.readSnapshot { try connection.query("SELECT pg_backend_pid()")[0].int(0) } }
+        #expect(next != pid, "the pool replaced the connection")
     }
 
     @Test func anUnreachableServerIsAConnectionFailure() throws {
