@@ -8,7 +8,10 @@ extension PostgresConnection: SQLSession {
 
     public func fetchAll<T>(_ sql: String, _ arguments: [SQLValue], _ decode: (PostgresRow) throws -> T) throws -> [T] {
         let result = try query(numbered(sql), arguments)
-        if result.command != "SELECT" { transactionTokens = nil }  // a write with RETURNING
+        if result.command != "SELECT" {  // a write with RETURNING
+            transactionTokens = nil
+            if ["INSERT", "UPDATE", "DELETE"].contains(result.command) { rowsWritten += result.rowsChanged }
+        }
         var values: [T] = []
         values.reserveCapacity(result.count)
         for index in 0..<result.count { values.append(try decode(result[index])) }
@@ -17,8 +20,9 @@ extension PostgresConnection: SQLSession {
 
     @discardableResult
     public func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int {
-        transactionTokens = nil
         let result = try query(numbered(sql), arguments)
+        // A write may fire a trigger that moves the tokens; a SELECT (an advisory lock) cannot.
+        if result.command != "SELECT" { transactionTokens = nil }
         let changed = result.rowsChanged
         if changed > 0, ["INSERT", "UPDATE", "DELETE"].contains(result.command) { rowsWritten += changed }
         return changed

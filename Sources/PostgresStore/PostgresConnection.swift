@@ -77,11 +77,11 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
+    /// With `readingTokens`, the change tokens travel with `BEGIN` (see `begin(_:readingTokens:)`).
     @discardableResult
-    public func transaction<T>(_ begin: String = "BEGIN", _ body: () throws -> T) throws -> T {
-        transactionTokens = nil
+    public func transaction<T>(_ begin: String = "BEGIN", readingTokens: Bool = false, _ body: () throws -> T) throws -> T {
+        try self.begin(begin, readingTokens: readingTokens)
         defer { transactionTokens = nil }
-        try run(begin)
         do {
             let value = try body()
             try run("COMMIT")
@@ -92,6 +92,20 @@ public final class PostgresConnection: @unchecked Sendable {
         }
     }
 
+    /// Sends `begin`, and with `readingTokens` the read of `settings_version` in the same simple
+    /// query: a request consults its memos at once, so the tokens cost no round trip of their own.
+    private func begin(_ begin: String, readingTokens: Bool) throws {
+        try settle()
+        transactionTokens = nil
+        guard readingTokens else { return try run(begin) }
+        observer?(begin)
+        observer?(VersionTokens.sql)
+        let opened = try checked(PQexec(connection, begin + "; " + VersionTokens.sql))
+        transactionTokens = opened.count > 0
+            ? VersionTokens(settings: opened[0].int64(0), directory: opened[0].int64(1))
+            : VersionTokens(settings: 0, directory: 0)
+    }
+
     /// Runs `body` in a `REPEATABLE READ READ ONLY` transaction in fewer waits than `transaction`:
     /// `BEGIN` travels with the read of the change tokens (every request consults them) as one
     /// simple query, and `COMMIT` is sent without waiting for its answer, which is read before
@@ -100,15 +114,8 @@ public final class PostgresConnection: @unchecked Sendable {
     /// `COMMIT` cannot fail in a way the reader could act on.
     @discardableResult
     public func readSnapshot<T>(_ body: () throws -> T) throws -> T {
-        try settle()
-        let begin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
-        observer?(begin)
-        observer?(VersionTokens.sql)
-        let opened = try checked(PQexec(connection, begin + "; " + VersionTokens.sql))
+        try begin("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", readingTokens: true)
         defer { transactionTokens = nil }
-        transactionTokens = opened.count > 0
-            ? VersionTokens(settings: opened[0].int64(0), directory: opened[0].int64(1))
-            : VersionTokens(settings: 0, directory: 0)
         do {
             let value = try body()
             commitWithoutWaiting()

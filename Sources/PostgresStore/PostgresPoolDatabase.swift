@@ -85,7 +85,7 @@ public final class PostgresPoolDatabase: PoolDatabase, @unchecked Sendable {
         while true {
             attempt += 1
             do {
-                return try pool.withConnection { connection in try connection.transaction { try body(connection) } }
+                return try pool.withConnection { connection in try connection.transaction(readingTokens: true) { try body(connection) } }
             } catch let error as PostgresError where error.isRetryable && attempt < 3 {
                 continue
             }

@@ -107,19 +107,25 @@ public struct OwnershipWrites<Session: SQLSession> {
         of id: CustomerID, facts: some CustomerFacts, _ decide: (any CustomerFacts) throws -> OwnershipChange
     ) throws -> Customer {
         let change = try decide(facts)
-        try apply(change)
-        if change.target.poolID != nil { try autoAssign(id, at: facts.now) }
-        guard let after = try customer(id) else { throw PoolError.notFound(entity: "Customer") }
+        // Read before the write, while the transaction's change tokens still hold: on
+        // PostgreSQL a write makes the next settings read ask for them again.
+        let destination = try change.target.poolID.flatMap { try settings().pool($0) }
+        let after = try apply(change)
+        if let destination, destination.rules.autoAssign != .off {
+            return try autoAssign(after, in: destination, at: facts.now) ?? after
+        }
         return after
     }
 
-    /// The one conditional write every ownership change goes through, plus its event.
-    public func apply(_ change: OwnershipChange) throws {
+    /// The one conditional write every ownership change goes through, plus its event. Returns
+    /// the customer as written (`RETURNING`: no second read).
+    @discardableResult
+    public func apply(_ change: OwnershipChange) throws -> Customer {
         let at = Timestamp.encode(change.at)
         let owner = SQLValue(change.target.ownerID?.rawValue)
         let pool = SQLValue(change.target.poolID?.rawValue)
         let expectedUpdate = SQLValue(Timestamp.encode(optional: change.expectedUpdatedAt))
-        let changed = try session.execute(
+        let written = try session.fetchAll(
             """
             UPDATE customers SET owner_id = ?, pool_id = ?,
               previous_owner_id = coalesce(?, previous_owner_id),
@@ -129,13 +135,14 @@ public struct OwnershipWrites<Session: SQLSession> {
               updated_at = ?
             WHERE id = ? AND owner_id IS NOT DISTINCT FROM ? AND pool_id IS NOT DISTINCT FROM ?
               AND (CAST(? AS BIGINT) IS NULL OR updated_at = ?)
+            RETURNING \(RowDecoding.customerColumns)
             """,
             [
                 owner, pool, SQLValue(change.leavingOwner?.rawValue), owner, .int(at), pool, .int(at), owner, .int(at),
                 .int(change.customerID.rawValue), SQLValue(change.expected.ownerID?.rawValue),
                 SQLValue(change.expected.poolID?.rawValue), expectedUpdate, expectedUpdate,
-            ])
-        guard changed == 1 else {
+            ], RowDecoding.customer)
+        guard written.count == 1, let after = written.first else {
             let current = try customer(change.customerID)
             if change.expectedUpdatedAt != nil, current?.placement == change.expected {
                 throw StaleDecision()
@@ -148,6 +155,7 @@ public struct OwnershipWrites<Session: SQLSession> {
             routedBy: change.routedBy, at: change.at, rule: change.ruleName,
             ruleVersion: change.ruleVersion, sweepRun: change.sweepRunID)
         counters[change.kind]?.increment()
+        return after
     }
 
     public func insertEvent(
@@ -224,18 +232,27 @@ public struct OwnershipWrites<Session: SQLSession> {
         guard let customer = try customer(id), let poolID = customer.poolID,
             let pool = try settings().pool(poolID), pool.rules.autoAssign != .off
         else { return }
+        try autoAssign(customer, in: pool, at: now)
+    }
+
+    /// Hands `customer`, which is in auto-assigning `pool`, to the next candidate; returns the
+    /// customer after, or nil when no candidate has room.
+    @discardableResult
+    func autoAssign(_ customer: Customer, in pool: Pool, at now: Date) throws -> Customer? {
+        let poolID = pool.id
         let candidates = try assignmentCandidates(pool: pool, excluding: customer.previousOwnerID)
         let cursor = try session.fetchOne("SELECT assign_cursor FROM pools WHERE id = ?", [.int(poolID.rawValue)]) { $0.optionalInt64(0) }
         guard let chosen = AutoAssigner.pick(candidates, mode: pool.rules.autoAssign, after: cursor.flatMap { $0 }.map(UserID.init)) else {
-            return
+            return nil
         }
         var change = OwnershipChange(
-            customerID: id, kind: .assign, expected: customer.placement, target: .owned(by: chosen), actorID: nil,
+            customerID: customer.id, kind: .assign, expected: customer.placement, target: .owned(by: chosen), actorID: nil,
             reason: "自动分配 / auto-assignment (\(pool.rules.autoAssign.rawValue))", routedBy: nil, at: now)
         change.ruleVersion = pool.ruleVersion
-        try apply(change)
+        let after = try apply(change)
         try session.execute("UPDATE pools SET assign_cursor = ? WHERE id = ?", [.int(chosen.rawValue), .int(poolID.rawValue)])
-        try notify(user: chosen, kind: "assigned", customer: id, message: "新分配客户 / assigned to you: \(customer.name)", at: now)
+        try notify(user: chosen, kind: "assigned", customer: customer.id, message: "新分配客户 / assigned to you: \(customer.name)", at: now)
+        return after
     }
 
     /// Active reps who are members of the pool, not on leave, with their free capacity.
