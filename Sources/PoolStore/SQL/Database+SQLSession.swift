@@ -33,14 +33,16 @@ extension Database: SQLSession {
         return value!
     }
 
+    /// Built through GRDB's existential initializer on purpose: the `[DatabaseValue]` one maps
+    /// with a key path, which is instantiated on every call (2% of a page's CPU in a profile).
     static func arguments(_ values: [SQLValue]) -> StatementArguments {
-        StatementArguments(values.map { value -> DatabaseValue in
+        StatementArguments(values.map { value -> (any DatabaseValueConvertible)? in
             switch value {
-            case .null: return .null
-            case .int(let number): return number.databaseValue
-            case .double(let number): return number.databaseValue
-            case .text(let text): return text.databaseValue
-            case .blob(let bytes): return Data(bytes).databaseValue
+            case .null: return nil
+            case .int(let number): return number
+            case .double(let number): return number
+            case .text(let text): return text
+            case .blob(let bytes): return Data(bytes)
             }
         })
     }
