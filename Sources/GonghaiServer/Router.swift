@@ -25,6 +25,9 @@ public struct Router: HTTPHandler {
             route = "graphql"
             summary = RequestSummary()
             response = graphQL.handle(request, requestID: requestID, summary: summary)
+        case "/schema.graphql":
+            route = "schema"
+            response = graphQL.schemaDocument(request)
         case "/metrics":
             route = "metrics"
             response = telemetry.metrics(request, database: database, endpoint: graphQL)

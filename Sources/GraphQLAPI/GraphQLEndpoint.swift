@@ -8,6 +8,8 @@ import PoolStore
 /// `application/graphql-response+json` when accepted, bearer tokens on every request.
 public final class GraphQLEndpoint: Sendable {
     let schema: GraphQLSchema
+    /// The SDL the schema was built from: what `GET /schema.graphql` answers.
+    let schemaSDL: String
     let database: any PoolDatabase
     let limits: APILimits
     let cache: LRUCache<CachedQuery>
@@ -25,6 +27,7 @@ public final class GraphQLEndpoint: Sendable {
         self.clock = clock
         self.rateLimiter = RateLimiter(perMinute: rateLimitPerMinute, clock: clock)
         self.schema = try SchemaBinder.build(sdl: schemaSDL)
+        self.schemaSDL = schemaSDL
         self.database = database
         self.limits = limits
         self.cache = LRUCache()
@@ -130,7 +133,7 @@ public final class GraphQLEndpoint: Sendable {
     }
 
     /// The HTTP-level checks, in the order a client can act on them.
-    private func admitHTTP(_ request: HTTPRequest) throws -> User {
+    func admitHTTP(_ request: HTTPRequest) throws -> User {
         if request.bodyTooLarge {
             throw APIError(.payloadTooLarge, "The request body is larger than the server accepts.")
         }

@@ -21,6 +21,7 @@ public enum SchemaBinder {
     }
 
     static func build(sdl: String, resolvers: ResolverTable) throws -> GraphQLSchema {
+        IntrospectionCompletion.ensure()
         let schema = try buildSchema(source: sdl)
         let mismatch = try check(schema, resolvers)
         guard mismatch.fieldsWithoutResolver.isEmpty, mismatch.resolversWithoutField.isEmpty else {

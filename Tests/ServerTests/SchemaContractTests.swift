@@ -55,6 +55,86 @@ import TestSupport
         #expect(declared.count > 150)
     }
 
+    /// The introspection query graphql-js and graphql-core send with every option on (input
+    /// value deprecation included), as GraphiQL and Python's `gql` do by default, answers whole.
+    @Test func theFullIntrospectionQueryOfCurrentClientsAnswersWithoutErrors() throws {
+        let server = try TestServer()
+        let response = try server.query(Self.fullIntrospection)
+        #expect(response["errors"] == nil, "\(response["errors"] ?? "")")
+        let types = try #require(response.at("data", "__schema", "types") as? [[String: Any]])
+        let inputValues = types.flatMap { type -> [[String: Any]] in
+            let fields = (type["fields"] as? [[String: Any]]) ?? []
+            return fields.flatMap { ($0["args"] as? [[String: Any]]) ?? [] } + ((type["inputFields"] as? [[String: Any]]) ?? [])
+        }
+        #expect(inputValues.count > 100)
+        #expect(inputValues.allSatisfy { $0["isDeprecated"] as? Bool == false && $0["deprecationReason"] is NSNull })
+        let directives = try #require(response.at("data", "__schema", "directives") as? [[String: Any]])
+        let deprecated = try #require(directives.first { $0["name"] as? String == "deprecated" })
+        #expect((deprecated["args"] as? [[String: Any]])?.first?["defaultValue"] as? String == "\"No longer supported\"")
+    }
+
+    /// Deprecated arguments and input fields say so, and are listed only when asked
+    /// (`includeDeprecated: true`); an input field's default is printed as GraphQL.
+    @Test func deprecatedArgumentsAndInputFieldsAreReportedAndHiddenUnlessAsked() async throws {
+        IntrospectionCompletion.ensure()
+        let schema = try buildSchema(source: """
+            input Filter { name: String = "公海" old: Int @deprecated(reason: "use name") }
+            type Query { find(filter: Filter, limit: Int = 20, legacy: Boolean @deprecated(reason: "gone")): Boolean }
+            """)
+        let result = try await graphql(schema: schema, request: """
+            { q: __type(name: "Query") { fields {
+                  plain: args { name }
+                  all: args(includeDeprecated: true) { name isDeprecated deprecationReason defaultValue } } }
+              f: __type(name: "Filter") {
+                  plain: inputFields { name }
+                  all: inputFields(includeDeprecated: true) { name isDeprecated deprecationReason defaultValue } } }
+            """)
+        #expect(result.errors.isEmpty, "\(result.errors)")
+        let data = try #require(result.data)
+        let field = data["q"]["fields"][0]
+        #expect(field["plain"].array?.map { $0["name"].string } == ["filter", "limit"])
+        let arguments = field["all"].array ?? []
+        #expect(arguments.map { $0["name"].string } == ["filter", "limit", "legacy"])
+        #expect(arguments.map { $0["isDeprecated"].bool } == [false, false, true])
+        #expect(arguments[2]["deprecationReason"].string == "gone" && arguments[1]["defaultValue"].string == "20")
+        #expect(data["f"]["plain"].array?.map { $0["name"].string } == ["name"])
+        let inputs = data["f"]["all"].array ?? []
+        #expect(inputs.map { $0["name"].string } == ["name", "old"])
+        #expect(inputs.map { $0["isDeprecated"].bool } == [false, true])
+        #expect(inputs[0]["defaultValue"].string == "\"公海\"" && inputs[1]["deprecationReason"].string == "use name")
+    }
+
+    /// graphql-js's `getIntrospectionQuery({ descriptions, specifiedByUrl, directiveIsRepeatable,
+    /// schemaDescription, inputValueDeprecation })`.
+    static let fullIntrospection = """
+        query IntrospectionQuery {
+          __schema {
+            description
+            queryType { name } mutationType { name } subscriptionType { name }
+            types { ...FullType }
+            directives { name description isRepeatable locations args(includeDeprecated: true) { ...InputValue } }
+          }
+        }
+        fragment FullType on __Type {
+          kind name description specifiedByURL
+          fields(includeDeprecated: true) {
+            name description args(includeDeprecated: true) { ...InputValue }
+            type { ...TypeRef } isDeprecated deprecationReason
+          }
+          inputFields(includeDeprecated: true) { ...InputValue }
+          interfaces { ...TypeRef }
+          enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason }
+          possibleTypes { ...TypeRef }
+        }
+        fragment InputValue on __InputValue {
+          name description type { ...TypeRef } defaultValue isDeprecated deprecationReason
+        }
+        fragment TypeRef on __Type {
+          kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name
+            ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } }
+        }
+        """
+
     static let introspection = """
         { __schema { types { kind name
             fields { name args { name type { ...T } defaultValue } type { ...T } }
