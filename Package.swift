@@ -62,6 +62,7 @@ let package = Package(
                 "PoolDomain", "PoolStore", "PoolServices", "HTTPServer", "GraphQLAdmission",
                 .product(name: "GraphQL", package: "GraphQL"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(

@@ -29,6 +29,8 @@ public struct ServeSettings: Sendable, Equatable {
     public var maxBodyBytes = 1 << 20
     /// `compiled` (default), `reference` (GraphQLSwift's executor) or `verify` (both, compared).
     public var executor = "compiled"
+    /// A trusted-documents file: only its operations run (see `PersistedOperations`).
+    public var trustedDocuments: String?
 
     public init() {}
 
@@ -36,7 +38,7 @@ public struct ServeSettings: Sendable, Equatable {
     public static let keys = [
         "host", "port", "database", "threads", "schema", "public", "sweep-at", "sweep", "time-zone", "log-format",
         "log-level", "metrics-token", "max-depth", "max-cost", "rate-limit", "connection-timeout", "max-connections",
-        "max-body-bytes", "executor",
+        "max-body-bytes", "executor", "trusted-documents",
     ]
 
     public static func environmentName(_ key: String) -> String {
@@ -130,6 +132,7 @@ public struct ServeSettings: Sendable, Equatable {
             }
             settings.executor = executor
         }
+        if let path = value("trusted-documents") { settings.trustedDocuments = path }
         return settings
     }
 
@@ -144,6 +147,7 @@ public struct ServeSettings: Sendable, Equatable {
             ("max-depth", String(maxDepth)), ("max-cost", String(maxCost)), ("rate-limit", String(rateLimit)),
             ("connection-timeout", String(connectionTimeout)), ("max-connections", String(maxConnections)),
             ("max-body-bytes", String(maxBodyBytes)), ("executor", executor),
+            ("trusted-documents", trustedDocuments ?? "(off: automatic persisted queries)"),
         ].map { "\($0.0) = \($0.1)" }.joined(separator: "\n")
     }
 }

@@ -18,12 +18,14 @@ public final class GraphQLEndpoint: Sendable {
     let rateLimiter: RateLimiter
     let log: @Sendable (String) -> Void
     let executor: any OperationExecutor
+    let persisted: PersistedOperations
 
     public init(
         schemaSDL: String, database: any PoolDatabase, limits: APILimits = APILimits(),
         clock: any TimeSource = SystemTimeSource(), rateLimitPerMinute: Int = 0, executor: ExecutorMode = .compiled,
-        log: @escaping @Sendable (String) -> Void = { _ in }
+        persisted: PersistedOperations = PersistedOperations(), log: @escaping @Sendable (String) -> Void = { _ in }
     ) throws {
+        self.persisted = persisted
         self.clock = clock
         self.rateLimiter = RateLimiter(perMinute: rateLimitPerMinute, clock: clock)
         self.schema = try SchemaBinder.build(sdl: schemaSDL)
@@ -65,7 +67,7 @@ public final class GraphQLEndpoint: Sendable {
         do {
             let user = try admitHTTP(request)
             summary?.userID = user.id.rawValue
-            let body = try GraphQLRequestBody.decode(request)
+            let body = try persisted.resolve(try GraphQLRequestBody.decode(request))
             summary?.operationName = body.operationName
             response = try run(body, user: user, isGET: request.method == "GET", requestID: requestID, format: format)
         } catch let error as APIError {
@@ -91,7 +93,7 @@ public final class GraphQLEndpoint: Sendable {
         let format = ResponseFormat(accept: nil)
         let response: HTTPResponse
         do {
-            response = try run(request, user: user, isGET: false, requestID: requestID, format: format)
+            response = try run(try persisted.resolve(request), user: user, isGET: false, requestID: requestID, format: format)
         } catch let error as APIError {
             response = format.requestError(error)
         } catch {

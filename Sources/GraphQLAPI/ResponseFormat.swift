@@ -41,7 +41,7 @@ struct ResponseFormat {
 
     /// Errors about the GraphQL document rather than the HTTP request.
     private func isGraphQLLevel(_ code: ErrorCode) -> Bool {
-        [.operationNotFound, .queryTooDeep, .queryTooComplex, .parseFailed, .validationFailed, .badUserInput].contains(code)
+        [.operationNotFound, .persistedQueryNotFound, .operationNotTrusted, .queryTooDeep, .queryTooComplex, .parseFailed, .validationFailed, .badUserInput].contains(code)
     }
 
     private func response(status: Int, _ result: GraphQLResult) -> HTTPResponse {

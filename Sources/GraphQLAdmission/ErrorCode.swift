@@ -10,6 +10,8 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case parseFailed = "GRAPHQL_PARSE_FAILED"
     case validationFailed = "GRAPHQL_VALIDATION_FAILED"
     case operationNotFound = "OPERATION_NOT_FOUND"
+    case persistedQueryNotFound = "PERSISTED_QUERY_NOT_FOUND"
+    case operationNotTrusted = "OPERATION_NOT_TRUSTED"
     case queryTooDeep = "QUERY_TOO_DEEP"
     case queryTooComplex = "QUERY_TOO_COMPLEX"
     case badUserInput = "BAD_USER_INPUT"

@@ -7,17 +7,36 @@ public struct GraphQLRequestBody: Sendable {
     public let query: String
     public let variables: [String: Map]
     public let operationName: String?
+    /// The request's `extensions` object (`persistedQuery`); empty when absent.
+    public let extensions: [String: Map]
 
-    public init(query: String, variables: [String: Map] = [:], operationName: String? = nil) {
+    public init(query: String, variables: [String: Map] = [:], operationName: String? = nil, extensions: [String: Map] = [:]) {
         self.query = query
         self.variables = variables
         self.operationName = operationName
+        self.extensions = extensions
+    }
+
+    /// The same request with its query text (a persisted operation looked up by hash).
+    public func with(query: String) -> GraphQLRequestBody {
+        GraphQLRequestBody(query: query, variables: variables, operationName: operationName, extensions: extensions)
+    }
+
+    /// A request may leave the query out when it names a persisted operation by hash.
+    private static func namesPersistedOperation(_ extensions: [String: Map]) -> Bool {
+        if let persisted = extensions["persistedQuery"], persisted != .null { return true }
+        return false
     }
 
     static let allowedKeys: Set<String> = ["query", "variables", "operationName", "extensions"]
 
     public static func fromGET(_ arguments: [String: String]) throws -> GraphQLRequestBody {
-        guard let query = arguments["query"], !query.isEmpty else {
+        var extensions: [String: Map] = [:]
+        if let text = arguments["extensions"], !text.isEmpty {
+            extensions = try extensionsObject(try json(Array(text.utf8)))
+        }
+        let query = arguments["query"] ?? ""
+        guard !query.isEmpty || namesPersistedOperation(extensions) else {
             throw bad("The query parameter is required.")
         }
         var variables: [String: Map] = [:]
@@ -25,7 +44,7 @@ public struct GraphQLRequestBody: Sendable {
             variables = try variablesObject(try json(Array(text.utf8)))
         }
         let name = arguments["operationName"].flatMap { $0.isEmpty ? nil : $0 }
-        return GraphQLRequestBody(query: query, variables: variables, operationName: name)
+        return GraphQLRequestBody(query: query, variables: variables, operationName: name, extensions: extensions)
     }
 
     public static func fromJSON(_ bytes: [UInt8]) throws -> GraphQLRequestBody {
@@ -35,7 +54,13 @@ public struct GraphQLRequestBody: Sendable {
         if let unknown = object.keys.first(where: { !allowedKeys.contains($0) }) {
             throw bad("Unknown field \"\(unknown.prefix(50))\" in the request body.")
         }
-        guard case .string(let query) = object["query"] ?? .undefined, !query.isEmpty else {
+        let extensions = try extensionsObject(object["extensions"] ?? .null)
+        let query: String
+        if case .string(let text) = object["query"] ?? .undefined, !text.isEmpty {
+            query = text
+        } else if (object["query"] ?? .null).isNullOrUndefined && namesPersistedOperation(extensions) {
+            query = ""
+        } else {
             throw bad("\"query\" must be a non-empty string.")
         }
         let variables = try variablesObject(object["variables"] ?? .null)
@@ -45,7 +70,16 @@ public struct GraphQLRequestBody: Sendable {
         case .string(let text): name = text.isEmpty ? nil : text
         default: throw bad("\"operationName\" must be a string or null.")
         }
-        return GraphQLRequestBody(query: query, variables: variables, operationName: name)
+        return GraphQLRequestBody(query: query, variables: variables, operationName: name, extensions: extensions)
+    }
+
+    /// The spec allows a 400 for an `extensions` that is not an object; sent as null, none.
+    private static func extensionsObject(_ value: Map) throws -> [String: Map] {
+        switch value {
+        case .null, .undefined: return [:]
+        case .dictionary(let object): return Dictionary(uniqueKeysWithValues: object.map { ($0.key, $0.value) })
+        default: throw bad("\"extensions\" must be a JSON object or null.")
+        }
     }
 
     private static func variablesObject(_ value: Map) throws -> [String: Map] {
@@ -70,4 +104,8 @@ public struct GraphQLRequestBody: Sendable {
     }
 
     private static func bad(_ message: String) -> APIError { APIError(.badRequest, message) }
+}
+
+private extension Map {
+    var isNullOrUndefined: Bool { self == .null || self == .undefined }
 }

@@ -70,6 +70,9 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "The GraphQL executor: compiled (default), reference (GraphQLSwift's), or verify (both, compared per request).")
     var executor: String?
 
+    @Option(name: .customLong("trusted-documents"), help: "A JSON file of SHA-256 → operation (or an Apollo persisted query manifest): only these operations run.")
+    var trustedDocuments: String?
+
     @Option(help: "A config file of `key = value` lines with the same names as these options.")
     var config: String?
 
@@ -80,7 +83,7 @@ struct ServeOptions: ParsableArguments {
             ("public", publicDirectory), ("sweep-at", sweepAt), ("time-zone", timeZone), ("log-format", logFormat),
             ("log-level", logLevel), ("metrics-token", metricsToken), ("max-depth", maxDepth), ("max-cost", maxCost), ("rate-limit", rateLimit),
             ("connection-timeout", connectionTimeout), ("max-connections", maxConnections), ("max-body-bytes", maxBodyBytes),
-            ("executor", executor),
+            ("executor", executor), ("trusted-documents", trustedDocuments),
         ]
         for case (let key, let value?) in given { flags[key] = value }
         if noSweep { flags["sweep"] = "false" }
@@ -136,12 +139,16 @@ struct Serve: ParsableCommand {
             host: settings.host, port: settings.port, threads: settings.threads, maxBodyBytes: settings.maxBodyBytes,
             connectionTimeoutSeconds: settings.connectionTimeout, connectionLimit: settings.maxConnections)
         let zone = try TimeZoneOption.resolve(settings.timeZone)
+        let trusted = try settings.trustedDocuments.map { path in
+            guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read --trusted-documents \(path)") }
+            do { return try PersistedOperations.loadTrusted(data) } catch { throw ValidationError("\(path): \(error)") }
+        }
         let app = try GonghaiApp(
             database: settings.database, schemaSDL: sdl, http: http,
             limits: APILimits(maxDepth: settings.maxDepth, maxCost: settings.maxCost), timeZone: zone,
             logger: Logger(label: "gonghai"), assets: .locate(explicit: settings.publicDirectory),
             metricsToken: settings.metricsToken, rateLimitPerMinute: settings.rateLimit,
-            executor: ExecutorMode(rawValue: settings.executor) ?? .compiled, benchRoutes: benchRoutes)
+            executor: ExecutorMode(rawValue: settings.executor) ?? .compiled, benchRoutes: benchRoutes, trustedDocuments: trusted)
         var token: String?
         if demo {
             guard let store = app.database as? SQLitePoolDatabase else { throw ValidationError("--demo needs a SQLite database") }

@@ -44,7 +44,7 @@ final class LRUCache<Value>: @unchecked Sendable {
         return made
     }
 
-    private func lookup(_ key: String) -> Value? {
+    func lookup(_ key: String) -> Value? {
         lock.withLock {
             guard let slot = index[key] else {
                 misses += 1
@@ -56,7 +56,7 @@ final class LRUCache<Value>: @unchecked Sendable {
         }
     }
 
-    private func store(_ key: String, _ value: Value) {
+    func store(_ key: String, _ value: Value) {
         lock.withLock {
             if let existing = index[key] {
                 slots[existing].value = value
