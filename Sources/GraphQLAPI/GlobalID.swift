@@ -14,6 +14,7 @@ public enum GlobalID {
         case sweepRun = "run"
         case webhook = "wh"
         case delivery = "dlv"
+        case token = "tok"
     }
 
     public static func encode(_ id: CustomerID) -> String { "cus_\(id.rawValue)" }
@@ -47,6 +48,7 @@ public enum GlobalID {
         case .sweepRun: return "sweep run"
         case .webhook: return "webhook"
         case .delivery: return "delivery"
+        case .token: return "API token"
         }
     }
 }

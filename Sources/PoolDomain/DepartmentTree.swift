@@ -20,4 +20,11 @@ public struct DepartmentTree: Sendable {
     public func subtree(of id: DepartmentID) -> [DepartmentID] {
         byID.keys.filter { ancestry(of: $0).contains(id) }.sorted()
     }
+
+    /// Whether `id` may move under `parent` (nil: the top level): never under itself or any
+    /// department below it, which would cut the subtree off in a cycle.
+    public func canMove(_ id: DepartmentID, under parent: DepartmentID?) -> Bool {
+        guard let parent else { return true }
+        return !ancestry(of: parent).contains(id)
+    }
 }

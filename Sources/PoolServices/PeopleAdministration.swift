@@ -23,6 +23,44 @@ public struct PeopleAdministration: Sendable {
         return try store.createDepartment(name: name, parentID: parentID, by: actor)
     }
 
+    /// Renames a department and/or moves it (nil parent: the top level).
+    public func updateDepartment(_ id: DepartmentID, name: String, parentID: DepartmentID?, by actor: Actor) throws -> Department {
+        try require(.manageUsers, by: actor)
+        return try store.updateDepartment(id, name: name, parentID: parentID, by: actor)
+    }
+
+    public func deleteDepartment(_ id: DepartmentID, by actor: Actor) throws {
+        try require(.manageUsers, by: actor)
+        try store.deleteDepartment(id, by: actor)
+    }
+
+    /// The department at `path` (`销售部/华东/上海`), each missing level created under the one
+    /// above it: what an HR system or `users add --department` names.
+    public func department(path: String, creatingBy actor: Actor?) throws -> Department {
+        let names = path.split(separator: "/").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !names.isEmpty else { throw PoolError.invalidInput(field: "department", message: "name a department") }
+        var parent: Department?
+        for name in names {
+            let existing = try store.department(named: name)
+            if let existing {
+                guard names.count == 1 || existing.parentID == parent?.id else {
+                    throw PoolError.invalidInput(
+                        field: "department", message: "\(name) exists elsewhere in the tree (department names are unique)")
+                }
+                parent = existing
+                continue
+            }
+            do {
+                parent = try createDepartment(name: name, parentID: parent?.id, by: actor)
+            } catch {
+                // Created by another caller meanwhile (two `users add` at once): use it.
+                guard let created = try store.department(named: name) else { throw error }
+                parent = created
+            }
+        }
+        return parent!
+    }
+
     /// The department named `name`, created at the top level when there is none.
     public func department(named name: String, creatingBy actor: Actor?) throws -> Department {
         if let existing = try store.department(named: name) { return existing }
@@ -79,6 +117,15 @@ public struct PeopleAdministration: Sendable {
     public func issueToken(for user: UserID, label: String?, by actor: Actor?) throws -> String {
         try require(.manageTokens, by: actor)
         return try store.issueToken(for: user, label: label, by: actor)
+    }
+
+    /// A new token with its listing (for the API, which returns both).
+    public func issueTokenRecord(for user: UserID, label: String?, by actor: Actor) throws -> (token: String, info: TokenInfo) {
+        try require(.manageTokens, by: actor)
+        guard let label = label?.trimmingCharacters(in: .whitespacesAndNewlines), (1...100).contains(label.count) else {
+            throw PoolError.invalidInput(field: "label", message: "1 to 100 characters")
+        }
+        return try store.issueTokenRecord(for: user, label: label, by: actor)
     }
 
     public func tokens(by actor: Actor) throws -> [TokenInfo] {

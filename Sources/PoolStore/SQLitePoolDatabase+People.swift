@@ -12,6 +12,16 @@ extension SQLitePoolDatabase {
         return try writeTransaction { db in try PeopleWrites(db).createDepartment(name: name, parentID: parentID, by: actor, at: now) }
     }
 
+    public func updateDepartment(_ id: DepartmentID, name: String, parentID: DepartmentID?, by actor: Actor) throws -> Department {
+        let now = nowMillis
+        return try writeTransaction { db in try PeopleWrites(db).updateDepartment(id, name: name, parentID: parentID, by: actor, at: now) }
+    }
+
+    public func deleteDepartment(_ id: DepartmentID, by actor: Actor) throws {
+        let now = nowMillis
+        try writeTransaction { db in try PeopleWrites(db).deleteDepartment(id, by: actor, at: now) }
+    }
+
     public func departments() throws -> [Department] {
         try read { db in
             try SettingsQueries.departments(db)
@@ -50,12 +60,12 @@ extension SQLitePoolDatabase {
         try read { db in try PeopleWrites(db).user(named: name) }
     }
 
-    public func issueToken(for user: UserID, label: String?, by actor: Actor?) throws -> String {
+    public func issueTokenRecord(for user: UserID, label: String?, by actor: Actor?) throws -> (token: String, info: TokenInfo) {
         let token = TokenDigest.newToken()
         let now = nowMillis
-        try writeTransaction { db in
+        let info = try writeTransaction { db in
             try PeopleWrites(db).issueToken(digest: TokenDigest.digest(token), for: user, label: label, by: actor, at: now)
         }
-        return token
+        return (token, info)
     }
 }

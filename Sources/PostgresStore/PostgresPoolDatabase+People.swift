@@ -16,6 +16,16 @@ extension PostgresPoolDatabase {
         return try writeTransaction { try PeopleWrites($0).createDepartment(name: name, parentID: parentID, by: actor, at: now) }
     }
 
+    public func updateDepartment(_ id: DepartmentID, name: String, parentID: DepartmentID?, by actor: Actor) throws -> Department {
+        let now = nowMillis
+        return try writeTransaction { try PeopleWrites($0).updateDepartment(id, name: name, parentID: parentID, by: actor, at: now) }
+    }
+
+    public func deleteDepartment(_ id: DepartmentID, by actor: Actor) throws {
+        let now = nowMillis
+        try writeTransaction { try PeopleWrites($0).deleteDepartment(id, by: actor, at: now) }
+    }
+
     public func createUser(name: String, role: Role, departmentID: DepartmentID?, by actor: Actor?) throws -> User {
         let now = nowMillis
         return try changingUsers {
@@ -23,13 +33,13 @@ extension PostgresPoolDatabase {
         }
     }
 
-    public func issueToken(for user: UserID, label: String?, by actor: Actor?) throws -> String {
+    public func issueTokenRecord(for user: UserID, label: String?, by actor: Actor?) throws -> (token: String, info: TokenInfo) {
         let token = TokenDigest.newToken()
         let now = nowMillis
-        try writeTransaction {
+        let info = try writeTransaction {
             try PeopleWrites($0).issueToken(digest: TokenDigest.digest(token), for: user, label: label, by: actor, at: now)
         }
-        return token
+        return (token, info)
     }
 
     public func revokeToken(_ id: Int64, by actor: Actor) throws {

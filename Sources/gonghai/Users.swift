@@ -12,7 +12,7 @@ struct Users: ParsableCommand {
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add a user and print their new API token (and nothing else) on stdout.",
-            discussion: "The department is created if no department has that name yet.")
+            discussion: "--department takes a name or a path (销售部/华东/上海); each missing level is created under the one above it.")
 
         @OptionGroup var options: DatabaseOption
 
@@ -22,7 +22,7 @@ struct Users: ParsableCommand {
         @Option(help: "admin, manager or rep.")
         var role: String
 
-        @Option(help: "The department's name.")
+        @Option(help: "The department: a name, or a path from the top (销售部/华东/上海).")
         var department: String?
 
         func run() throws {
@@ -31,7 +31,7 @@ struct Users: ParsableCommand {
             }
             let people = try PoolServices(store: options.open(), clock: SystemTimeSource()).people
             try validating {
-                let departmentID = try department.map { try people.department(named: $0, creatingBy: nil).id }
+                let departmentID = try department.map { try people.department(path: $0, creatingBy: nil).id }
                 let user = try people.createUser(name: name, role: role, departmentID: departmentID, by: nil)
                 print(try people.issueToken(for: user.id, label: "cli", by: nil))
             }

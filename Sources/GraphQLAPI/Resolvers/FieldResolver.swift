@@ -38,9 +38,11 @@ enum Resolvers {
     /// Every resolver of the API.
     static let table: ResolverTable = [
         "Query": QueryResolvers.fields.merging(RuleQueryResolvers.query) { _, new in new }
-            .merging(WebhookResolvers.query) { _, new in new },
+            .merging(WebhookResolvers.query) { _, new in new }.merging(PeopleResolvers.query) { _, new in new },
         "Mutation": MutationResolvers.fields.merging(RuleQueryResolvers.mutation) { _, new in new }
-            .merging(WebhookResolvers.mutation) { _, new in new },
+            .merging(WebhookResolvers.mutation) { _, new in new }.merging(PeopleResolvers.mutation) { _, new in new },
+        "ApiToken": PeopleResolvers.apiToken,
+        "IssuedApiToken": PeopleResolvers.issued,
         "User": UserResolvers.fields,
         "Department": DepartmentResolvers.fields,
         "Pool": PoolResolvers.fields,

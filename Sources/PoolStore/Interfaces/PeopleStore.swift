@@ -12,6 +12,11 @@ public protocol PeopleStore: Sendable {
     /// is refused by the next request.
     func authenticate(token: String) throws -> User?
     func createDepartment(name: String, parentID: DepartmentID?, by actor: Actor?) throws -> Department
+    /// Renames a department and moves it under `parentID` (nil: the top level); never under
+    /// itself or below itself.
+    func updateDepartment(_ id: DepartmentID, name: String, parentID: DepartmentID?, by actor: Actor) throws -> Department
+    /// Deletes a department nothing refers to (users, sub-departments, pool access, owner limits).
+    func deleteDepartment(_ id: DepartmentID, by actor: Actor) throws
     func departments() throws -> [Department]
     func department(named name: String) throws -> Department?
     func createUser(name: String, role: Role, departmentID: DepartmentID?, by actor: Actor?) throws -> User
@@ -27,8 +32,9 @@ public protocol PeopleStore: Sendable {
     /// What `actor` may see and administer, from pool access, the department tree and the role.
     func viewer(for actor: Actor) throws -> Viewer
 
-    /// Issues a new API token for the user; the plain token is returned once and stored hashed.
-    func issueToken(for user: UserID, label: String?, by actor: Actor?) throws -> String
+    /// Issues a new API token for the user; the plain token is returned once and stored hashed,
+    /// with what `apiTokens` lists for it.
+    func issueTokenRecord(for user: UserID, label: String?, by actor: Actor?) throws -> (token: String, info: TokenInfo)
     func apiTokens() throws -> [TokenInfo]
     func revokeToken(_ id: Int64, by actor: Actor) throws
 
@@ -55,6 +61,11 @@ extension PeopleStore {
 
     public func createUser(name: String, role: Role, departmentID: DepartmentID?) throws -> User {
         try createUser(name: name, role: role, departmentID: departmentID, by: nil)
+    }
+
+    /// A new API token for the user, shown once.
+    public func issueToken(for user: UserID, label: String?, by actor: Actor?) throws -> String {
+        try issueTokenRecord(for: user, label: label, by: actor).token
     }
 
     public func issueToken(for user: UserID, label: String?) throws -> String {

@@ -34,6 +34,58 @@ public struct PeopleWrites<Session: SQLSession> {
         return department
     }
 
+    /// Renames department `id` and moves it under `parentID` (nil: the top level).
+    public func updateDepartment(
+        _ id: DepartmentID, name raw: String, parentID: DepartmentID?, by actor: Actor, at now: Int64
+    ) throws -> Department {
+        let name = try Self.requireName(raw, field: "name")
+        let tree = DepartmentTree(try SettingsQueries.departments(session))
+        guard let before = tree.byID[id] else { throw PoolError.notFound(entity: "Department") }
+        if let parentID, tree.byID[parentID] == nil { throw PoolError.notFound(entity: "Department") }
+        guard tree.canMove(id, under: parentID) else {
+            throw PoolError.invalidInput(field: "parentId", message: "a department cannot move under itself or a department below it")
+        }
+        if name != before.name,
+            try session.fetchOne("SELECT 1 FROM departments WHERE name = ?", [.text(name)], { _ in true }) != nil
+        {
+            throw PoolError.invalidInput(field: "name", message: "a department with this name exists")
+        }
+        try session.execute(
+            "UPDATE departments SET name = ?, parent_id = ? WHERE id = ?", [.text(name), SQLValue(parentID?.rawValue), .int(id.rawValue)])
+        let after = Department(id: id, name: name, parentID: parentID)
+        try audit(actor, "update_department", "department \(id.rawValue)", before: Self.describe(before), after: Self.describe(after), at: now)
+        return after
+    }
+
+    /// Deletes an empty department: no users, no sub-departments, and no pool access or owner
+    /// limit naming it (each would silently change meaning); the refusal says which.
+    public func deleteDepartment(_ id: DepartmentID, by actor: Actor, at now: Int64) throws {
+        let tree = DepartmentTree(try SettingsQueries.departments(session))
+        guard let department = tree.byID[id] else { throw PoolError.notFound(entity: "Department") }
+        let value = SQLValue.int(id.rawValue)
+        let holds: [(String, [SQLValue], String)] = [
+            ("SELECT count(*) FROM users WHERE department_id = ?", [value], "users"),
+            ("SELECT count(*) FROM departments WHERE parent_id = ?", [value], "sub-departments"),
+            ("SELECT count(*) FROM pool_access WHERE principal_kind = 'department' AND principal_value = ?",
+             [.text(String(id.rawValue))], "pool access entries"),
+            ("SELECT count(*) FROM owner_limits WHERE scope_kind = 'department' AND scope_id = ?", [value], "owner limits"),
+        ]
+        var found: [String] = []
+        for (sql, arguments, what) in holds {
+            let count = try session.fetchOne(sql, arguments) { $0.int(0) } ?? 0
+            if count > 0 { found.append("\(count) \(what)") }
+        }
+        guard found.isEmpty else {
+            throw PoolError.invalidInput(field: "id", message: "the department still has " + found.joined(separator: ", "))
+        }
+        try session.execute("DELETE FROM departments WHERE id = ?", [value])
+        try audit(actor, "delete_department", "department \(id.rawValue)", before: Self.describe(department), after: nil, at: now)
+    }
+
+    static func describe(_ department: Department) -> String {
+        "{\"name\":\(AuditText.json(department.name)),\"parent\":\(department.parentID.map { String($0.rawValue) } ?? "null")}"
+    }
+
     public func createUser(name raw: String, role: Role, departmentID: DepartmentID?, by actor: Actor?, at now: Int64) throws -> User {
         let name = try Self.requireName(raw, field: "name")
         if let departmentID,
@@ -52,8 +104,9 @@ public struct PeopleWrites<Session: SQLSession> {
         return user
     }
 
-    /// Stores the digest of a new token for `user`.
-    public func issueToken(digest: Data, for user: UserID, label: String?, by actor: Actor?, at now: Int64) throws {
+    /// Stores the digest of a new token for `user`; returns what `apiTokens` will list for it.
+    @discardableResult
+    public func issueToken(digest: Data, for user: UserID, label: String?, by actor: Actor?, at now: Int64) throws -> TokenInfo {
         guard try session.fetchOne("SELECT 1 FROM users WHERE id = ?", [.int(user.rawValue)], { _ in true }) != nil else {
             throw PoolError.notFound(entity: "User")
         }
@@ -61,6 +114,7 @@ public struct PeopleWrites<Session: SQLSession> {
             "INSERT INTO api_tokens (user_id, token_hash, label, created_at) VALUES (?, ?, ?, ?)", [.int(user.rawValue), .blob(Array(digest)), SQLValue(label), .int(now)])
         try audit(actor, "issue_token", "token \(id) of user \(user.rawValue)", before: nil,
                   after: label.map { "{\"label\":\(AuditText.json($0))}" }, at: now)
+        return TokenInfo(id: id, userID: user, label: label, createdAt: Timestamp.decode(now), revokedAt: nil)
     }
 
     public func revokeToken(_ id: Int64, by actor: Actor, at now: Int64) throws {
