@@ -65,11 +65,11 @@ public final class GraphQLEndpoint: Sendable {
         let format = ResponseFormat(accept: request.header("accept"))
         let response: HTTPResponse
         do {
-            let user = try admitHTTP(request)
-            summary?.userID = user.id.rawValue
+            let grant = try admitHTTP(request)
+            summary?.userID = grant.user.id.rawValue
             let body = try persisted.resolve(try GraphQLRequestBody.decode(request))
             summary?.operationName = body.operationName
-            response = try run(body, user: user, isGET: request.method == "GET", requestID: requestID, format: format)
+            response = try run(body, grant: grant, isGET: request.method == "GET", requestID: requestID, format: format)
         } catch let error as APIError {
             response = format.requestError(error)
             if error.code == .rateLimited, case .number(let seconds)? = error.extensions["retryAfter"] {
@@ -93,7 +93,7 @@ public final class GraphQLEndpoint: Sendable {
         let format = ResponseFormat(accept: nil)
         let response: HTTPResponse
         do {
-            response = try run(try persisted.resolve(request), user: user, isGET: false, requestID: requestID, format: format)
+            response = try run(try persisted.resolve(request), grant: TokenGrant(user: user), isGET: false, requestID: requestID, format: format)
         } catch let error as APIError {
             response = format.requestError(error)
         } catch {
@@ -135,14 +135,14 @@ public final class GraphQLEndpoint: Sendable {
     }
 
     /// The HTTP-level checks, in the order a client can act on them.
-    func admitHTTP(_ request: HTTPRequest) throws -> User {
+    func admitHTTP(_ request: HTTPRequest) throws -> TokenGrant {
         if request.bodyTooLarge {
             throw APIError(.payloadTooLarge, "The request body is larger than the server accepts.")
         }
         guard request.method == "GET" || request.method == "POST" else {
             throw APIError(.methodNotAllowed, "Use POST (or GET for queries).")
         }
-        guard let (user, token) = try authenticate(request) else {
+        guard let (grant, token) = try authenticate(request) else {
             throw APIError(.unauthenticated, "A valid bearer token is required (Authorization: Bearer <token>).")
         }
         if let wait = rateLimiter.admit(token) {
@@ -156,10 +156,10 @@ public final class GraphQLEndpoint: Sendable {
                 throw APIError(.unsupportedMediaType, "POST bodies must be application/json.")
             }
         }
-        return user
+        return grant
     }
 
-    private func authenticate(_ request: HTTPRequest) throws -> (User, String)? {
+    private func authenticate(_ request: HTTPRequest) throws -> (TokenGrant, String)? {
         guard let header = request.header("authorization") else { return nil }
         guard let space = header.utf8.firstIndex(of: UInt8(ascii: " ")),
             String(header[..<space]).equalsIgnoringASCIICase("bearer")
@@ -168,11 +168,11 @@ public final class GraphQLEndpoint: Sendable {
         // Tokens are base64url: trim (by Unicode's rules) only what does not already end in one.
         let plain = { (byte: UInt8?) in byte.map { $0 > 0x20 && $0 < 0x80 } ?? false }
         let token = plain(raw.utf8.first) && plain(raw.utf8.last) ? raw : raw.trimmingWhitespace()
-        return try database.authenticate(token: token).map { ($0, token) }
+        return try database.grant(forToken: token).map { ($0, token) }
     }
 
     private func run(
-        _ body: GraphQLRequestBody, user: User, isGET: Bool, requestID: String, format: ResponseFormat
+        _ body: GraphQLRequestBody, grant: TokenGrant, isGET: Bool, requestID: String, format: ResponseFormat
     ) throws -> HTTPResponse {
         let cached = cache.value(for: body.query) { CachedQuery(admission.admit(body.query)) }
         let admitted = cached.admitted
@@ -187,7 +187,10 @@ public final class GraphQLEndpoint: Sendable {
         try admission.checkLimits(admitted, operation, variables: body.variables)
         try admission.checkVariables(operation, body.variables)
         let context = RequestContext(
-            user: user, database: database, requestID: requestID, limits: limits, clock: clock, log: log)
+            user: grant.user, scope: grant.scope, database: database, requestID: requestID, limits: limits, clock: clock, log: log)
+        if operation.operation == .mutation {
+            do { try context.services.requireWrites(by: context.actor) } catch { throw APIError.from(error, requestID: requestID, log: log) }
+        }
         // A query reads from one snapshot; a mutation's writes must be visible to its own reads.
         let admittedOperation = AdmittedOperation(
             query: body.query, document: document, operation: operation, operationName: body.operationName,

@@ -28,12 +28,12 @@ public final class RequestContext: @unchecked Sendable {
     private var accessEntries: [PoolID: [PoolAccessEntry]]?
 
     init(
-        user: User, database: any PoolDatabase, requestID: String, limits: APILimits, clock: any TimeSource,
+        user: User, scope: TokenScope = .full, database: any PoolDatabase, requestID: String, limits: APILimits, clock: any TimeSource,
         log: @escaping @Sendable (String) -> Void, request: RequestIdentity = RequestIdentity()
     ) {
         self.request = request
         self.user = user
-        self.actor = Actor(user)
+        self.actor = Actor(user, scope: scope)
         self.database = database
         self.requestID = requestID
         self.limits = limits
@@ -45,7 +45,8 @@ public final class RequestContext: @unchecked Sendable {
     /// Made before any resolver runs, so there is nothing in the per-request memos to carry.
     func reading(from snapshot: any PoolDatabase) -> RequestContext {
         RequestContext(
-            user: user, database: snapshot, requestID: requestID, limits: limits, clock: clock, log: log, request: request)
+            user: user, scope: actor.scope, database: snapshot, requestID: requestID, limits: limits, clock: clock, log: log,
+            request: request)
     }
 
     /// The use cases resolvers call, for this request's store and clock.

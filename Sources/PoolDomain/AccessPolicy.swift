@@ -11,10 +11,25 @@ public enum AccessPolicy {
         case managePools, manageUsers, runSweep, viewMetrics
         case manageTokens, manageWebhooks, readAuditLog, importCustomers, exportCustomers
         case useConsole
+
+        /// Actions whose effect or answer is not confined to some pools' customers: refused to
+        /// a token limited to named pools. (Creating a private customer would leave its pools.)
+        var reachesBeyondPools: Bool {
+            switch self {
+            case .managePools, .manageUsers, .runSweep, .viewMetrics, .manageTokens, .manageWebhooks, .readAuditLog,
+                .importCustomers, .exportCustomers, .useConsole, .createCustomer:
+                return true
+            default:
+                return false
+            }
+        }
     }
 
     /// Decides an action that does not concern one customer.
     public static func require(_ action: Action, by actor: Actor) throws {
+        if actor.scope.pools != nil, action.reachesBeyondPools {
+            throw PoolError.forbidden("this token is limited to named pools and may not \(action.verb)")
+        }
         switch action {
         case .createPoolCustomer, .assign, .viewMetrics, .exportCustomers, .useConsole:
             guard actor.role.isManagerial else {
@@ -27,6 +42,18 @@ public enum AccessPolicy {
         default:
             return
         }
+    }
+
+    /// A token limited to named pools puts customers only into those pools.
+    public static func requireWithin(_ pool: PoolID, by actor: Actor) throws {
+        if let limit = actor.scope.pools, !limit.contains(pool) {
+            throw PoolError.forbidden("this token is limited to other pools")
+        }
+    }
+
+    /// Refuses every change to a read-only token (asked before any mutation runs).
+    public static func requireWrites(by actor: Actor) throws {
+        if actor.scope.readOnly { throw PoolError.forbidden("this token is read-only") }
     }
 
     /// Decides an action on one customer, given its current facts.

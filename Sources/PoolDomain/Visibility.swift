@@ -57,7 +57,7 @@ public struct Viewer: Sendable {
 
     public func administers(_ pool: PoolID?) -> Bool {
         guard let pool else { return false }
-        return actor.role == .admin || adminPools.contains(pool)
+        return (actor.role == .admin && actor.scope.pools == nil) || adminPools.contains(pool)
     }
 }
 
@@ -72,6 +72,9 @@ extension Viewer {
         _ actor: Actor, settings: () throws -> (tree: DepartmentTree, access: PoolAccess, pools: [PoolID]),
         users: () throws -> Users, collaborations: [CustomerID: CollaboratorAccess] = [:]
     ) rethrows -> Viewer {
+        if let limit = actor.scope.pools {
+            return try limited(actor, to: limit, settings: settings)
+        }
         if actor.role == .admin {
             return Viewer(actor: actor, scope: .all, adminPools: [], collaborations: collaborations)
         }
@@ -87,5 +90,20 @@ extension Viewer {
         return Viewer(
             actor: actor, scope: .restricted(owners: owners, pools: Set(member + admin), collaborator: actor.userID),
             adminPools: Set(admin), collaborations: collaborations)
+    }
+
+    /// A token limited to `limit` sees the customers in those of its user's pools, and nothing
+    /// its user owns or collaborates on elsewhere; it administers those of them its user does.
+    private static func limited(
+        _ actor: Actor, to limit: Set<PoolID>, settings: () throws -> (tree: DepartmentTree, access: PoolAccess, pools: [PoolID])
+    ) rethrows -> Viewer {
+        let (tree, access, pools) = try settings()
+        let ancestry = tree.ancestry(of: actor.departmentID)
+        let named = pools.filter(limit.contains)
+        let member = actor.role == .admin
+            ? named : named.filter { access.isMember(actor.userID, role: actor.role, ancestry: ancestry, of: $0) }
+        let admin = actor.role == .admin
+            ? named : named.filter { access.isAdmin(actor.userID, role: actor.role, ancestry: ancestry, of: $0) }
+        return Viewer(actor: actor, scope: .restricted(owners: [], pools: Set(member + admin), collaborator: nil), adminPools: Set(admin))
     }
 }

@@ -15,6 +15,7 @@ public struct CustomerOperations: Sendable {
 
     public func create(_ draft: CustomerDraft, intoPool pool: PoolID?, by actor: Actor) throws -> Customer {
         try AccessPolicy.require(pool == nil ? .createCustomer : .createPoolCustomer, by: actor)
+        if let pool { try AccessPolicy.requireWithin(pool, by: actor) }
         return try store.createCustomer(draft, by: actor, intoPool: pool)
     }
 

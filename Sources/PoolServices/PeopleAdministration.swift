@@ -6,6 +6,7 @@ import PoolStore
 /// at the database file).
 public struct PeopleAdministration: Sendable {
     let store: any PoolDatabase
+    var clock: any TimeSource = SystemTimeSource()
 
     /// Everyone, for any signed-in user (names appear on every customer).
     public func users(by actor: Actor) throws -> [User] {
@@ -119,13 +120,23 @@ public struct PeopleAdministration: Sendable {
         return try store.issueToken(for: user, label: label, by: actor)
     }
 
-    /// A new token with its listing (for the API, which returns both).
-    public func issueTokenRecord(for user: UserID, label: String?, by actor: Actor) throws -> (token: String, info: TokenInfo) {
+    /// A new token with its listing (for the API, which returns both), expiring at `expiresAt`
+    /// (nil: never) and scoped by `scope`. A token never has more than its user: the scope only
+    /// narrows what the user may do.
+    public func issueTokenRecord(
+        for user: UserID, label: String?, expiresAt: Date? = nil, scope: TokenScope = .full, by actor: Actor
+    ) throws -> (token: String, info: TokenInfo) {
         try require(.manageTokens, by: actor)
         guard let label = label?.trimmingCharacters(in: .whitespacesAndNewlines), (1...100).contains(label.count) else {
             throw PoolError.invalidInput(field: "label", message: "1 to 100 characters")
         }
-        return try store.issueTokenRecord(for: user, label: label, by: actor)
+        if let expiresAt, expiresAt <= clock.now() {
+            throw PoolError.invalidInput(field: "expiresAt", message: "the expiry must be in the future")
+        }
+        if let pools = scope.pools, pools.isEmpty {
+            throw PoolError.invalidInput(field: "poolIds", message: "name at least one pool, or leave the token unlimited")
+        }
+        return try store.issueTokenRecord(for: user, label: label, expiresAt: expiresAt, scope: scope, by: actor)
     }
 
     public func tokens(by actor: Actor) throws -> [TokenInfo] {

@@ -20,7 +20,7 @@ public struct PoolServices: Sendable {
 
     public var sweeps: SweepService { SweepService(store: store, clock: clock) }
     public var pools: PoolAdministration { PoolAdministration(store: store, clock: clock) }
-    public var people: PeopleAdministration { PeopleAdministration(store: store) }
+    public var people: PeopleAdministration { PeopleAdministration(store: store, clock: clock) }
     public var webhooks: WebhookAdministration { WebhookAdministration(store: store) }
     public var metrics: TeamMetrics { TeamMetrics(store: store) }
     public var customers: CustomerAccess { CustomerAccess(store: store) }
@@ -28,6 +28,10 @@ public struct PoolServices: Sendable {
     public var imports: CustomerImport { CustomerImport(store: store) }
     public var notifications: Notifications { Notifications(store: store) }
     public var sessions: Sessions { Sessions(store: store) }
+
+    /// Whether the actor's credential allows changes at all (a read-only API token does not):
+    /// asked once before any mutation of a request runs, so none of it starts.
+    public func requireWrites(by actor: Actor) throws { try AccessPolicy.requireWrites(by: actor) }
 }
 
 /// Refuses unless `actor` may do `action`; nil (the server, an operator) always may.

@@ -30,6 +30,9 @@ public struct TokenInfo: Sendable, Equatable {
     public let label: String?
     public let createdAt: Date
     public let revokedAt: Date?
+    /// After this moment the token is refused (nil: never expires).
+    public var expiresAt: Date? = nil
+    public var scope: TokenScope = .full
 }
 
 extension SQLitePoolDatabase {

@@ -3,8 +3,9 @@ import GRDB
 import PoolDomain
 
 extension SQLitePoolDatabase {
-    public func authenticate(token: String) throws -> User? {
-        try tokens.user(of: token) { digest in try read { db in try PeopleWrites(db).user(tokenDigest: digest) } }
+    public func grant(forToken token: String) throws -> TokenGrant? {
+        let now = nowMillis
+        return try tokens.grant(of: token, at: Timestamp.decode(now)) { digest in try read { db in try PeopleWrites(db).grant(tokenDigest: digest, at: now) } }
     }
 
     public func createDepartment(name: String, parentID: DepartmentID?, by actor: Actor?) throws -> Department {
@@ -60,11 +61,14 @@ extension SQLitePoolDatabase {
         try read { db in try PeopleWrites(db).user(named: name) }
     }
 
-    public func issueTokenRecord(for user: UserID, label: String?, by actor: Actor?) throws -> (token: String, info: TokenInfo) {
+    public func issueTokenRecord(
+        for user: UserID, label: String?, expiresAt: Date?, scope: TokenScope, by actor: Actor?
+    ) throws -> (token: String, info: TokenInfo) {
         let token = TokenDigest.newToken()
         let now = nowMillis
         let info = try writeTransaction { db in
-            try PeopleWrites(db).issueToken(digest: TokenDigest.digest(token), for: user, label: label, by: actor, at: now)
+            try PeopleWrites(db).issueToken(
+                digest: TokenDigest.digest(token), for: user, label: label, expiresAt: expiresAt, scope: scope, by: actor, at: now)
         }
         return (token, info)
     }

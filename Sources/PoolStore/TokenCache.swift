@@ -14,7 +14,7 @@ import PoolDomain
 /// Guarded by an `NSLock`, as elsewhere in the project: ThreadSanitizer (in CI) sees through it.
 public final class TokenCache: @unchecked Sendable {
     private let lock = NSLock()
-    private var users: [Data: (user: User, verifiedAt: ContinuousClock.Instant)] = [:]
+    private var users: [Data: (grant: TokenGrant, verifiedAt: ContinuousClock.Instant)] = [:]
     /// Bumped by every invalidation: a lookup that started before one may not store its
     /// (possibly stale) result.
     private var generation = 0
@@ -26,34 +26,35 @@ public final class TokenCache: @unchecked Sendable {
         self.capacity = capacity
     }
 
-    /// The cached user if any, and the generation to pass to `store` after reading the database.
-    public func lookup(_ digest: Data) -> (user: User?, generation: Int) {
+    /// The cached grant if any, and the generation to pass to `store` after reading the database.
+    public func lookup(_ digest: Data) -> (grant: TokenGrant?, generation: Int) {
         lock.withLock {
             guard let entry = users[digest], ContinuousClock.now - entry.verifiedAt < lifetime else {
                 return (nil, generation)
             }
-            return (entry.user, generation)
+            return (entry.grant, generation)
         }
     }
 
-    public func store(_ user: User, for digest: Data, readAt generation: Int) {
+    public func store(_ grant: TokenGrant, for digest: Data, readAt generation: Int) {
         lock.withLock {
             guard self.generation == generation else { return }
             if users.count >= capacity { users.removeAll(keepingCapacity: true) }
-            users[digest] = (user, ContinuousClock.now)
+            users[digest] = (grant, ContinuousClock.now)
         }
     }
 
-    /// The user of a bearer token: from the cache, else from `read` (given the token's digest),
-    /// kept when found. A text that cannot be a token is refused without a lookup.
-    public func user(of token: String, read: (Data) throws -> User?) rethrows -> User? {
+    /// The user and scope of a bearer token: from the cache, else from `read` (given the
+    /// token's digest), kept when found. A text that cannot be a token is refused without a
+    /// lookup. A kept grant whose token has expired by `now` is refused at once.
+    public func grant(of token: String, at now: Date, read: (Data) throws -> TokenGrant?) rethrows -> TokenGrant? {
         guard token.hasPrefix(TokenDigest.prefix), token.count < 200 else { return nil }
         let digest = TokenDigest.digest(token)
         let (cached, generation) = lookup(digest)
-        if let cached { return cached }
-        let user = try read(digest)
-        if let user { store(user, for: digest, readAt: generation) }
-        return user
+        if let cached { return cached.expiresAt.map { $0 > now } ?? true ? cached : nil }
+        let grant = try read(digest)
+        if let grant { store(grant, for: digest, readAt: generation) }
+        return grant
     }
 
     public func invalidate() {

@@ -7,8 +7,9 @@ extension PostgresPoolDatabase {
     /// cache's lifetime (one second by default); this instance's own changes to users and
     /// tokens empty the cache at once, so a token revoked or a user deactivated through any
     /// instance is refused by every instance within that second.
-    public func authenticate(token: String) throws -> User? {
-        try tokens.user(of: token) { digest in try read { try PeopleWrites($0).user(tokenDigest: digest) } }
+    public func grant(forToken token: String) throws -> TokenGrant? {
+        let now = nowMillis
+        return try tokens.grant(of: token, at: Timestamp.decode(now)) { digest in try read { try PeopleWrites($0).grant(tokenDigest: digest, at: now) } }
     }
 
     public func createDepartment(name: String, parentID: DepartmentID?, by actor: Actor?) throws -> Department {
@@ -33,11 +34,14 @@ extension PostgresPoolDatabase {
         }
     }
 
-    public func issueTokenRecord(for user: UserID, label: String?, by actor: Actor?) throws -> (token: String, info: TokenInfo) {
+    public func issueTokenRecord(
+        for user: UserID, label: String?, expiresAt: Date?, scope: TokenScope, by actor: Actor?
+    ) throws -> (token: String, info: TokenInfo) {
         let token = TokenDigest.newToken()
         let now = nowMillis
         let info = try writeTransaction {
-            try PeopleWrites($0).issueToken(digest: TokenDigest.digest(token), for: user, label: label, by: actor, at: now)
+            try PeopleWrites($0).issueToken(
+                digest: TokenDigest.digest(token), for: user, label: label, expiresAt: expiresAt, scope: scope, by: actor, at: now)
         }
         return (token, info)
     }

@@ -42,7 +42,9 @@ enum PeopleResolvers {
         },
         "issueApiToken": { _, args, context in
             let user = UserID(try args.requireID("userId", .user))
-            let (token, info) = try context.services.people.issueTokenRecord(for: user, label: try args.requireString("label"), by: context.actor)
+            let (token, info) = try context.services.people.issueTokenRecord(
+                for: user, label: try args.requireString("label"), expiresAt: try args.date("expiresAt"), scope: try scope(args),
+                by: context.actor)
             return Issued(token: token, info: info)
         },
         "revokeApiToken": { _, args, context in
@@ -71,7 +73,19 @@ enum PeopleResolvers {
         "label": field(TokenInfo.self) { $0.label },
         "createdAt": field(TokenInfo.self) { DateTimeFormat.format($0.createdAt) },
         "revokedAt": field(TokenInfo.self) { $0.revokedAt.map(DateTimeFormat.format) },
+        "expiresAt": field(TokenInfo.self) { $0.expiresAt.map(DateTimeFormat.format) },
+        "readOnly": field(TokenInfo.self) { $0.scope.readOnly },
+        "pools": on(TokenInfo.self) { token, _, context in
+            try token.scope.pools.map { ids in try context.pools().filter { ids.contains($0.id) } }
+        },
     ]
+
+    /// `scope: { readOnly, poolIds }`; absent: the user's full rights.
+    private static func scope(_ args: Arguments) throws -> TokenScope {
+        guard let input = args.object("scope") else { return .full }
+        let pools = input.strings("poolIds") != nil ? Set(try input.ids("poolIds", .pool).map(PoolID.init)) : nil
+        return TokenScope(readOnly: input.bool("readOnly") ?? false, pools: pools)
+    }
 
     /// How an update names a department: `name`'s id, none when `flag` is true, else unchanged.
     private static func replacement(_ args: Arguments, _ name: String, clearedBy flag: String, current: DepartmentID?) throws -> DepartmentID? {

@@ -8,9 +8,10 @@ import PoolDomain
 /// session ids are stored only as digests; a plain token is returned once. A deactivated user's
 /// customers go back to their pools in the same transaction, each with its ownership event.
 public protocol PeopleStore: Sendable {
-    /// The active user a bearer token belongs to, or nil; a revoked token or an inactive user
-    /// is refused by the next request.
-    func authenticate(token: String) throws -> User?
+    /// The active user a bearer token belongs to, with the token's scope, or nil; a revoked or
+    /// expired token or an inactive user is refused by the next request (within a second on
+    /// other instances).
+    func grant(forToken token: String) throws -> TokenGrant?
     func createDepartment(name: String, parentID: DepartmentID?, by actor: Actor?) throws -> Department
     /// Renames a department and moves it under `parentID` (nil: the top level); never under
     /// itself or below itself.
@@ -32,9 +33,11 @@ public protocol PeopleStore: Sendable {
     /// What `actor` may see and administer, from pool access, the department tree and the role.
     func viewer(for actor: Actor) throws -> Viewer
 
-    /// Issues a new API token for the user; the plain token is returned once and stored hashed,
-    /// with what `apiTokens` lists for it.
-    func issueTokenRecord(for user: UserID, label: String?, by actor: Actor?) throws -> (token: String, info: TokenInfo)
+    /// Issues a new API token for the user, expiring at `expiresAt` (nil: never) with `scope`;
+    /// the plain token is returned once and stored hashed, with what `apiTokens` lists for it.
+    func issueTokenRecord(
+        for user: UserID, label: String?, expiresAt: Date?, scope: TokenScope, by actor: Actor?
+    ) throws -> (token: String, info: TokenInfo)
     func apiTokens() throws -> [TokenInfo]
     func revokeToken(_ id: Int64, by actor: Actor) throws
 
@@ -63,10 +66,13 @@ extension PeopleStore {
         try createUser(name: name, role: role, departmentID: departmentID, by: nil)
     }
 
-    /// A new API token for the user, shown once.
+    /// A new API token for the user, shown once: never expiring, not limited.
     public func issueToken(for user: UserID, label: String?, by actor: Actor?) throws -> String {
-        try issueTokenRecord(for: user, label: label, by: actor).token
+        try issueTokenRecord(for: user, label: label, expiresAt: nil, scope: .full, by: actor).token
     }
+
+    /// The active user a bearer token belongs to, or nil (its scope set aside).
+    public func authenticate(token: String) throws -> User? { try grant(forToken: token)?.user }
 
     public func issueToken(for user: UserID, label: String?) throws -> String {
         try issueToken(for: user, label: label, by: nil)

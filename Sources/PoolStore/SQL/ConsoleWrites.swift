@@ -101,10 +101,14 @@ extension PeopleWrites {
 
     /// Newest first; the tokens themselves are never stored.
     public func apiTokens() throws -> [TokenInfo] {
-        try session.fetchAll("SELECT id, user_id, label, created_at, revoked_at FROM api_tokens ORDER BY id DESC") { row in
+        try session.fetchAll(
+            "SELECT id, user_id, label, created_at, revoked_at, expires_at, read_only, pool_ids FROM api_tokens ORDER BY id DESC"
+        ) { row in
             TokenInfo(
                 id: row.int64(0), userID: UserID(row.int64(1)), label: row.optionalText(2),
-                createdAt: Timestamp.decode(row.int64(3)), revokedAt: Timestamp.decode(optional: row.optionalInt64(4)))
+                createdAt: Timestamp.decode(row.int64(3)), revokedAt: Timestamp.decode(optional: row.optionalInt64(4)),
+                expiresAt: Timestamp.decode(optional: row.optionalInt64(5)),
+                scope: TokenScopeColumns.decode(readOnly: row.bool(6), pools: row.optionalText(7)))
         }
     }
 

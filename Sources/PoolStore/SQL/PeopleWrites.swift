@@ -8,13 +8,23 @@ public struct PeopleWrites<Session: SQLSession> {
 
     public init(_ session: Session) { self.session = session }
 
-    /// The active user a token digest belongs to, if the token is not revoked.
-    public func user(tokenDigest digest: Data) throws -> User? {
+    /// The active user a token digest belongs to, with the token's scope, if the token is
+    /// neither revoked nor expired at `now`.
+    public func grant(tokenDigest digest: Data, at now: Int64) throws -> TokenGrant? {
         try session.fetchOne(
             """
-            SELECT \(RowDecoding.userColumns) FROM api_tokens JOIN users ON users.id = api_tokens.user_id
+            SELECT \(RowDecoding.userColumns), api_tokens.read_only, api_tokens.pool_ids, api_tokens.expires_at
+            FROM api_tokens JOIN users ON users.id = api_tokens.user_id
             WHERE api_tokens.token_hash = ? AND api_tokens.revoked_at IS NULL AND users.active = 1
-            """, [.blob(Array(digest))], RowDecoding.user)
+              AND (api_tokens.expires_at IS NULL OR api_tokens.expires_at > ?)
+            """, [.blob(Array(digest)), .int(now)]
+        ) { row in
+            let columns = Int32(RowDecoding.userColumnCount)
+            return TokenGrant(
+                user: RowDecoding.user(row),
+                scope: TokenScopeColumns.decode(readOnly: row.bool(columns), pools: row.optionalText(columns + 1)),
+                expiresAt: Timestamp.decode(optional: row.optionalInt64(columns + 2)))
+        }
     }
 
     public func createDepartment(name raw: String, parentID: DepartmentID?, by actor: Actor?, at now: Int64) throws -> Department {
@@ -106,15 +116,26 @@ public struct PeopleWrites<Session: SQLSession> {
 
     /// Stores the digest of a new token for `user`; returns what `apiTokens` will list for it.
     @discardableResult
-    public func issueToken(digest: Data, for user: UserID, label: String?, by actor: Actor?, at now: Int64) throws -> TokenInfo {
+    public func issueToken(
+        digest: Data, for user: UserID, label: String?, expiresAt: Date? = nil, scope: TokenScope = .full, by actor: Actor?, at now: Int64
+    ) throws -> TokenInfo {
         guard try session.fetchOne("SELECT 1 FROM users WHERE id = ?", [.int(user.rawValue)], { _ in true }) != nil else {
             throw PoolError.notFound(entity: "User")
         }
+        if let pools = scope.pools {
+            let known = Set(try SettingsQueries.pools(session).map(\.id))
+            guard pools.isSubset(of: known) else { throw PoolError.notFound(entity: "Pool") }
+        }
         let id = try session.insert(
-            "INSERT INTO api_tokens (user_id, token_hash, label, created_at) VALUES (?, ?, ?, ?)", [.int(user.rawValue), .blob(Array(digest)), SQLValue(label), .int(now)])
-        try audit(actor, "issue_token", "token \(id) of user \(user.rawValue)", before: nil,
-                  after: label.map { "{\"label\":\(AuditText.json($0))}" }, at: now)
-        return TokenInfo(id: id, userID: user, label: label, createdAt: Timestamp.decode(now), revokedAt: nil)
+            "INSERT INTO api_tokens (user_id, token_hash, label, created_at, expires_at, read_only, pool_ids) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                .int(user.rawValue), .blob(Array(digest)), SQLValue(label), .int(now), SQLValue(Timestamp.encode(optional: expiresAt)),
+                SQLValue(scope.readOnly), SQLValue(TokenScopeColumns.encode(scope.pools)),
+            ])
+        let info = TokenInfo(
+            id: id, userID: user, label: label, createdAt: Timestamp.decode(now), revokedAt: nil, expiresAt: expiresAt, scope: scope)
+        try audit(actor, "issue_token", "token \(id) of user \(user.rawValue)", before: nil, after: TokenScopeColumns.describe(info), at: now)
+        return info
     }
 
     public func revokeToken(_ id: Int64, by actor: Actor, at now: Int64) throws {

@@ -14,6 +14,7 @@ enum Migrations {
         migrator.registerMigration("v6-tallies", migrate: tallies)
         migrator.registerMigration("v7-settings-version", migrate: settingsVersion)
         migrator.registerMigration("v8-directory-version", migrate: directoryVersion)
+        migrator.registerMigration("v9-token-scope", migrate: tokenScope)
         return migrator
     }
 
@@ -108,6 +109,15 @@ enum Migrations {
             CREATE TRIGGER directory_version_users_delete AFTER DELETE ON users \(change);
             CREATE TRIGGER directory_version_users_update
               AFTER UPDATE OF \(Directory.trackedColumns.joined(separator: ", ")) ON users \(change);
+            """)
+    }
+
+    /// API tokens may expire and be scoped: read-only, or limited to named pools (`TokenScope`).
+    private static func tokenScope(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE api_tokens ADD COLUMN expires_at INTEGER;
+            ALTER TABLE api_tokens ADD COLUMN read_only INTEGER NOT NULL DEFAULT 0 CHECK (read_only IN (0, 1));
+            ALTER TABLE api_tokens ADD COLUMN pool_ids TEXT;
             """)
     }
 

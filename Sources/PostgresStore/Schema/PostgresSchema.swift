@@ -16,8 +16,16 @@ struct PostgresMigration: Sendable {
 enum PostgresSchema {
     /// Every migration, oldest first. Never edit one that has shipped: add a new one.
     static let migrations: [PostgresMigration] = [
-        PostgresMigration(version: 1, name: "initial", sql: initial)
+        PostgresMigration(version: 1, name: "initial", sql: initial),
+        PostgresMigration(version: 2, name: "token-scope", sql: tokenScope),
     ]
+
+    /// SQLite's v9-token-scope: API tokens may expire and be read-only or limited to pools.
+    private static let tokenScope = """
+        ALTER TABLE api_tokens ADD COLUMN expires_at BIGINT;
+        ALTER TABLE api_tokens ADD COLUMN read_only INTEGER NOT NULL DEFAULT 0 CHECK (read_only IN (0, 1));
+        ALTER TABLE api_tokens ADD COLUMN pool_ids TEXT;
+        """
 
     /// The final shape of SQLite's v1…v8, written at once (the backend is new, so there is no
     /// history to replay).
