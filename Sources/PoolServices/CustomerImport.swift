@@ -46,4 +46,65 @@ public struct CustomerImport: Sendable {
         try store.recordAudit(actor, "import_customers", entity, before: nil, after: "{\"imported\":\(imported)}")
         return (imported, refused)
     }
+
+    /// One row as a partner sends it: the customer, and who owns it (by name) or which pool
+    /// takes it; neither routes it by industry and region.
+    public struct Row: Sendable {
+        public let draft: CustomerDraft
+        public let ownerName: String?
+        public let pool: PoolID?
+
+        public init(draft: CustomerDraft, ownerName: String? = nil, pool: PoolID? = nil) {
+            self.draft = draft
+            self.ownerName = ownerName
+            self.pool = pool
+        }
+    }
+
+    /// Rows per call: one transaction each, so a call stays short for the other writers.
+    public static let maxRows = 1000
+
+    /// Checks and imports `rows` in one transaction (`dryRun`: rolled back), one outcome per row
+    /// in order: invalid rows and unknown owners are refused here, duplicates (of stored
+    /// customers or of earlier rows) and unroutable rows by the store; the others are created.
+    public func importRows(_ rows: [Row], dryRun: Bool, by actor: Actor) throws -> [ImportOutcome] {
+        try AccessPolicy.require(.importCustomers, by: actor)
+        guard rows.count <= Self.maxRows else {
+            throw PoolError.invalidInput(field: "rows", message: "at most \(Self.maxRows) rows per call")
+        }
+        let reps = Dictionary(try store.users().filter(\.takesCustomers).map { ($0.name, $0.id) }, uniquingKeysWith: { first, _ in first })
+        var outcomes = [ImportOutcome?](repeating: nil, count: rows.count)
+        var accepted: [(index: Int, row: ImportRow)] = []
+        for (index, row) in rows.enumerated() {
+            do {
+                accepted.append((index, try checked(row, reps: reps, by: actor)))
+            } catch let error as PoolError {
+                outcomes[index] = .refused(error)
+            }
+        }
+        let stored = try store.importCustomers(accepted.map(\.row), by: actor, dryRun: dryRun)
+        for (entry, outcome) in zip(accepted, stored) { outcomes[entry.index] = outcome }
+        let results = outcomes.compactMap { $0 }
+        if !dryRun {
+            let imported = results.filter { if case .created = $0 { true } else { false } }.count
+            try store.recordAudit(actor, "import_customers", "api", before: nil, after: "{\"imported\":\(imported),\"rows\":\(rows.count)}")
+        }
+        return results
+    }
+
+    private func checked(_ row: Row, reps: [String: UserID], by actor: Actor) throws -> ImportRow {
+        let draft = try row.draft.validated()
+        var owner: UserID?
+        if let name = row.ownerName?.trimmingWhitespace(), !name.isEmpty {
+            guard let id = reps[name] else {
+                throw PoolError.invalidInput(field: "ownerName", message: "no active rep is named \(name)")
+            }
+            owner = id
+        }
+        if owner != nil && row.pool != nil {
+            throw PoolError.invalidInput(field: "poolId", message: "give an owner or a pool, not both")
+        }
+        if let pool = row.pool { try AccessPolicy.requireWithin(pool, by: actor) }
+        return ImportRow(draft: draft, owner: owner, pool: row.pool)
+    }
 }

@@ -26,6 +26,18 @@ extension SQLitePoolDatabase {
         return try writeTransaction { db in try writes(db).createCustomer(draft, by: actor, intoPool: intoPool, at: now) }
     }
 
+    public func importCustomers(_ rows: [ImportRow], by actor: Actor, dryRun: Bool) throws -> [ImportOutcome] {
+        let now = clock.now()
+        var outcomes: [ImportOutcome] = []
+        do {
+            try writeTransaction { db in
+                outcomes = try writes(db).importCustomers(rows, by: actor, at: now) { _ in nil }
+                if dryRun { throw DryRunRollback() }
+            }
+        } catch is DryRunRollback {}
+        return outcomes
+    }
+
     /// Saves the draft once `check` allows it; a duplicate is refused (told as far as the
     /// acting user may see it).
     public func updateCustomer(

@@ -24,6 +24,23 @@ extension PostgresPoolDatabase {
         }
     }
 
+    /// A unique violation raced in by another instance refuses its row as a duplicate.
+    public func importCustomers(_ rows: [ImportRow], by actor: Actor, dryRun: Bool) throws -> [ImportOutcome] {
+        let now = clock.now()
+        var outcomes: [ImportOutcome] = []
+        do {
+            try writeTransaction { connection in
+                let writes = writes(connection)
+                outcomes = try writes.importCustomers(rows, by: actor, at: now) { error in
+                    guard (error as? PostgresError)?.isUniqueViolation == true else { return nil }
+                    return PoolError.invalidInput(field: "name", message: "another import or user created this customer at the same moment")
+                }
+                if dryRun { throw DryRunRollback() }
+            }
+        } catch is DryRunRollback {}
+        return outcomes
+    }
+
     public func updateCustomer(
         _ id: CustomerID, _ draft: CustomerDraft, by actor: Actor, check: (any CustomerFacts) throws -> Void
     ) throws -> Customer {

@@ -40,7 +40,10 @@ enum Resolvers {
         "Query": QueryResolvers.fields.merging(RuleQueryResolvers.query) { _, new in new }
             .merging(WebhookResolvers.query) { _, new in new }.merging(PeopleResolvers.query) { _, new in new },
         "Mutation": MutationResolvers.fields.merging(RuleQueryResolvers.mutation) { _, new in new }
-            .merging(WebhookResolvers.mutation) { _, new in new }.merging(PeopleResolvers.mutation) { _, new in new },
+            .merging(WebhookResolvers.mutation) { _, new in new }.merging(PeopleResolvers.mutation) { _, new in new }
+            .merging(ImportResolvers.mutation) { _, new in new },
+        "CustomerImportPayload": ImportResolvers.payload,
+        "CustomerImportResult": ImportResolvers.result,
         "ApiToken": PeopleResolvers.apiToken,
         "IssuedApiToken": PeopleResolvers.issued,
         "User": UserResolvers.fields,

@@ -11,6 +11,10 @@ public protocol CustomerStore: Sendable {
     func customerPage(_ query: CustomerQuery) throws -> CustomerPage
     func countCustomers(_ filter: CustomerFilter, scope: CustomerScope) throws -> Int
     func createCustomer(_ draft: CustomerDraft, by actor: Actor, intoPool: PoolID?) throws -> Customer
+    /// Creates `rows` in one transaction, each row in a savepoint of its own: a refused row (a
+    /// duplicate, earlier rows of the same call included; no pool to route to) leaves the others.
+    /// With `dryRun` everything is rolled back and the outcomes say what would have happened.
+    func importCustomers(_ rows: [ImportRow], by actor: Actor, dryRun: Bool) throws -> [ImportOutcome]
     /// Saves `draft` once `check` allows it on the customer's facts.
     func updateCustomer(
         _ id: CustomerID, _ draft: CustomerDraft, by actor: Actor, check: (any CustomerFacts) throws -> Void

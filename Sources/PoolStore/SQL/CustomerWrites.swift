@@ -26,6 +26,51 @@ extension OwnershipWrites {
         return customer
     }
 
+    /// Creates every row of an import, each in a savepoint; `refusal` turns a backend's error
+    /// (a unique violation raced in by another writer) into the row's refusal, or nil to fail
+    /// the whole call.
+    public func importCustomers(
+        _ rows: [ImportRow], by actor: Actor, at now: Date, refusal: (any Error) -> PoolError?
+    ) throws -> [ImportOutcome] {
+        let viewer = try viewer(actor)
+        let router = PoolRouter(pools: try settings().pools)
+        var outcomes: [ImportOutcome] = []
+        outcomes.reserveCapacity(rows.count)
+        for row in rows {
+            do {
+                outcomes.append(try session.savepoint { try importCustomer(row, by: actor, viewer: viewer, router: router, at: now) })
+            } catch let error as PoolError {
+                outcomes.append(.refused(error))
+            } catch {
+                guard let refused = refusal(error) else { throw error }
+                outcomes.append(.refused(refused))
+            }
+        }
+        return outcomes
+    }
+
+    private func importCustomer(_ row: ImportRow, by actor: Actor, viewer: Viewer, router: PoolRouter, at now: Date) throws -> ImportOutcome {
+        try requireNoDuplicate(row.draft.duplicateKeys, except: nil, viewer: viewer)
+        let placement: Placement
+        let routedBy: RoutingReason?
+        if let owner = row.owner {
+            (placement, routedBy) = (.owned(by: owner), nil)
+        } else if let pool = row.pool {
+            guard router.pools.contains(where: { $0.id == pool }) else { throw PoolError.notFound(entity: "Pool") }
+            (placement, routedBy) = (.inPool(pool), .explicit)
+        } else {
+            guard let (pool, reason) = router.route(industry: row.draft.industry, region: row.draft.region) else {
+                throw PoolError.invalidInput(field: "poolId", message: "no pool matches and no default pool is configured")
+            }
+            (placement, routedBy) = (.inPool(pool), reason)
+        }
+        let id = try insertCustomer(row.draft, placement: placement, createdBy: actor.userID, at: now)
+        try insertEvent(customer: id, kind: .create, from: nil, to: placement, actor: actor.userID, reason: "导入 / import", routedBy: routedBy, at: now)
+        try autoAssign(id, at: now)
+        guard let customer = try customer(id) else { throw PoolError.notFound(entity: "Customer") }
+        return .created(customer, routedBy: routedBy)
+    }
+
     /// Saves `draft` over customer `facts.customer`; a status change counts as progress.
     public func updateCustomer(_ draft: CustomerDraft, facts: some CustomerFacts) throws -> Customer {
         let id = facts.customer.id
