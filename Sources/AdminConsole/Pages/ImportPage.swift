@@ -11,10 +11,12 @@ struct ImportPage {
     var database: any PoolDatabase { console.database }
     static let columns = ["name", "phone", "email", "industry", "region", "level", "source", "status"]
 
+    /// A file's rows as the import service judged them (a dry run, or the import itself).
     struct Checked {
         var fresh: [(Int, CustomerDraft)] = []
         var duplicates: [(Int, String, DuplicateMatch)] = []
         var invalid: [(Int, String)] = []
+        var imported = 0
     }
 
     func handle(_ request: ConsoleRequest) throws -> HTTPResponse {
@@ -23,25 +25,24 @@ struct ImportPage {
         guard let file = uploaded ?? request.form["csv"].map({ Array($0.utf8) }), !file.isEmpty else {
             return try render(request, checked: nil, imported: nil, error: request.t("Upload CSV"))
         }
-        let checked = check(CSV.parse(file), actor: request.actor)
-        guard request.form["op"] == "import" else { return try render(request, checked: checked, imported: nil) }
         let pool = request.form.text("pool").flatMap(Int64.init).map(PoolID.init)
-        let owner = request.form.text("owner").flatMap(Int64.init).map(UserID.init)
-        let (imported, refused) = try console.services.imports.run(
-            checked.fresh.map { (line: $0.0, draft: $0.1) }, to: owner.map { .owner($0) } ?? .pool(pool), by: request.actor)
-        var result = checked
-        result.invalid += refused.map { ($0.line, ErrorText.describe($0.error, request)) }
-        return try render(request, checked: result, imported: imported)
+        let owner = try request.form.text("owner").flatMap(Int64.init).map(UserID.init).flatMap { try database.users(ids: [$0])[$0]?.name }
+        let importing = request.form["op"] == "import"
+        let checked = try check(CSV.parse(file), pool: pool, owner: owner, dryRun: !importing, request: request)
+        return try render(request, checked: checked, imported: importing ? checked.imported : nil)
     }
 
-    private func check(_ rows: [[String]], actor: Actor) -> Checked {
+    /// Reads the CSV's rows (the header names the columns) and hands them to the import
+    /// service, which checks every row in one transaction per thousand (kept only when
+    /// importing); rows that cannot be read as a customer are reported with their line.
+    private func check(_ rows: [[String]], pool: PoolID?, owner: String?, dryRun: Bool, request: ConsoleRequest) throws -> Checked {
         var checked = Checked()
         guard let header = rows.first?.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) else { return checked }
         guard let nameColumn = header.firstIndex(of: "name") else {
             checked.invalid.append((1, "the header row needs a name column"))
             return checked
         }
-        var seen: [String: Int] = [:]
+        var read: [(line: Int, row: CustomerImport.Row)] = []
         for (offset, row) in rows.dropFirst().enumerated() {
             let line = offset + 2
             func value(_ column: String) -> String? {
@@ -62,25 +63,18 @@ struct ImportPage {
                 }
                 draft.status = parsed
             }
-            do {
-                draft = try draft.validated()
-            } catch PoolError.invalidInput(let field, let message) {
-                checked.invalid.append((line, "\(field): \(message)"))
-                continue
-            } catch {
-                checked.invalid.append((line, "invalid"))
-                continue
-            }
-            let keys = draft.duplicateKeys
-            if let earlier = seen[keys.name] {
-                checked.invalid.append((line, "same company as line \(earlier)"))
-                continue
-            }
-            seen[keys.name] = line
-            if let match = try? database.duplicate(of: draft, for: actor) {
-                checked.duplicates.append((line, draft.name, match))
-            } else {
-                checked.fresh.append((line, draft))
+            read.append((line, CustomerImport.Row(draft: draft, ownerName: owner, pool: owner == nil ? pool : nil)))
+        }
+        let outcomes = try console.services.imports.importRows(read.map(\.row), dryRun: dryRun, by: request.actor)
+        for (entry, outcome) in zip(read, outcomes) {
+            switch outcome {
+            case .created:
+                checked.fresh.append((entry.line, entry.row.draft))
+                checked.imported += 1
+            case .refused(.duplicate(let match)):
+                checked.duplicates.append((entry.line, entry.row.draft.name, match))
+            case .refused(let error):
+                checked.invalid.append((entry.line, ErrorText.describe(error, request)))
             }
         }
         return checked
