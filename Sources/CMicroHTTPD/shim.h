@@ -19,7 +19,8 @@ static inline struct MHD_Daemon *gh_start_daemon(
 {
     struct sockaddr_storage storage;
     memset(&storage, 0, sizeof storage);
-    unsigned int flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC;
+    /* Suspend/resume parks an event stream's connection while it has nothing to send. */
+    unsigned int flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME;
     struct sockaddr_in *v4 = (struct sockaddr_in *)&storage;
     struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&storage;
     if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
@@ -75,5 +76,27 @@ static inline int gh_respond(
     MHD_destroy_response(response);
     return queued == MHD_YES;
 }
+
+/* Answers with a body read from `reader` as it comes (chunked, length unknown): an event stream.
+   `release` runs once the response is done with `cls`. Returns 0 when libmicrohttpd refused. */
+static inline int gh_respond_stream(
+    struct MHD_Connection *connection, unsigned int status,
+    const char *const *header_names, const char *const *header_values, size_t header_count,
+    MHD_ContentReaderCallback reader, void *cls, MHD_ContentReaderFreeCallback release)
+{
+    struct MHD_Response *response = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, reader, cls, release);
+    if (response == NULL) {
+        release(cls);
+        return 0;
+    }
+    for (size_t i = 0; i < header_count; i++) {
+        MHD_add_response_header(response, header_names[i], header_values[i]);
+    }
+    enum MHD_Result queued = MHD_queue_response(connection, status, response);
+    MHD_destroy_response(response);
+    return queued == MHD_YES;
+}
+
+static inline ssize_t gh_end_of_stream(void) { return MHD_CONTENT_READER_END_OF_STREAM; }
 
 #endif

@@ -20,7 +20,8 @@ public final class GonghaiApp: @unchecked Sendable {
         statementObserver: (@Sendable (String) -> Void)? = nil,
         logger: Logger = Logger(label: "gonghai"), assets: StaticAssets = .locate(explicit: nil),
         passwordHasher: PasswordHasher = .standard, metricsToken: String? = nil, rateLimitPerMinute: Int = 0,
-        executor: ExecutorMode = .compiled, benchRoutes: Bool = false, trustedDocuments: [String: String]? = nil
+        executor: ExecutorMode = .compiled, benchRoutes: Bool = false, trustedDocuments: [String: String]? = nil,
+        live: LiveLimits = LiveLimits()
     ) throws {
         let log: @Sendable (String) -> Void = { logger.error("\($0)") }
         telemetry = Telemetry(logger: logger, metricsToken: metricsToken)
@@ -31,7 +32,7 @@ public final class GonghaiApp: @unchecked Sendable {
             statementObserver: statementObserver, metrics: telemetry.factory)
         endpoint = try GraphQLEndpoint(
             schemaSDL: schemaSDL, database: database, limits: limits, clock: clock, rateLimitPerMinute: rateLimitPerMinute,
-            executor: executor, persisted: PersistedOperations(trusted: trustedDocuments), log: log)
+            executor: executor, persisted: PersistedOperations(trusted: trustedDocuments), live: live, log: log)
         let console = AdminConsole(database: database, assets: assets, clock: clock, hasher: passwordHasher, log: log)
         server = HTTPServer(
             configuration: http,
@@ -46,6 +47,7 @@ public final class GonghaiApp: @unchecked Sendable {
 
     /// Finishes requests in flight, then closes the database.
     public func stop() {
+        endpoint.stopLiveUpdates()
         server.stop()
         do {
             try database.close()

@@ -19,13 +19,17 @@ public final class GraphQLEndpoint: Sendable {
     let log: @Sendable (String) -> Void
     let executor: any OperationExecutor
     let persisted: PersistedOperations
+    /// Open subscriptions and the thread that feeds them.
+    let live: LiveHub
 
     public init(
         schemaSDL: String, database: any PoolDatabase, limits: APILimits = APILimits(),
         clock: any TimeSource = SystemTimeSource(), rateLimitPerMinute: Int = 0, executor: ExecutorMode = .compiled,
-        persisted: PersistedOperations = PersistedOperations(), log: @escaping @Sendable (String) -> Void = { _ in }
+        persisted: PersistedOperations = PersistedOperations(), live: LiveLimits = LiveLimits(),
+        log: @escaping @Sendable (String) -> Void = { _ in }
     ) throws {
         self.persisted = persisted
+        self.live = LiveHub(database: database, limits: live, log: log)
         self.clock = clock
         self.rateLimiter = RateLimiter(perMinute: rateLimitPerMinute, clock: clock)
         self.schema = try SchemaBinder.build(sdl: schemaSDL)
@@ -65,11 +69,12 @@ public final class GraphQLEndpoint: Sendable {
         let format = ResponseFormat(accept: request.header("accept"))
         let response: HTTPResponse
         do {
-            let grant = try admitHTTP(request)
+            let (grant, token) = try admitHTTP(request)
             summary?.userID = grant.user.id.rawValue
             let body = try persisted.resolve(try GraphQLRequestBody.decode(request))
             summary?.operationName = body.operationName
-            response = try run(body, grant: grant, isGET: request.method == "GET", requestID: requestID, format: format)
+            let streaming = Live.accepted(request.header("accept")) ? token : nil
+            response = try run(body, grant: grant, isGET: request.method == "GET", requestID: requestID, format: format, streamingFor: streaming)
         } catch let error as APIError {
             response = format.requestError(error)
             if error.code == .rateLimited, case .number(let seconds)? = error.extensions["retryAfter"] {
@@ -135,7 +140,7 @@ public final class GraphQLEndpoint: Sendable {
     }
 
     /// The HTTP-level checks, in the order a client can act on them.
-    func admitHTTP(_ request: HTTPRequest) throws -> TokenGrant {
+    func admitHTTP(_ request: HTTPRequest) throws -> (TokenGrant, String) {
         if request.bodyTooLarge {
             throw APIError(.payloadTooLarge, "The request body is larger than the server accepts.")
         }
@@ -156,7 +161,7 @@ public final class GraphQLEndpoint: Sendable {
                 throw APIError(.unsupportedMediaType, "POST bodies must be application/json.")
             }
         }
-        return grant
+        return (grant, token)
     }
 
     private func authenticate(_ request: HTTPRequest) throws -> (TokenGrant, String)? {
@@ -172,7 +177,8 @@ public final class GraphQLEndpoint: Sendable {
     }
 
     private func run(
-        _ body: GraphQLRequestBody, grant: TokenGrant, isGET: Bool, requestID: String, format: ResponseFormat
+        _ body: GraphQLRequestBody, grant: TokenGrant, isGET: Bool, requestID: String, format: ResponseFormat,
+        streamingFor token: String? = nil
     ) throws -> HTTPResponse {
         let cached = cache.value(for: body.query) { CachedQuery(admission.admit(body.query)) }
         let admitted = cached.admitted
@@ -181,7 +187,7 @@ public final class GraphQLEndpoint: Sendable {
         }
         guard let document = admitted.document else { throw APIError(.parseFailed, "The query could not be parsed.") }
         let operation = try admission.operation(in: document, named: body.operationName)
-        if isGET && operation.operation != .query {
+        if isGET && operation.operation == .mutation {
             throw APIError(.methodNotAllowed, "Mutations need POST.")
         }
         try admission.checkLimits(admitted, operation, variables: body.variables)
@@ -190,6 +196,12 @@ public final class GraphQLEndpoint: Sendable {
             user: grant.user, scope: grant.scope, database: database, requestID: requestID, limits: limits, clock: clock, log: log)
         if operation.operation == .mutation {
             do { try context.services.requireWrites(by: context.actor) } catch { throw APIError.from(error, requestID: requestID, log: log) }
+        }
+        if operation.operation == .subscription {
+            guard let token else {
+                throw APIError(.badRequest, "Subscriptions are answered as Server-Sent Events: send Accept: text/event-stream.")
+            }
+            return try subscribe(document, operation, body, grant: grant, token: token, context: context)
         }
         // A query reads from one snapshot; a mutation's writes must be visible to its own reads.
         let admittedOperation = AdmittedOperation(

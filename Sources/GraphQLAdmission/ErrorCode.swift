@@ -28,6 +28,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case dailyClaimLimitReached = "DAILY_CLAIM_LIMIT_REACHED"
     case claimCooldown = "CLAIM_COOLDOWN"
     case claimEmbargo = "CLAIM_EMBARGO"
+    case tooManySubscriptions = "TOO_MANY_SUBSCRIPTIONS"
     case unavailable = "UNAVAILABLE"
     case queryTimeout = "QUERY_TIMEOUT"
     case internalError = "INTERNAL"
@@ -39,7 +40,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
         case .unsupportedMediaType: return 415
         case .methodNotAllowed: return 405
         case .unauthenticated: return 401
-        case .rateLimited: return 429
+        case .rateLimited, .tooManySubscriptions: return 429
         case .internalError: return 500
         case .unavailable, .queryTimeout: return 503
         default: return 400

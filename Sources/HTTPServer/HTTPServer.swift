@@ -21,6 +21,7 @@ public final class HTTPServer: @unchecked Sendable {
     let configuration: HTTPServerConfiguration
     private var daemon: OpaquePointer?
     private let inFlight = InFlightCounter()
+    private let streams = OpenStreams()
     public private(set) var port: UInt16 = 0
 
     public init(configuration: HTTPServerConfiguration, handler: any HTTPHandler) {
@@ -52,6 +53,9 @@ public final class HTTPServer: @unchecked Sendable {
         // meets a closed descriptor (its documentation asks for exactly this order).
         let listening = MHD_quiesce_daemon(daemon)
         if listening >= 0 { shutdown(listening, Int32(SHUT_RDWR)) }
+        // Event streams end cleanly (what is queued is sent); libmicrohttpd must not be
+        // stopped with a connection still suspended.
+        streams.finishAll()
         let deadline = Date().addingTimeInterval(grace)
         while inFlight.value > 0 && Date() < deadline { usleep(10_000) }
         MHD_stop_daemon(daemon)
@@ -118,6 +122,7 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     private func send(_ response: HTTPResponse, _ connection: OpaquePointer) -> Bool {
+        if let stream = response.stream { return send(stream, response, connection) }
         var names = response.headers.map { strdup($0.0) }
         var values = response.headers.map { strdup($0.1) }
         defer {
@@ -131,6 +136,30 @@ public final class HTTPServer: @unchecked Sendable {
                         valuesBuffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: valuesBuffer.count) { v in
                             gh_respond(connection, UInt32(response.status), body.baseAddress, body.count, n, v, response.headers.count)
                         }
+                    }
+                }
+            }
+        }
+        return ok != 0
+    }
+
+    private func send(_ stream: EventStream, _ response: HTTPResponse, _ connection: OpaquePointer) -> Bool {
+        stream.attach(connection)
+        streams.add(stream)
+        var names = response.headers.map { strdup($0.0) }
+        var values = response.headers.map { strdup($0.1) }
+        defer {
+            names.forEach { free($0) }
+            values.forEach { free($0) }
+        }
+        let retained = Unmanaged.passRetained(stream).toOpaque()  // released by mhdStreamReleased
+        let ok = names.withUnsafeMutableBufferPointer { namesBuffer in
+            values.withUnsafeMutableBufferPointer { valuesBuffer in
+                namesBuffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: namesBuffer.count) { n in
+                    valuesBuffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: valuesBuffer.count) { v in
+                        gh_respond_stream(
+                            connection, UInt32(response.status), n, v, response.headers.count, mhdStreamReader, retained,
+                            mhdStreamReleased)
                     }
                 }
             }
@@ -156,6 +185,20 @@ final class RequestState {
 final class ValuesBox {
     /// Room for a typical request's headers, so the table is not rebuilt as it fills.
     var values: [String: String] = Dictionary(minimumCapacity: 12)
+}
+
+/// The event streams open now, so stopping can end each one.
+final class OpenStreams: @unchecked Sendable {
+    private let lock = NSLock()
+    private var open: [ObjectIdentifier: EventStream] = [:]
+
+    func add(_ stream: EventStream) {
+        let key = ObjectIdentifier(stream)
+        lock.withLock { open[key] = stream }
+        stream.onClose { [weak self] in self?.lock.withLock { _ = self?.open.removeValue(forKey: key) } }
+    }
+
+    func finishAll() { lock.withLock { Array(open.values) }.forEach { $0.finish() } }
 }
 
 final class InFlightCounter: @unchecked Sendable {

@@ -25,3 +25,17 @@ let mhdValueIterator: MHD_KeyValueIterator = { context, _, key, value in
     box.values[String(cString: key).asciiLowercased] = value.map { String(cString: $0) } ?? ""
     return .YES
 }
+
+/// An event stream's body, read as the socket takes it (see `EventStream.read`).
+let mhdStreamReader: MHD_ContentReaderCallback = { context, _, buffer, max in
+    guard let context, let buffer else { return Int(gh_end_of_stream()) }
+    return Unmanaged<EventStream>.fromOpaque(context).takeUnretainedValue().read(into: buffer, max: max)
+}
+
+/// The stream's response is done: the retain taken for libmicrohttpd is given back.
+let mhdStreamReleased: MHD_ContentReaderFreeCallback = { context in
+    guard let context else { return }
+    let stream = Unmanaged<EventStream>.fromOpaque(context)
+    stream.takeUnretainedValue().released()
+    stream.release()
+}

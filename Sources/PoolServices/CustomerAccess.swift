@@ -26,4 +26,12 @@ public struct CustomerAccess: Sendable {
         else { return nil }
         return customer
     }
+
+    /// Whether `actor` may watch `pool` change (`poolChanged`): its members and admins, who
+    /// see its customers; anyone else is told the pool is not found.
+    public func requireWatching(_ pool: PoolID, by actor: Actor) throws {
+        guard try store.pools().contains(where: { $0.id == pool }),
+            try store.viewer(for: actor).scope.contains(.inPool(pool))
+        else { throw PoolError.notFound(entity: "Pool") }
+    }
 }

@@ -25,4 +25,10 @@ extension SQLitePoolDatabase {
     public func ownershipEvents(after id: Int64, scope: CustomerScope, first: Int) throws -> [OwnershipEvent] {
         try read { db in try CustomerQueries(db).ownershipEvents(after: id, scope: scope, first: first) }
     }
+
+    public func liveCursor() throws -> LiveCursor { try read { db in try CustomerQueries(db).liveCursor() } }
+
+    public func liveChanges(after cursor: LiveCursor, first: Int) throws -> (events: [OwnershipEvent], warnings: [UserNotification]) {
+        try read { db in try CustomerQueries(db).liveChanges(after: cursor, first: first) }
+    }
 }

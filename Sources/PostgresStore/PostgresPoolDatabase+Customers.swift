@@ -82,6 +82,15 @@ extension PostgresPoolDatabase {
         try read { try CustomerQueries($0).ownershipEvents(after: id, scope: scope, first: first) }
     }
 
+    public func liveCursor() throws -> LiveCursor { try read { try CustomerQueries($0).liveCursor() } }
+
+    /// Read in one snapshot-free pass: an event committed after its id was skipped by a reader
+    /// (ids are drawn before commit) is the reason live updates trail by a poll, not a loss:
+    /// the feed's `ownershipEvents(after:)` has the same property and the same answer.
+    public func liveChanges(after cursor: LiveCursor, first: Int) throws -> (events: [OwnershipEvent], warnings: [UserNotification]) {
+        try read { try CustomerQueries($0).liveChanges(after: cursor, first: first) }
+    }
+
     /// Two instances saving the same new customer at once both pass the duplicate check (neither
     /// sees the other's uncommitted row); the unique keys refuse the second, which is then told
     /// where the first is, as the check would have told it.

@@ -35,7 +35,8 @@ public final class TestServer: @unchecked Sendable {
     public init(
         limits: APILimits = APILimits(), maxBodyBytes: Int = 1 << 20, threads: Int = 4, metricsToken: String? = nil,
         rateLimitPerMinute: Int = 0, executor: ExecutorMode = .verify,
-        benchRoutes: Bool = false, backend: TestBackend = .current, trustedDocuments: [String: String]? = nil
+        benchRoutes: Bool = false, backend: TestBackend = .current, trustedDocuments: [String: String]? = nil,
+        live: LiveLimits = LiveLimits()
     ) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("gonghai-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -49,7 +50,7 @@ public final class TestServer: @unchecked Sendable {
             http: HTTPServerConfiguration(host: "127.0.0.1", port: 0, threads: threads, maxBodyBytes: maxBodyBytes),
             limits: limits, clock: clock, timeZone: TimeZone(identifier: "UTC")!, statementObserver: { log.record($0) }, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
             assets: StaticAssets(directory: Self.repositoryURL.appendingPathComponent("Public")), passwordHasher: .fastForTests, metricsToken: metricsToken,
-            rateLimitPerMinute: rateLimitPerMinute, executor: executor, benchRoutes: benchRoutes, trustedDocuments: trustedDocuments)
+            rateLimitPerMinute: rateLimitPerMinute, executor: executor, benchRoutes: benchRoutes, trustedDocuments: trustedDocuments, live: live)
         try app.start()
         client = HTTPClient(port: app.port)
         try seedOrganisation()

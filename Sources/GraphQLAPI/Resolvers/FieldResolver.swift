@@ -42,6 +42,9 @@ enum Resolvers {
         "Mutation": MutationResolvers.fields.merging(RuleQueryResolvers.mutation) { _, new in new }
             .merging(WebhookResolvers.mutation) { _, new in new }.merging(PeopleResolvers.mutation) { _, new in new }
             .merging(ImportResolvers.mutation) { _, new in new },
+        "Subscription": LiveResolvers.subscription,
+        "PoolChange": LiveResolvers.poolChange,
+        "MyCustomerChange": LiveResolvers.myCustomerChange,
         "CustomerImportPayload": ImportResolvers.payload,
         "CustomerImportResult": ImportResolvers.result,
         "ApiToken": PeopleResolvers.apiToken,

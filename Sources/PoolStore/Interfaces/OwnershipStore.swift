@@ -25,4 +25,22 @@ public protocol OwnershipStore: Sendable {
     func ownershipEvents(after id: Int64, scope: CustomerScope, first: Int) throws -> [OwnershipEvent]
     /// Each customer's ownership history, oldest first.
     func ownershipEvents(of ids: [CustomerID]) throws -> [CustomerID: [OwnershipEvent]]
+    /// The newest ownership event's id and the newest reclaim warning's: where live updates
+    /// start reading.
+    func liveCursor() throws -> LiveCursor
+    /// Every ownership event after `cursor.events` and reclaim warning after `cursor.warnings`,
+    /// oldest first, at most `first` of each, whoever's customers they are: live updates decide
+    /// per subscriber what each may see.
+    func liveChanges(after cursor: LiveCursor, first: Int) throws -> (events: [OwnershipEvent], warnings: [UserNotification])
+}
+
+/// A position in the stream of changes live updates read.
+public struct LiveCursor: Sendable, Equatable {
+    public var events: Int64
+    public var warnings: Int64
+
+    public init(events: Int64, warnings: Int64) {
+        self.events = events
+        self.warnings = warnings
+    }
 }

@@ -176,5 +176,15 @@ final class DecodedJSON<Value: Sendable>: @unchecked Sendable {
         }
         return value
     }
+}
 
+extension RowDecoding {
+    /// `id, user_id, kind, customer_id, message, due_on, created_at, read_at` of `notifications`.
+    public static func notification<Row: ColumnReader>(_ row: Row) -> UserNotification {
+        UserNotification(
+            id: row.int64(0), userID: UserID(row.int64(1)), kind: UserNotification.Kind(rawValue: row.text(2)) ?? .assigned,
+            customerID: row.optionalInt64(3).map(CustomerID.init), message: row.text(4),
+            dueOn: row.optionalText(5).flatMap(Day.init), createdAt: Timestamp.decode(row.int64(6)),
+            readAt: Timestamp.decode(optional: row.optionalInt64(7)))
+    }
 }

@@ -118,14 +118,7 @@ extension PeopleWrites {
             """
             SELECT id, user_id, kind, customer_id, message, due_on, created_at, read_at FROM notifications
             WHERE user_id = ? AND (CAST(? AS INTEGER) = 0 OR read_at IS NULL) ORDER BY id DESC LIMIT ?
-            """, [.int(user.rawValue), SQLValue(unreadOnly), .int(Int64(first))]
-        ) { row in
-            UserNotification(
-                id: row.int64(0), userID: UserID(row.int64(1)), kind: UserNotification.Kind(rawValue: row.text(2)) ?? .assigned,
-                customerID: row.optionalInt64(3).map(CustomerID.init), message: row.text(4),
-                dueOn: row.optionalText(5).flatMap(Day.init), createdAt: Timestamp.decode(row.int64(6)),
-                readAt: Timestamp.decode(optional: row.optionalInt64(7)))
-        }
+            """, [.int(user.rawValue), SQLValue(unreadOnly), .int(Int64(first))], RowDecoding.notification)
     }
 
     /// Marks the given notifications (nil: all) read; returns how many changed.

@@ -77,6 +77,24 @@ public struct CustomerQueries<Session: SQLSession> {
         return try session.fetchAll(statement, RowDecoding.ownershipEvent)
     }
 
+    public func liveCursor() throws -> LiveCursor {
+        try session.fetchOne(
+            "SELECT (SELECT coalesce(max(id), 0) FROM ownership_events), (SELECT coalesce(max(id), 0) FROM notifications)"
+        ) { LiveCursor(events: $0.int64(0), warnings: $0.int64(1)) } ?? LiveCursor(events: 0, warnings: 0)
+    }
+
+    public func liveChanges(after cursor: LiveCursor, first: Int) throws -> (events: [OwnershipEvent], warnings: [UserNotification]) {
+        let events = try session.fetchAll(
+            "SELECT \(RowDecoding.ownershipEventColumns) FROM ownership_events WHERE id > ? ORDER BY id LIMIT ?",
+            [.int(cursor.events), .int(Int64(first))], RowDecoding.ownershipEvent)
+        let warnings = try session.fetchAll(
+            """
+            SELECT id, user_id, kind, customer_id, message, due_on, created_at, read_at FROM notifications
+            WHERE id > ? AND kind = 'reclaim_warning' ORDER BY id LIMIT ?
+            """, [.int(cursor.warnings), .int(Int64(first))], RowDecoding.notification)
+        return (events, warnings)
+    }
+
     /// Each customer's ownership history, oldest first.
     public func ownershipEvents(of ids: [CustomerID]) throws -> [CustomerID: [OwnershipEvent]] {
         guard !ids.isEmpty else { return [:] }
