@@ -5,6 +5,7 @@ value deprecation by default; graphql-core's `get_introspection_query` with ever
 GraphiQL-style tools send. Both must get the whole schema, build it, and then run typed operations
 that they validate locally against it.
 """
+import json
 import os
 import sys
 
@@ -69,3 +70,35 @@ def test_graphql_core_full_introspection_rebuilds_the_schema_file(server):
                 assert set(served_args) == set(declared_args), "%s.%s" % (name, field_name)
                 for arg_name, arg in declared_args.items():
                     assert served_args[arg_name].default_value == arg.default_value, "%s.%s(%s)" % (name, field_name, arg_name)
+
+
+def test_an_sse_client_library_receives_live_updates(server):
+    """sseclient-py over a streaming `requests` response: the GraphQL over SSE protocol as a
+    client library speaks it (event names, JSON data, keep-alive comments ignored)."""
+    import threading
+
+    import requests
+    import sseclient
+
+    headers = {"Authorization": "Bearer " + server.admin_token, "Accept": "text/event-stream"}
+    response = requests.post(
+        "http://127.0.0.1:%d/graphql" % server.port, stream=True, timeout=30, headers=headers,
+        json={"query": "subscription { myCustomersChanged { kind customer { id owner { name } } } }"})
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/event-stream")
+    events = []
+    reader = threading.Thread(target=lambda: events.extend(
+        [next(iter(sseclient.SSEClient(response).events()))]), daemon=True)
+    reader.start()
+    status, page = server.graphql("{ me { id } customers(first: 1, filter: {inPool: true}) { nodes { id } } }", token=server.admin_token)
+    me, customer = page["data"]["me"]["id"], page["data"]["customers"]["nodes"][0]["id"]
+    status, assigned = server.graphql(
+        "mutation($c: [ID!]!, $u: ID!) { assignCustomers(ids: $c, toUserId: $u) { succeeded } }",
+        {"c": [customer], "u": me}, token=server.admin_token)
+    assert assigned["data"]["assignCustomers"]["succeeded"] == 1
+    reader.join(timeout=10)
+    response.close()
+    assert len(events) == 1, "no event within 10 s"
+    assert events[0].event == "next"
+    change = json.loads(events[0].data)["data"]["myCustomersChanged"]
+    assert change["kind"] == "ASSIGNED" and change["customer"]["id"] == customer

@@ -10,6 +10,7 @@ PostgreSQL is not installed. About 25 s on 2 cores.
 import collections
 import concurrent.futures
 import http.client
+import json
 import random
 import threading
 import time
@@ -639,3 +640,47 @@ def test_two_schedulers_at_the_sweep_time_record_one_run(deployment):
     assert seeder.sql("SELECT count(*) FROM customers WHERE owner_id IS NOT NULL") == [(0,)]
     logs = "".join(server.log_text() for server in schedulers)
     assert "sweep failed" not in logs, logs[-2000:]
+
+
+def test_a_change_through_one_instance_reaches_subscribers_of_the_other(deployment):
+    """Live updates across instances: a rep watching the pool through instance A sees a claim
+    made through instance B, and their own stream through B sees it too, within a second."""
+    first, second = deployment.instance(), deployment.instance()
+    team = Team(deployment.url, reps=2)
+    team.setup(first, customers=3)
+
+    def subscribe(server, query, variables):
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        connection.request("POST", "/graphql", body=json.dumps({"query": query, "variables": variables}), headers={
+            "Content-Type": "application/json", "Accept": "text/event-stream", "Authorization": "Bearer " + team.tokens["rep00"]})
+        response = connection.getresponse()
+        assert response.status == 200, response.read()
+        return connection, response
+
+    def next_event(response):
+        """The next `event:`/`data:` block, comments skipped (http.client undoes the chunking)."""
+        name, data = None, None
+        while True:
+            line = response.fp.readline().decode().rstrip("\r\n")
+            if line.startswith("event:"):
+                name = line[6:].strip()
+            elif line.startswith("data:"):
+                data = line[5:].strip()
+            elif line == "" and name:
+                return name, json.loads(data) if data else None
+
+    pool_stream = subscribe(first, "subscription($p: ID!) { poolChanged(poolId: $p) { kind customer { id } event { toOwner { name } } } }",
+                            {"p": team.pool})
+    mine_stream = subscribe(second, "subscription { myCustomersChanged { kind customer { id } } }", {})
+    customer = team.pool_customers[0]
+    started = time.monotonic()
+    ok(second.graphql("mutation($c: [ID!]!) { claimCustomers(ids: $c) { succeeded } }", {"c": [customer]}, team.tokens["rep00"]))
+    name, body = next_event(pool_stream[1])
+    assert name == "next" and body["data"]["poolChanged"]["kind"] == "LEFT"
+    assert body["data"]["poolChanged"]["customer"]["id"] == customer, "rep00 owns it now and sees it"
+    assert body["data"]["poolChanged"]["event"]["toOwner"]["name"] == "rep00"
+    name, body = next_event(mine_stream[1])
+    assert body["data"]["myCustomersChanged"] == {"kind": "CLAIMED", "customer": {"id": customer}}
+    assert time.monotonic() - started < 2
+    for connection, _ in (pool_stream, mine_stream):
+        connection.close()
