@@ -27,6 +27,9 @@ public final class AdminConsole: Sendable {
         self.hasher = hasher
     }
 
+    /// The GraphQL explorer's page (see `StaticAssets.explorer`).
+    public func explorerPage() -> HTTPResponse { assets.explorer() }
+
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
         let path = request.path.split(separator: "/").map(String.init).dropFirst().map { $0 }
         if path.first == "static", path.count == 2 { return assets.response(path[1]) }

@@ -8,7 +8,7 @@ public struct StaticAssets: Sendable {
 
     public init(directory: URL) {
         var files: [String: (String, [UInt8])] = [:]
-        let types = ["css": "text/css; charset=utf-8", "js": "text/javascript; charset=utf-8", "svg": "image/svg+xml", "png": "image/png", "ico": "image/x-icon"]
+        let types = ["html": "text/html; charset=utf-8", "css": "text/css; charset=utf-8", "js": "text/javascript; charset=utf-8", "svg": "image/svg+xml", "png": "image/png", "ico": "image/x-icon"]
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         for name in names {
             guard let type = types[(name as NSString).pathExtension.lowercased()],
@@ -33,8 +33,22 @@ public struct StaticAssets: Sendable {
     }
 
     func response(_ name: String) -> HTTPResponse {
-        guard let file = files[name] else { return .text(404, "Not found.\n") }
+        guard let file = files[name], !name.hasSuffix(".html") else { return .text(404, "Not found.\n") }
         return HTTPResponse(
             status: 200, headers: [("Content-Type", file.type), ("Cache-Control", "public, max-age=3600")], body: file.body)
+    }
+
+    /// The GraphQL explorer's page: no data of its own (it asks for a token and talks to
+    /// `/graphql`), so it is served to anyone, under the console's content security policy.
+    public func explorer() -> HTTPResponse {
+        guard let file = files["explorer.html"] else { return .text(404, "Not found.\n") }
+        return HTTPResponse(
+            status: 200,
+            headers: [
+                ("Content-Type", file.type), ("Cache-Control", "no-cache"),
+                ("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'"),
+                ("Referrer-Policy", "no-referrer"),
+            ],
+            body: file.body)
     }
 }

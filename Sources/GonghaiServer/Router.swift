@@ -21,6 +21,9 @@ public struct Router: HTTPHandler {
         var summary: RequestSummary?
         var route = "other"
         switch request.path {
+        case "/graphql" where Self.wantsExplorer(request):
+            route = "explorer"
+            response = console.explorerPage()
         case "/graphql":
             route = "graphql"
             summary = RequestSummary()
@@ -55,6 +58,13 @@ public struct Router: HTTPHandler {
 }
 
 extension Router {
+    /// A browser opening `/graphql`: a GET for HTML with no operation in it. GraphQL clients
+    /// ask for JSON (or an event stream) and name a query.
+    static func wantsExplorer(_ request: HTTPRequest) -> Bool {
+        request.method == "GET" && request.queryArguments["query"] == nil && request.queryArguments["extensions"] == nil
+            && (request.header("accept") ?? "").contains("text/html")
+    }
+
     /// 200 while the database answers, 503 while it does not: a load balancer then sends
     /// requests to another instance until this one's database is back.
     func health() -> HTTPResponse {

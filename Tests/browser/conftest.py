@@ -20,22 +20,31 @@ def binary():
     return os.path.join(found, "gonghai")
 
 
+class Url(str):
+    """The server's base URL, with the demo admin token it printed."""
+    token = None
+
+
 @pytest.fixture(scope="session")
 def server():
     directory = tempfile.mkdtemp(prefix="gonghai-browser-")
     process = subprocess.Popen(
         [binary(), "serve", "--demo", "--no-sweep", "--port", "0", "--database", os.path.join(directory, "demo.sqlite")],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    url = None
+    url, token = None, None
     deadline = time.time() + 120
-    while time.time() < deadline and url is None:
+    while time.time() < deadline and (url is None or token is None):
         line = process.stdout.readline()
         if not line:
             break
         match = re.search(r"http://127\.0\.0\.1:(\d+)/graphql", line)
         if match:
-            url = "http://127.0.0.1:%s" % match.group(1)
-    assert url, "gonghai did not start"
+            url = Url("http://127.0.0.1:%s" % match.group(1))
+        found = re.search(r"demo admin token: (\S+)", line)
+        if found:
+            token = found.group(1)
+    assert url and token, "gonghai did not start"
+    url.token = token
     yield url
     process.terminate()
     process.wait(timeout=30)
