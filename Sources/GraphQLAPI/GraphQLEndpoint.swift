@@ -165,7 +165,15 @@ public final class GraphQLEndpoint: Sendable {
     }
 
     private func authenticate(_ request: HTTPRequest) throws -> (TokenGrant, String)? {
-        guard let header = request.header("authorization") else { return nil }
+        guard let header = request.header("authorization") else {
+            // A browser's EventSource cannot send headers: an event stream opened by GET may
+            // carry the token as RFC 6750's `access_token` query parameter, and nothing else
+            // may. The request log never records query strings.
+            guard request.method == "GET", Live.accepted(request.header("accept")),
+                let token = request.queryArguments["access_token"]
+            else { return nil }
+            return try database.grant(forToken: token).map { ($0, token) }
+        }
         guard let space = header.utf8.firstIndex(of: UInt8(ascii: " ")),
             String(header[..<space]).equalsIgnoringASCIICase("bearer")
         else { return nil }

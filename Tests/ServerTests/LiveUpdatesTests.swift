@@ -78,6 +78,22 @@ import TestSupport
         _ = (first, second)
     }
 
+    /// A browser's `EventSource` sends no headers: a GET stream may carry the token as
+    /// `access_token`; no other request may.
+    @Test func anEventSourceStyleGetStreamCarriesItsTokenInTheQuery() throws {
+        let server = try TestServer(live: Self.fast)
+        let query = Self.mine.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+        let stream = try EventStreamClient(port: server.app.port, getPath: "/graphql?query=\(query)&access_token=\(server.tokens["rep1"]!)")
+        let id = try server.createCustomer("Browser Co", pool: "east")
+        _ = try server.query("mutation($c: [ID!]!, $u: ID!) { assignCustomers(ids: $c, toUserId: $u) { succeeded } }",
+                             variables: ["c": [id], "u": server.userID("rep1")])
+        #expect(try stream.next().json.at("data", "myCustomersChanged", "customer", "id") as? String == id)
+        let plain = try server.client.send(
+            method: "GET", path: "/graphql?query=%7B%20me%20%7B%20name%20%7D%20%7D&access_token=\(server.tokens["rep1"]!)",
+            headers: [("Accept", "application/json")])
+        #expect(plain.status == 401, "only an event stream takes the token from the query")
+    }
+
     /// Open streams hold no worker thread: more streams than threads, and a query still answers.
     @Test func streamsHoldNoWorkerThreadAndEndWhenTheTokenIsRevoked() throws {
         let server = try TestServer(threads: 2, live: Self.fast)

@@ -25,7 +25,20 @@ public final class EventStreamClient {
     public private(set) var comments = 0
 
     /// Opens the stream: `POST /graphql` with `Accept: text/event-stream` and the subscription.
-    public init(port: UInt16, query: String, variables: [String: Any] = [:], token: String?) throws {
+    public convenience init(port: UInt16, query: String, variables: [String: Any] = [:], token: String?) throws {
+        let body = try JSONSerialization.data(withJSONObject: ["query": query, "variables": variables])
+        var head = "POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAccept: text/event-stream\r\n"
+        if let token { head += "Authorization: Bearer \(token)\r\n" }
+        head += "Content-Length: \(body.count)\r\n\r\n"
+        try self.init(port: port, request: Array(head.utf8) + [UInt8](body))
+    }
+
+    /// Opens the stream as a browser's `EventSource` does: a GET of `path`, no other header.
+    public convenience init(port: UInt16, getPath path: String) throws {
+        try self.init(port: port, request: Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n".utf8))
+    }
+
+    private init(port: UInt16, request bytes: [UInt8]) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -35,11 +48,6 @@ public final class EventStreamClient {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else { throw Failure.connect }
-        let body = try JSONSerialization.data(withJSONObject: ["query": query, "variables": variables])
-        var head = "POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAccept: text/event-stream\r\n"
-        if let token { head += "Authorization: Bearer \(token)\r\n" }
-        head += "Content-Length: \(body.count)\r\n\r\n"
-        let bytes = Array(head.utf8) + [UInt8](body)
         _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         try readHead()
     }

@@ -93,3 +93,29 @@ def test_a_graphql_client_still_gets_json_from_get(server):
     request = urllib.request.Request(server + "/graphql?query=%7B%20me%20%7B%20name%20%7D%20%7D", headers={
         "Accept": "application/json", "Authorization": "Bearer " + server.token})
     assert json.load(urllib.request.urlopen(request))["data"]["me"]["name"] == "admin"
+
+
+def test_a_browsers_event_source_receives_live_updates(browser, server):
+    """The browser's own EventSource: a GET stream with the token as `access_token`."""
+    browser.get(server + "/graphql")
+    browser.execute_script("""
+        window.liveEvents = [];
+        const query = "subscription { myCustomersChanged { kind customer { id } } }";
+        const source = new EventSource("/graphql?" + new URLSearchParams({ query, access_token: arguments[0] }));
+        source.addEventListener("next", (event) => window.liveEvents.push(JSON.parse(event.data).data));
+        source.onopen = () => { window.liveOpen = true; };
+        window.liveSource = source;
+    """, server.token)
+    WebDriverWait(browser, 10).until(lambda b: b.execute_script("return window.liveOpen === true"))
+
+    def graphql(query, variables=None):
+        request = urllib.request.Request(server + "/graphql", json.dumps({"query": query, "variables": variables or {}}).encode(), {
+            "Content-Type": "application/json", "Authorization": "Bearer " + server.token})
+        return json.load(urllib.request.urlopen(request))
+
+    page = graphql("{ me { id } customers(first: 1, filter: {inPool: true}) { nodes { id } } }")["data"]
+    customer = page["customers"]["nodes"][0]["id"]
+    graphql("mutation($c: [ID!]!, $u: ID!) { assignCustomers(ids: $c, toUserId: $u) { succeeded } }", {"c": [customer], "u": page["me"]["id"]})
+    WebDriverWait(browser, 10).until(lambda b: b.execute_script("return window.liveEvents.length") > 0)
+    change = browser.execute_script("window.liveSource.close(); return window.liveEvents[0]")
+    assert change["myCustomersChanged"] == {"kind": "ASSIGNED", "customer": {"id": customer}}
