@@ -11,6 +11,8 @@ public final class AdminConsole: Sendable {
     let assets: StaticAssets
     let clock: any TimeSource
     let hasher: PasswordHasher
+    /// Sign-in attempts per client address, before any password is hashed.
+    let signInAttempts: AttemptThrottle
     /// Where unexpected failures are written, with the reference the page shows.
     let log: @Sendable (String) -> Void
     static let sessionCookie = "gh_session"
@@ -25,6 +27,7 @@ public final class AdminConsole: Sendable {
         self.assets = assets
         self.clock = clock
         self.hasher = hasher
+        self.signInAttempts = AttemptThrottle(clock: clock)
     }
 
     /// The GraphQL explorer's page (see `StaticAssets.explorer`).
@@ -117,9 +120,8 @@ public final class AdminConsole: Sendable {
     }
 
     /// Cookies get `Secure` when the request came over TLS (via a proxy that says so).
-    static func secure(_ request: HTTPRequest) -> Bool {
-        request.header("x-forwarded-proto")?.lowercased() == "https"
-    }
+    /// Whether cookies should be `Secure`: the client came over HTTPS, as a trusted proxy said.
+    static func secure(_ request: HTTPRequest) -> Bool { request.isSecure }
 }
 
 /// Domain refusals as console messages.

@@ -13,7 +13,7 @@
 /* Starts a daemon with its own thread pool, bound to one address (IPv4 or IPv6 literal). */
 static inline struct MHD_Daemon *gh_start_daemon(
     const char *host, uint16_t port, unsigned int threads, unsigned int timeout_seconds,
-    unsigned int connection_limit, size_t connection_memory,
+    unsigned int connection_limit, unsigned int per_address_limit, size_t connection_memory,
     MHD_AccessHandlerCallback handler, void *handler_cls,
     MHD_RequestCompletedCallback completed, void *completed_cls)
 {
@@ -39,6 +39,7 @@ static inline struct MHD_Daemon *gh_start_daemon(
         MHD_OPTION_THREAD_POOL_SIZE, threads,
         MHD_OPTION_CONNECTION_TIMEOUT, timeout_seconds,
         MHD_OPTION_CONNECTION_LIMIT, connection_limit,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_address_limit,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, connection_memory,
         MHD_OPTION_NOTIFY_COMPLETED, completed, completed_cls,
         MHD_OPTION_END);
@@ -49,6 +50,20 @@ static inline uint16_t gh_bound_port(struct MHD_Daemon *daemon)
 {
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
     return info == NULL ? 0 : info->port;
+}
+
+/* The client's address as text (IPv4 or IPv6), or "" when unknown. */
+static inline void gh_client_address(struct MHD_Connection *connection, char *buffer, socklen_t size)
+{
+    buffer[0] = 0;
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (info == NULL || info->client_addr == NULL) return;
+    const struct sockaddr *address = info->client_addr;
+    if (address->sa_family == AF_INET) {
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)address)->sin_addr, buffer, size);
+    } else if (address->sa_family == AF_INET6) {
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)address)->sin6_addr, buffer, size);
+    }
 }
 
 static inline const char *gh_header(struct MHD_Connection *connection, const char *name)

@@ -21,6 +21,8 @@ public struct Router: HTTPHandler {
         var summary: RequestSummary?
         var route = "other"
         switch request.path {
+        case _ where request.malformed != nil && request.path != "/graphql":
+            response = .text(400, (request.malformed ?? "") + "\n")
         case "/graphql" where Self.wantsExplorer(request):
             route = "explorer"
             response = console.explorerPage()

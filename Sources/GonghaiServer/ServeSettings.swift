@@ -29,6 +29,10 @@ public struct ServeSettings: Sendable, Equatable {
     public var maxBodyBytes = 1 << 20
     /// `compiled` (default), `reference` (GraphQLSwift's executor) or `verify` (both, compared).
     public var executor = "compiled"
+    /// Connections from one client address at once; more are refused at accept.
+    public var maxConnectionsPerAddress = 256
+    /// Reverse proxies whose forwarded headers are believed (comma-separated; `none`).
+    public var trustedProxies = "127.0.0.1,::1"
     /// A trusted-documents file: only its operations run (see `PersistedOperations`).
     public var trustedDocuments: String?
 
@@ -38,7 +42,7 @@ public struct ServeSettings: Sendable, Equatable {
     public static let keys = [
         "host", "port", "database", "threads", "schema", "public", "sweep-at", "sweep", "time-zone", "log-format",
         "log-level", "metrics-token", "max-depth", "max-cost", "rate-limit", "connection-timeout", "max-connections",
-        "max-body-bytes", "executor", "trusted-documents",
+        "max-body-bytes", "executor", "trusted-documents", "max-connections-per-address", "trusted-proxies",
     ]
 
     public static func environmentName(_ key: String) -> String {
@@ -133,6 +137,14 @@ public struct ServeSettings: Sendable, Equatable {
             settings.executor = executor
         }
         if let path = value("trusted-documents") { settings.trustedDocuments = path }
+        if let connections = try int("max-connections-per-address", 0...100_000) { settings.maxConnectionsPerAddress = connections }
+        if let proxies = value("trusted-proxies") {
+            let addresses = proxies == "none" ? [] : proxies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard addresses.allSatisfy({ $0.contains(".") || $0.contains(":") }) else {
+                throw Problem("trusted-proxies: IP addresses separated by commas, or none")
+            }
+            settings.trustedProxies = addresses.joined(separator: ",")
+        }
         return settings
     }
 
@@ -148,6 +160,8 @@ public struct ServeSettings: Sendable, Equatable {
             ("connection-timeout", String(connectionTimeout)), ("max-connections", String(maxConnections)),
             ("max-body-bytes", String(maxBodyBytes)), ("executor", executor),
             ("trusted-documents", trustedDocuments ?? "(off: automatic persisted queries)"),
+            ("max-connections-per-address", String(maxConnectionsPerAddress)),
+            ("trusted-proxies", trustedProxies.isEmpty ? "none" : trustedProxies),
         ].map { "\($0.0) = \($0.1)" }.joined(separator: "\n")
     }
 }

@@ -141,6 +141,7 @@ public final class GraphQLEndpoint: Sendable {
 
     /// The HTTP-level checks, in the order a client can act on them.
     func admitHTTP(_ request: HTTPRequest) throws -> (TokenGrant, String) {
+        if let problem = request.malformed { throw APIError(.badRequest, problem) }
         if request.bodyTooLarge {
             throw APIError(.payloadTooLarge, "The request body is larger than the server accepts.")
         }

@@ -9,6 +9,12 @@ public struct HTTPRequest: Sendable {
     public var body: [UInt8]
     /// Set when the body was larger than the server's limit; the body is then empty.
     public var bodyTooLarge: Bool
+    /// The client's address: the peer's, or the one a trusted proxy forwarded; "" when unknown.
+    public var clientAddress = ""
+    /// Whether the client reached us over HTTPS, as a trusted proxy says (`X-Forwarded-Proto`).
+    public var isSecure = false
+    /// Why the request cannot be read safely (its framing is ambiguous); its body was not read.
+    public var malformed: String?
 
     public init(
         method: String, path: String, headers: [String: String] = [:],

@@ -34,7 +34,7 @@ public final class HTTPServer: @unchecked Sendable {
         daemon = gh_start_daemon(
             configuration.host, configuration.port, UInt32(configuration.threads),
             UInt32(configuration.connectionTimeoutSeconds), UInt32(configuration.connectionLimit),
-            configuration.connectionMemoryBytes, mhdAccessHandler, context, mhdCompletedHandler,
+            UInt32(configuration.connectionsPerAddress), configuration.connectionMemoryBytes, mhdAccessHandler, context, mhdCompletedHandler,
             context)
         guard let daemon else {
             throw StartError.cannotListen(host: configuration.host, port: configuration.port)
@@ -76,6 +76,13 @@ public final class HTTPServer: @unchecked Sendable {
             let state = RequestState()
             statePointer.pointee = Unmanaged.passRetained(state).toOpaque()
             inFlight.add(1)
+            if let refusal = Self.ambiguousFraming(connection) {
+                state.answered = true
+                var request = tooLargeRequest(connection, url, method)
+                request.bodyTooLarge = false
+                request.malformed = refusal
+                return send(handler.handle(request), connection)
+            }
             if let length = gh_header(connection, "Content-Length").map({ String(cString: $0) }),
                 let bytes = Int(length), bytes > configuration.maxBodyBytes
             {
@@ -101,10 +108,11 @@ public final class HTTPServer: @unchecked Sendable {
         }
         if state.answered { return true }
         state.answered = true
-        let request = HTTPRequest(
+        var request = HTTPRequest(
             method: method, path: url, headers: values(connection, .HEADER_KIND),
             queryArguments: values(connection, .GET_ARGUMENT_KIND), body: state.body,
             bodyTooLarge: state.tooLarge)
+        identify(&request, peer: Self.clientAddress(connection))
         return send(handler.handle(request), connection)
     }
 
@@ -167,6 +175,40 @@ public final class HTTPServer: @unchecked Sendable {
         return ok != 0
     }
 
+    /// A request whose length can be read two ways (two different `Content-Length`s, or one
+    /// beside `Transfer-Encoding`) is refused before its body is read: a proxy in front may
+    /// have read it the other way, which is how requests are smuggled.
+    static func ambiguousFraming(_ connection: OpaquePointer) -> String? {
+        let box = HeaderCounts()
+        _ = MHD_get_connection_values(connection, .HEADER_KIND, mhdHeaderCounter, Unmanaged.passUnretained(box).toOpaque())
+        if Set(box.contentLengths.map { $0.trimmingCharacters(in: .whitespaces) }).count > 1 {
+            return "Conflicting Content-Length headers."
+        }
+        if !box.contentLengths.isEmpty && box.transferEncodings > 0 {
+            return "Content-Length and Transfer-Encoding together."
+        }
+        return nil
+    }
+
+    /// The client's address and scheme: a trusted proxy's forwarded headers are believed, and
+    /// anyone else's ignored (a client could claim HTTPS or another address).
+    func identify(_ request: inout HTTPRequest, peer: String) {
+        guard configuration.trustedProxies.contains(peer) else {
+            request.clientAddress = peer
+            return
+        }
+        request.isSecure = request.header("x-forwarded-proto")?.asciiLowercased == "https"
+        let forwarded = request.header("x-real-ip")
+            ?? request.header("x-forwarded-for")?.split(separator: ",").last.map { $0.trimmingCharacters(in: .whitespaces) }
+        request.clientAddress = forwarded.flatMap { $0.isEmpty ? nil : $0 } ?? peer
+    }
+
+    static func clientAddress(_ connection: OpaquePointer) -> String {
+        var buffer = [CChar](repeating: 0, count: 64)
+        gh_client_address(connection, &buffer, socklen_t(buffer.count))
+        return String(cString: buffer)
+    }
+
     private func values(_ connection: OpaquePointer, _ kind: MHD_ValueKind) -> [String: String] {
         let box = ValuesBox()
         let context = Unmanaged.passUnretained(box).toOpaque()
@@ -180,6 +222,12 @@ final class RequestState {
     var body: [UInt8] = []
     var tooLarge = false
     var answered = false
+}
+
+/// `Content-Length` values and `Transfer-Encoding` headers of one request, counted.
+final class HeaderCounts {
+    var contentLengths: [String] = []
+    var transferEncodings = 0
 }
 
 final class ValuesBox {

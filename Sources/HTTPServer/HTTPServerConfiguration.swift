@@ -9,14 +9,20 @@ public struct HTTPServerConfiguration: Sendable {
     /// Idle connections are closed after this many seconds.
     public var connectionTimeoutSeconds: Int
     public var connectionLimit: Int
+    /// Connections from one client address at once (0: no limit); more are refused at accept.
+    public var connectionsPerAddress: Int
+    /// Peers whose `X-Forwarded-Proto` and `X-Real-IP` / `X-Forwarded-For` are believed: the
+    /// reverse proxies in front. From anyone else those headers are ignored.
+    public var trustedProxies: Set<String> = ["127.0.0.1", "::1"]
     /// Headers plus buffers per connection; huge headers are refused above it.
     public var connectionMemoryBytes: Int
 
     public init(
         host: String = "127.0.0.1", port: UInt16 = 8080, threads: Int = HTTPServerConfiguration.cores,
         maxBodyBytes: Int = 1 << 20, connectionTimeoutSeconds: Int = 30,
-        connectionLimit: Int = 1000, connectionMemoryBytes: Int = 64 << 10
+        connectionLimit: Int = 1000, connectionsPerAddress: Int = 0, connectionMemoryBytes: Int = 64 << 10
     ) {
+        self.connectionsPerAddress = connectionsPerAddress
         self.host = host
         self.port = port
         self.threads = threads

@@ -39,3 +39,14 @@ let mhdStreamReleased: MHD_ContentReaderFreeCallback = { context in
     stream.takeUnretainedValue().released()
     stream.release()
 }
+
+let mhdHeaderCounter: MHD_KeyValueIterator = { context, _, key, value in
+    guard let context, let key else { return .YES }
+    let counts = Unmanaged<HeaderCounts>.fromOpaque(context).takeUnretainedValue()
+    switch String(cString: key).asciiLowercased {
+    case "content-length": counts.contentLengths.append(value.map { String(cString: $0) } ?? "")
+    case "transfer-encoding": counts.transferEncodings += 1
+    default: break
+    }
+    return .YES
+}

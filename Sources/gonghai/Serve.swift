@@ -70,6 +70,12 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "The GraphQL executor: compiled (default), reference (GraphQLSwift's), or verify (both, compared per request).")
     var executor: String?
 
+    @Option(name: .customLong("max-connections-per-address"), help: "Connections from one client address at once; more are refused. Default 256, 0 for none.")
+    var maxConnectionsPerAddress: String?
+
+    @Option(name: .customLong("trusted-proxies"), help: "Reverse proxies whose X-Forwarded-Proto and X-Real-IP are believed, comma-separated, or none. Default 127.0.0.1,::1.")
+    var trustedProxies: String?
+
     @Option(name: .customLong("trusted-documents"), help: "A JSON file of SHA-256 → operation (or an Apollo persisted query manifest): only these operations run.")
     var trustedDocuments: String?
 
@@ -84,6 +90,7 @@ struct ServeOptions: ParsableArguments {
             ("log-level", logLevel), ("metrics-token", metricsToken), ("max-depth", maxDepth), ("max-cost", maxCost), ("rate-limit", rateLimit),
             ("connection-timeout", connectionTimeout), ("max-connections", maxConnections), ("max-body-bytes", maxBodyBytes),
             ("executor", executor), ("trusted-documents", trustedDocuments),
+            ("max-connections-per-address", maxConnectionsPerAddress), ("trusted-proxies", trustedProxies),
         ]
         for case (let key, let value?) in given { flags[key] = value }
         if noSweep { flags["sweep"] = "false" }
@@ -135,9 +142,11 @@ struct Serve: ParsableCommand {
         }
         try LogSetup.bootstrap(format: settings.logFormat, level: settings.logLevel)
         let sdl = try SchemaLocator.locate(explicit: settings.schema)
-        let http = HTTPServerConfiguration(
+        var http = HTTPServerConfiguration(
             host: settings.host, port: settings.port, threads: settings.threads, maxBodyBytes: settings.maxBodyBytes,
-            connectionTimeoutSeconds: settings.connectionTimeout, connectionLimit: settings.maxConnections)
+            connectionTimeoutSeconds: settings.connectionTimeout, connectionLimit: settings.maxConnections,
+            connectionsPerAddress: settings.maxConnectionsPerAddress)
+        http.trustedProxies = Set(settings.trustedProxies.split(separator: ",").map(String.init))
         let zone = try TimeZoneOption.resolve(settings.timeZone)
         let trusted = try settings.trustedDocuments.map { path in
             guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read --trusted-documents \(path)") }

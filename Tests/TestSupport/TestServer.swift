@@ -36,7 +36,7 @@ public final class TestServer: @unchecked Sendable {
         limits: APILimits = APILimits(), maxBodyBytes: Int = 1 << 20, threads: Int = 4, metricsToken: String? = nil,
         rateLimitPerMinute: Int = 0, executor: ExecutorMode = .verify,
         benchRoutes: Bool = false, backend: TestBackend = .current, trustedDocuments: [String: String]? = nil,
-        live: LiveLimits = LiveLimits()
+        live: LiveLimits = LiveLimits(), trustedProxies: Set<String> = ["127.0.0.1", "::1"]
     ) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("gonghai-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -47,7 +47,11 @@ public final class TestServer: @unchecked Sendable {
         app = try GonghaiApp(
             database: address,
             schemaSDL: try String(contentsOf: Self.schemaURL, encoding: .utf8),
-            http: HTTPServerConfiguration(host: "127.0.0.1", port: 0, threads: threads, maxBodyBytes: maxBodyBytes),
+            http: {
+                var http = HTTPServerConfiguration(host: "127.0.0.1", port: 0, threads: threads, maxBodyBytes: maxBodyBytes)
+                http.trustedProxies = trustedProxies
+                return http
+            }(),
             limits: limits, clock: clock, timeZone: TimeZone(identifier: "UTC")!, statementObserver: { log.record($0) }, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
             assets: StaticAssets(directory: Self.repositoryURL.appendingPathComponent("Public")), passwordHasher: .fastForTests, metricsToken: metricsToken,
             rateLimitPerMinute: rateLimitPerMinute, executor: executor, benchRoutes: benchRoutes, trustedDocuments: trustedDocuments, live: live)

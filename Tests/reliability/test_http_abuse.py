@@ -256,6 +256,34 @@ def test_chunked_body_over_the_limit_is_refused(server):
     assert_documented_error(*parse_response(received), 413, "PAYLOAD_TOO_LARGE")
 
 
+# --- ambiguous framing (request smuggling) -----------------------------------------------------
+
+def test_two_differing_content_lengths_are_refused_before_the_body(server):
+    """A front proxy may read one length and gonghai the other: 400, and the body is never read
+    (the request is answered although its body never arrives)."""
+    request = request_bytes(server, body=b"", content_length=len(ME), extra_headers=["Content-Length: 5"])
+    sock = connect(server)
+    sock.sendall(request)  # headers only: the body that would follow is withheld
+    received, _, seconds = read_until_closed(sock)
+    assert seconds < CONNECTION_TIMEOUT, "answered at once, not after waiting for a body"
+    assert_documented_error(*parse_response(received), 400, "BAD_REQUEST")
+
+
+def test_content_length_beside_transfer_encoding_is_refused(server):
+    head = ("POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+            "Authorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n" % (server.admin_token, len(ME))).encode()
+    received, _, _ = exchange(server, head + chunked(ME))
+    assert_documented_error(*parse_response(received), 400, "BAD_REQUEST")
+
+
+def test_two_equal_content_lengths_are_one_length(server):
+    """Control: a repeated but equal length is not ambiguous, and is served."""
+    request = request_bytes(server, body=ME, extra_headers=["Content-Length: %d" % len(ME)])
+    status, _, payload = parse_response(exchange(server, request)[0])
+    assert (status, json.loads(payload)) == (200, {"data": {"me": {"name": "admin"}}})
+
+
 # --- methods and media types ------------------------------------------------------------------
 
 @pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
@@ -494,3 +522,26 @@ def test_zz_graceful_shutdown_after_all_the_abuse(server):
     server.stopped_deliberately = True
     assert server.terminate(timeout=30) == 0
     assert time.monotonic() - started < 8
+
+
+# --- connections per client address -----------------------------------------------------------
+
+def test_one_address_cannot_hold_more_than_its_share_of_connections(server):
+    """A second server allowing 4 connections per address: a fifth from 127.0.0.1 is closed at
+    once (libmicrohttpd refuses it at accept), while the four are still served."""
+    limited = Server(extra=["--max-connections-per-address", "4"])
+    try:
+        held = [socket.create_connection(("127.0.0.1", limited.port), timeout=5) for _ in range(4)]
+        extra = socket.create_connection(("127.0.0.1", limited.port), timeout=5)
+        extra.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        try:
+            refused = extra.recv(1024) == b""
+        except ConnectionResetError:
+            refused = True
+        assert refused, "the fifth connection was served"
+        held[0].sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        assert held[0].recv(1024).startswith(b"HTTP/1.1 200")
+        for sock in held + [extra]:
+            sock.close()
+    finally:
+        limited.close()

@@ -14,6 +14,13 @@ struct LoginPage {
             return self.form(language, request: request, error: language.t("Your session expired or the form is stale. Please try again."), name: form["name"], status: 403)
         }
         let name = form.text("name") ?? ""
+        if let wait = console.signInAttempts.admit(request.clientAddress) {
+            var response = self.form(
+                language, request: request, error: "\(language.t("Too many sign-in attempts from this address. Try again in")) \(wait) s",
+                name: name, status: 429)
+            response.headers.append(("Retry-After", String(wait)))
+            return response
+        }
         switch (try? console.services.sessions.signIn(name: name, password: form["password"] ?? "")) ?? .invalid {
         case .signedIn(let user):
             guard let session = try? console.services.sessions.open(for: user, lifetime: 12 * 3600) else {

@@ -46,7 +46,9 @@ final class LiveHub: @unchecked Sendable {
 
     /// Adds a subscriber, within the limits; its stream ends it when the client leaves.
     func add(_ subscriber: Subscriber) throws {
-        let start = cursor == nil ? try database.liveCursor() : nil
+        // Read before taking the lock (a query), and used only if the hub has no cursor then:
+        // the new subscriber hears of every change committed from now on.
+        let start = try database.liveCursor()
         let id = try condition.withLock { () -> Int in
             guard !stopping else { throw APIError(.unavailable, "The server is stopping.") }
             guard subscribers.count < limits.total else {
