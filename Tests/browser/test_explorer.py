@@ -11,6 +11,13 @@ from selenium.webdriver.support.ui import WebDriverWait
 from conftest import shot
 
 
+def graphql(server, query, variables=None):
+    """A request outside the browser, as another client of the same server."""
+    request = urllib.request.Request(server + "/graphql", json.dumps({"query": query, "variables": variables or {}}).encode(), {
+        "Content-Type": "application/json", "Authorization": "Bearer " + server.token})
+    return json.load(urllib.request.urlopen(request))
+
+
 def result(browser):
     return browser.find_element(By.ID, "result").text
 
@@ -75,14 +82,9 @@ def test_the_explorer_speaks_both_languages_and_streams_live_updates(browser, se
     browser.find_element(By.ID, "run").click()
     WebDriverWait(browser, 10).until(lambda b: b.find_element(By.ID, "stop").is_displayed())
 
-    def graphql(query, variables=None):
-        request = urllib.request.Request(server + "/graphql", json.dumps({"query": query, "variables": variables or {}}).encode(), {
-            "Content-Type": "application/json", "Authorization": "Bearer " + server.token})
-        return json.load(urllib.request.urlopen(request))
-
-    page = graphql("{ me { id } customers(first: 1, filter: {inPool: true}) { nodes { id } } }")["data"]
+    page = graphql(server, "{ me { id } customers(first: 1, filter: {inPool: true}) { nodes { id } } }")["data"]
     customer = page["customers"]["nodes"][0]["id"]
-    graphql("mutation($c: [ID!]!, $u: ID!) { assignCustomers(ids: $c, toUserId: $u) { succeeded } }", {"c": [customer], "u": page["me"]["id"]})
+    graphql(server, "mutation($c: [ID!]!, $u: ID!) { assignCustomers(ids: $c, toUserId: $u) { succeeded } }", {"c": [customer], "u": page["me"]["id"]})
     WebDriverWait(browser, 10).until(lambda b: "ASSIGNED" in result(b))
     assert customer in result(browser)
     shot(browser, "explorer-live")
@@ -108,14 +110,9 @@ def test_a_browsers_event_source_receives_live_updates(browser, server):
     """, server.token)
     WebDriverWait(browser, 10).until(lambda b: b.execute_script("return window.liveOpen === true"))
 
-    def graphql(query, variables=None):
-        request = urllib.request.Request(server + "/graphql", json.dumps({"query": query, "variables": variables or {}}).encode(), {
-            "Content-Type": "application/json", "Authorization": "Bearer " + server.token})
-        return json.load(urllib.request.urlopen(request))
-
-    page = graphql("{ me { id } customers(first: 1, filter: {inPool: true}) { nodes { id } } }")["data"]
+    page = graphql(server, "{ me { id } customers(first: 1, filter: {inPool: true}) { nodes { id } } }")["data"]
     customer = page["customers"]["nodes"][0]["id"]
-    graphql("mutation($c: [ID!]!, $u: ID!) { assignCustomers(ids: $c, toUserId: $u) { succeeded } }", {"c": [customer], "u": page["me"]["id"]})
+    graphql(server, "mutation($c: [ID!]!, $u: ID!) { assignCustomers(ids: $c, toUserId: $u) { succeeded } }", {"c": [customer], "u": page["me"]["id"]})
     WebDriverWait(browser, 10).until(lambda b: b.execute_script("return window.liveEvents.length") > 0)
     change = browser.execute_script("window.liveSource.close(); return window.liveEvents[0]")
     assert change["myCustomersChanged"] == {"kind": "ASSIGNED", "customer": {"id": customer}}
