@@ -25,6 +25,7 @@ enum Strings {
         "gonghai console": "公海管理台", "Sign in": "登录", "Sign out": "退出", "Name": "名称", "Password": "密码",
         "Wrong name or password.": "用户名或密码错误。",
         "Too many failed attempts. Try again after": "失败次数过多，请在此时间后重试：",
+        "Sign out everywhere": "在所有设备上退出",
         "Too many sign-in attempts from this address. Try again in": "此地址登录尝试过多，请稍后重试，等待",
         "Sales reps use the app, not the console.": "销售代表请使用应用，不能登录管理台。",
         "Dashboard": "仪表盘", "Pools": "公海池", "Sweep": "回收任务", "People": "人员", "API tokens": "API 令牌",

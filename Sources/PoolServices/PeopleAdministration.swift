@@ -109,6 +109,13 @@ public struct PeopleAdministration: Sendable {
         return try store.setOnLeave(id, onLeave, by: actor)
     }
 
+    /// Signs `user` out of the console everywhere (a stolen laptop, a departure); their API
+    /// tokens are revoked separately.
+    public func endSessions(of user: UserID, by actor: Actor) throws -> Int {
+        try require(.manageUsers, by: actor)
+        return try store.endSessions(of: user, by: actor)
+    }
+
     public func setPassword(_ user: UserID, _ password: String, hasher: PasswordHasher, by actor: Actor?) throws {
         try require(.manageUsers, by: actor)
         try store.setPassword(user, password, hasher: hasher, by: actor)

@@ -70,6 +70,11 @@ extension SQLitePoolDatabase {
         try writeTransaction { db in try PeopleWrites(db).endSession(digest: TokenDigest.digest(token)) }
     }
 
+    public func endSessions(of user: UserID, by actor: Actor) throws -> Int {
+        let now = nowMillis
+        return try writeTransaction { db in try PeopleWrites(db).endSessions(of: user, by: actor, at: now) }
+    }
+
     public func updateUser(_ id: UserID, role: Role, departmentID: DepartmentID?, by actor: Actor) throws -> User {
         let now = nowMillis
         return try writeTransaction { db in try PeopleWrites(db).updateUser(id, role: role, departmentID: departmentID, by: actor, at: now) }

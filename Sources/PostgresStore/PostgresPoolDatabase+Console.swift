@@ -37,6 +37,11 @@ extension PostgresPoolDatabase {
         try writeTransaction { try PeopleWrites($0).endSession(digest: TokenDigest.digest(token)) }
     }
 
+    public func endSessions(of user: UserID, by actor: Actor) throws -> Int {
+        let now = nowMillis
+        return try writeTransaction { try PeopleWrites($0).endSessions(of: user, by: actor, at: now) }
+    }
+
     public func updateUser(_ id: UserID, role: Role, departmentID: DepartmentID?, by actor: Actor) throws -> User {
         let now = nowMillis
         defer { tokens.invalidate() }

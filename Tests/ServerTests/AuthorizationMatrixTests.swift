@@ -150,6 +150,8 @@ import TestSupport
               variables: { ["u": $0.server.userID("rep3")] }, expected: adminOnly),
         Check(field: "importCustomers", query: "mutation { importCustomers(rows: [{name: \"Matrix Import Co\"}], dryRun: true) { imported } }",
               expected: adminOnly),
+        Check(field: "endUserSessions", query: "mutation($u: ID!) { endUserSessions(id: $u) }",
+              variables: { ["u": $0.server.userID("rep3")] }, expected: adminOnly),
         Check(field: "apiTokens", query: "{ apiTokens { id user { name } } }", expected: adminOnly),
         Check(field: "createUser", query: "mutation { createUser(name: \"hr-made\", role: REP) { id } }", expected: adminOnly),
         Check(field: "updateUser", query: "mutation($u: ID!) { updateUser(id: $u, role: MANAGER) { role } }",

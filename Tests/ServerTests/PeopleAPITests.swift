@@ -121,4 +121,29 @@ import TestSupport
         #expect(throws: PoolError.self) { try people.department(path: "华东/上海", creatingBy: nil) }
         #expect(try people.department(path: "上海", creatingBy: nil).id == shanghai.id, "a single name is found anywhere")
     }
+
+    /// A stolen laptop: the administrator signs the manager out of the console everywhere.
+    @Test func anAdministratorEndsEverySessionOfAUser() throws {
+        let server = try TestServer()
+        let laptop = try server.console(as: "manager")  // sets the password, then signs in
+        let desk = ConsoleClient(port: server.app.port)
+        try desk.signIn("manager", "correct horse")
+        #expect(try laptop.get("/admin").status == 200 && desk.get("/admin").status == 200)
+        let ended = try server.query("mutation($u: ID!) { endUserSessions(id: $u) }", variables: ["u": server.userID("manager")])
+        #expect(Self.data(ended, "endUserSessions") as? Int == 2)
+        for client in [laptop, desk] {
+            let page = try client.get("/admin")
+            #expect(page.status == 303 && page.headers["location"]?.hasPrefix("/admin/login") == true)
+        }
+        #expect(try server.rows("SELECT after FROM audit_log WHERE action = 'end_sessions'").first?.first == "{\"ended\":2}")
+
+        // The same from the console's user page.
+        let again = ConsoleClient(port: server.app.port)
+        try again.signIn("manager", "correct horse")
+        let admin = try server.console(as: "admin")
+        let id = server.users["manager"]!.id.rawValue
+        try admin.get("/admin/people/users/\(id)")
+        #expect(try admin.post("/admin/people/users/\(id)", [("op", "end_sessions")]).status == 303)
+        #expect(try again.get("/admin").status == 303, "signed out by the console's button")
+    }
 }

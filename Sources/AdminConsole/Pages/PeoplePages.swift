@@ -108,6 +108,8 @@ struct PeoplePages {
                 <button type="submit" class="\(user.active ? "danger" : "")" data-confirm="\(user.active ? request.t("Deactivate") : request.t("Activate"))?">\(request.t(user.active ? "Deactivate" : "Activate"))</button></form>
               <form method="post" action="\(base)" class="inline">\(request.csrfField)<input type="hidden" name="op" value="\(user.onLeave ? "back" : "leave")">
                 <button type="submit">\(request.t(user.onLeave ? "Back from leave" : "Set on leave"))</button></form>
+              <form method="post" action="\(base)" class="inline">\(request.csrfField)<input type="hidden" name="op" value="end_sessions">
+                <button type="submit" data-confirm="\(request.t("Sign out everywhere"))?">\(request.t("Sign out everywhere"))</button></form>
               <form method="post" action="\(base)">\(request.csrfField)<input type="hidden" name="op" value="password">
                 \(Layout.field(request.t("Set password"), name: "password", value: nil, type: "password", hint: "≥ 8"))
                 <button type="submit">\(request.t("Save"))</button></form>
@@ -130,6 +132,7 @@ struct PeoplePages {
             case "leave": _ = try console.services.people.setOnLeave(user, true, by: request.actor)
             case "back": _ = try console.services.people.setOnLeave(user, false, by: request.actor)
             case "password": try console.services.people.setPassword(user, request.form["password"] ?? "", hasher: console.hasher, by: request.actor)
+            case "end_sessions": _ = try console.services.people.endSessions(of: user, by: request.actor)
             default: break
             }
         } catch PoolError.invalidInput(let field, let message) {

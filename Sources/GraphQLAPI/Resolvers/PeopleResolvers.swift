@@ -24,6 +24,9 @@ enum PeopleResolvers {
             let newRole = args.has("role") ? try role(args) : current.role
             return try context.services.people.updateUser(id, role: newRole, departmentID: department, by: context.actor)
         },
+        "endUserSessions": { _, args, context in
+            try context.services.people.endSessions(of: UserID(try args.requireID("id", .user)), by: context.actor)
+        },
         "createDepartment": { _, args, context in
             try context.services.people.createDepartment(
                 name: try args.requireString("name"), parentID: try args.id("parentId", .department).map(DepartmentID.init), by: context.actor)

@@ -48,6 +48,8 @@ public protocol PeopleStore: Sendable {
     /// The signed-in user and the session's CSRF token, or nil for an unknown or expired session.
     func session(_ token: String) throws -> (User, String)?
     func endSession(_ token: String) throws
+    /// Ends every console session of `user`, audited; returns how many there were.
+    func endSessions(of user: UserID, by actor: Actor) throws -> Int
 
     /// Newest first.
     func notifications(for user: UserID, unreadOnly: Bool, first: Int) throws -> [UserNotification]

@@ -79,6 +79,16 @@ extension PeopleWrites {
         ) { (RowDecoding.user($0), $0.text(Int32(RowDecoding.userColumnCount))) }
     }
 
+    /// Ends every console session of `user` (a stolen laptop, a departure); returns how many.
+    public func endSessions(of user: UserID, by actor: Actor, at now: Int64) throws -> Int {
+        guard try session.fetchOne("SELECT 1 FROM users WHERE id = ?", [.int(user.rawValue)], { _ in true }) != nil else {
+            throw PoolError.notFound(entity: "User")
+        }
+        let ended = try session.execute("DELETE FROM console_sessions WHERE user_id = ?", [.int(user.rawValue)])
+        try audit(actor, "end_sessions", "user \(user.rawValue)", before: nil, after: "{\"ended\":\(ended)}", at: now)
+        return ended
+    }
+
     public func endSession(digest: Data) throws {
         try session.execute("DELETE FROM console_sessions WHERE token_hash = ?", [.blob(Array(digest))])
     }
