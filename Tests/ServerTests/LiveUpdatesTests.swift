@@ -95,7 +95,7 @@ import TestSupport
     }
 
     /// Open streams hold no worker thread: more streams than threads, and a query still answers.
-    @Test func streamsHoldNoWorkerThreadAndEndWhenTheTokenIsRevoked() throws {
+    @Test func streamsHoldNoWorkerThread() throws {
         let server = try TestServer(threads: 2, live: Self.fast)
         let streams = try ["rep1", "rep2", "rep3", "manager"].flatMap { user in
             try (0..<2).map { _ in try EventStreamClient(port: server.app.port, query: Self.mine, token: server.tokens[user]) }
@@ -115,7 +115,6 @@ import TestSupport
         _ = try server.query("mutation($t: ID!) { revokeApiToken(id: $t) { id } }", variables: ["t": "tok_\(id)"])
         #expect(try stream.next(timeout: 3).name == "complete")
         #expect(throws: EventStreamClient.Failure.self) { try stream.next(timeout: 1) }
-        #expect(other.comments >= 0)
         server.app.stop()
         #expect(try other.next(timeout: 5).name == "complete")
     }
