@@ -15,13 +15,16 @@ public final class AdminConsole: Sendable {
     let signInAttempts: AttemptThrottle
     /// Where unexpected failures are written, with the reference the page shows.
     let log: @Sendable (String) -> Void
+    /// The operator's choices the services decide with.
+    let settings: ServiceSettings
     static let sessionCookie = "gh_session"
     static let loginCookie = "gh_login"
 
     public init(
         database: any PoolDatabase, assets: StaticAssets, clock: any TimeSource, hasher: PasswordHasher = .standard,
-        log: @escaping @Sendable (String) -> Void = { _ in }
+        settings: ServiceSettings = .standard, log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
+        self.settings = settings
         self.database = database
         self.log = log
         self.assets = assets
@@ -81,6 +84,7 @@ public final class AdminConsole: Sendable {
         let allowed: [String: Bool] = [
             "people": can.manageUsers, "tokens": can.manageTokens, "import": can.importCustomers,
             "audit": can.readAuditLog, "webhooks": can.manageWebhooks, "export.csv": can.exportCustomers,
+            "access": can.readAccessRecords,
         ]
         if let first = request.path.first, allowed[first] == false {
             return Layout.message(request, status: 403, title: "Forbidden", request.t("Only administrators may open this page."))
@@ -95,18 +99,20 @@ public final class AdminConsole: Sendable {
         case "import": return try ImportPage(console: self).handle(request)
         case "export.csv": return try ImportPage(console: self).export(request)
         case "audit": return try AuditPage(console: self).render(request)
+        case "access": return try AccessPage(console: self).handle(request)
         case "webhooks": return try WebhookPage(console: self).handle(request)
         default: return Layout.message(request, status: 404, title: "Not found", request.t("Not found"))
         }
     }
 
     /// The use cases every page asks, for this console's store and clock.
-    var services: PoolServices { PoolServices(store: database, clock: clock) }
+    var services: PoolServices { PoolServices(store: database, clock: clock, settings: settings) }
 
     static func status(of error: PoolError) -> Int {
         switch error {
         case .notFound: return 404
         case .forbidden: return 403
+        case .rateLimited: return 429
         default: return 400
         }
     }
@@ -115,6 +121,7 @@ public final class AdminConsole: Sendable {
         switch error {
         case .notFound: return "Not found"
         case .forbidden: return "Forbidden"
+        case .rateLimited: return "Too many requests"
         default: return "Refused"
         }
     }
@@ -136,6 +143,7 @@ enum ErrorText {
         case .duplicate(let match): return "Duplicate \(match.field.rawValue): \(match.ownerName ?? match.poolName ?? "")"
         case .limit(let refusal): return "Limit \(refusal.kind.rawValue): \(refusal.limit)"
         case .invalidInput(let field, let message): return "\(field): \(message)"
+        case .rateLimited(let why): return request.t(why)
         }
     }
 }

@@ -31,6 +31,11 @@ struct Form {
         text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? text
     }
 
+    /// A value for a query string (everything but unreserved characters percent-encoded).
+    static func encode(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")) ?? ""
+    }
+
     /// Parses a request body by its content type.
     static func parse(body: [UInt8], contentType: String?) -> Form {
         let type = (contentType ?? "").lowercased()

@@ -11,6 +11,7 @@ enum Layout {
             ("/admin/sweeps", "Sweep", true), ("/admin/people", "People", can.manageUsers),
             ("/admin/tokens", "API tokens", can.manageTokens), ("/admin/import", "Import", can.importCustomers),
             ("/admin/webhooks", "Webhooks", can.manageWebhooks), ("/admin/audit", "Audit log", can.readAuditLog),
+            ("/admin/access", "Who saw what", can.readAccessRecords),
         ]
         let links = nav.filter(\.2).map { path, label, _ in
             let current = path == "/admin" ? request.http.path == "/admin" : request.http.path.hasPrefix(path)

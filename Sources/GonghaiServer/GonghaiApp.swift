@@ -4,6 +4,7 @@ import GraphQLAPI
 import Logging
 import HTTPServer
 import PoolDomain
+import PoolServices
 import PoolStore
 import PostgresStore
 
@@ -21,7 +22,7 @@ public final class GonghaiApp: @unchecked Sendable {
         logger: Logger = Logger(label: "gonghai"), assets: StaticAssets = .locate(explicit: nil),
         passwordHasher: PasswordHasher = .standard, metricsToken: String? = nil, rateLimitPerMinute: Int = 0,
         executor: ExecutorMode = .compiled, benchRoutes: Bool = false, trustedDocuments: [String: String]? = nil,
-        live: LiveLimits = LiveLimits()
+        live: LiveLimits = LiveLimits(), settings: ServiceSettings = .standard
     ) throws {
         let log: @Sendable (String) -> Void = { logger.error("\($0)") }
         telemetry = Telemetry(logger: logger, metricsToken: metricsToken)
@@ -32,8 +33,9 @@ public final class GonghaiApp: @unchecked Sendable {
             statementObserver: statementObserver, metrics: telemetry.factory)
         endpoint = try GraphQLEndpoint(
             schemaSDL: schemaSDL, database: database, limits: limits, clock: clock, rateLimitPerMinute: rateLimitPerMinute,
-            executor: executor, persisted: PersistedOperations(trusted: trustedDocuments), live: live, log: log)
-        let console = AdminConsole(database: database, assets: assets, clock: clock, hasher: passwordHasher, log: log)
+            executor: executor, persisted: PersistedOperations(trusted: trustedDocuments), live: live, settings: settings, log: log)
+        let console = AdminConsole(
+            database: database, assets: assets, clock: clock, hasher: passwordHasher, settings: settings, log: log)
         server = HTTPServer(
             configuration: http,
             handler: Router(

@@ -35,6 +35,18 @@ public struct ServeSettings: Sendable, Equatable {
     public var trustedProxies = "127.0.0.1,::1"
     /// A trusted-documents file: only its operations run (see `PersistedOperations`).
     public var trustedDocuments: String?
+    /// Webhooks may target loopback, link-local and private addresses.
+    public var webhookAllowPrivate = false
+    /// Minutes after which an unused console session ends.
+    public var sessionIdleMinutes = 30
+    /// Days after which follow-up texts and delivered webhooks are purged (nil: kept).
+    public var retentionDays: Int?
+    /// Exports a manager may make per day (nil: no limit).
+    public var managerExportsPerDay: Int? = 5
+    /// Exports and reveals by one user in a day above which an alert fires.
+    public var accessAlertThreshold = 20
+    /// A file holding the key that seals webhook secrets (else `GONGHAI_SECRET_KEY`).
+    public var secretKeyFile: String?
 
     public init() {}
 
@@ -43,6 +55,8 @@ public struct ServeSettings: Sendable, Equatable {
         "host", "port", "database", "threads", "schema", "public", "sweep-at", "sweep", "time-zone", "log-format",
         "log-level", "metrics-token", "max-depth", "max-cost", "rate-limit", "connection-timeout", "max-connections",
         "max-body-bytes", "executor", "trusted-documents", "max-connections-per-address", "trusted-proxies",
+        "webhook-allow-private", "session-idle-minutes", "retention-days", "manager-exports-per-day", "access-alert-threshold",
+        "secret-key-file",
     ]
 
     public static func environmentName(_ key: String) -> String {
@@ -100,12 +114,20 @@ public struct ServeSettings: Sendable, Equatable {
             }
             settings.sweepAt = sweepAt
         }
-        if let sweep = value("sweep") {
-            guard let flag = ["true": true, "false": false, "on": true, "off": false, "1": true, "0": false][sweep.lowercased()] else {
-                throw Problem("sweep: true or false, not \(sweep)")
+        func flag(_ key: String) throws -> Bool? {
+            guard let text = value(key) else { return nil }
+            guard let flag = ["true": true, "false": false, "on": true, "off": false, "1": true, "0": false][text.lowercased()] else {
+                throw Problem("\(key): true or false, not \(text)")
             }
-            settings.sweep = flag
+            return flag
         }
+        if let sweep = try flag("sweep") { settings.sweep = sweep }
+        if let allow = try flag("webhook-allow-private") { settings.webhookAllowPrivate = allow }
+        if let minutes = try int("session-idle-minutes", 1...1440) { settings.sessionIdleMinutes = minutes }
+        if let days = try int("retention-days", 0...36_500) { settings.retentionDays = days == 0 ? nil : days }
+        if let exports = try int("manager-exports-per-day", 0...10_000) { settings.managerExportsPerDay = exports == 0 ? nil : exports }
+        if let threshold = try int("access-alert-threshold", 1...1_000_000) { settings.accessAlertThreshold = threshold }
+        settings.secretKeyFile = value("secret-key-file")
         if let zone = value("time-zone") {
             guard TimeZone(identifier: zone) != nil else { throw Problem("time-zone: unknown zone \(zone)") }
             settings.timeZone = zone
@@ -150,7 +172,7 @@ public struct ServeSettings: Sendable, Equatable {
 
     /// The settings as `key = value` lines, secrets redacted: what `config check` prints.
     public var summary: String {
-        [
+        let basics: [(String, String)] = [
             ("host", host), ("port", String(port)), ("database", DatabaseAddress(database).redacted), ("threads", String(threads)),
             ("schema", schema ?? "(found beside the working directory or binary)"),
             ("public", publicDirectory ?? "(found beside the working directory or binary)"), ("sweep-at", sweepAt),
@@ -162,6 +184,17 @@ public struct ServeSettings: Sendable, Equatable {
             ("trusted-documents", trustedDocuments ?? "(off: automatic persisted queries)"),
             ("max-connections-per-address", String(maxConnectionsPerAddress)),
             ("trusted-proxies", trustedProxies.isEmpty ? "none" : trustedProxies),
-        ].map { "\($0.0) = \($0.1)" }.joined(separator: "\n")
+        ]
+        return (basics + protection).map { "\($0.0) = \($0.1)" }.joined(separator: "\n")
+    }
+
+    private var protection: [(String, String)] {
+        let retention: String = retentionDays.map { String($0) } ?? "0 (kept)"
+        let exports: String = managerExportsPerDay.map { String($0) } ?? "0 (no limit)"
+        return [
+            ("webhook-allow-private", String(webhookAllowPrivate)), ("session-idle-minutes", String(sessionIdleMinutes)),
+            ("retention-days", retention), ("manager-exports-per-day", exports),
+            ("access-alert-threshold", String(accessAlertThreshold)), ("secret-key-file", secretKeyFile ?? "(none)"),
+        ]
     }
 }

@@ -12,13 +12,18 @@ public final class SweepScheduler: @unchecked Sendable {
     let hour: Int
     let minute: Int
     let logger: Logger
+    /// Follow-up texts and delivered webhooks older than this many days are purged daily,
+    /// after the day's sweep (nil: kept).
+    let retentionDays: Int?
+    /// The last day the retention purge ran.
+    private var retainedThrough: Day?
     private let stopped = DispatchSemaphore(value: 0)
     private let exited = DispatchSemaphore(value: 0)
     private let lock = NSLock()
     private var running = true
 
     /// - Parameter at: local time `HH:MM` in the database calendar's time zone.
-    public init(database: any ServingStore, clock: any TimeSource, at: String, logger: Logger) throws {
+    public init(database: any ServingStore, clock: any TimeSource, at: String, logger: Logger, retentionDays: Int? = nil) throws {
         let parts = at.split(separator: ":").compactMap { Int($0) }
         guard parts.count == 2, (0..<24).contains(parts[0]), (0..<60).contains(parts[1]) else {
             throw SchedulerError.badTime(at)
@@ -28,6 +33,7 @@ public final class SweepScheduler: @unchecked Sendable {
         self.hour = parts[0]
         self.minute = parts[1]
         self.logger = logger
+        self.retentionDays = retentionDays
     }
 
     public enum SchedulerError: Error, CustomStringConvertible {
@@ -80,6 +86,25 @@ public final class SweepScheduler: @unchecked Sendable {
             logger.info("sweep: another instance is running it")
         } catch {
             logger.error("sweep failed: \(String(reflecting: error))")
+        }
+        purgeIfDue()
+    }
+
+    /// The retention purge, once a day at the sweep's time (each instance may run it; it is
+    /// idempotent).
+    func purgeIfDue() {
+        let day = dueThrough(clock.now())
+        guard retentionDays != nil, lock.withLock({ retainedThrough != day }) else { return }
+        do {
+            let protection = PoolServices(store: database, clock: clock, settings: ServiceSettings(retentionDays: retentionDays)).dataProtection
+            if let report = try protection.applyRetention(by: nil) {
+                logger.info(
+                    "retention purge",
+                    metadata: ["followUpTexts": "\(report.followUpTexts)", "deliveries": "\(report.deliveries)"])
+            }
+            lock.withLock { retainedThrough = day }
+        } catch {
+            logger.error("retention purge failed: \(String(reflecting: error))")
         }
     }
 }

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Logging
 import PoolDomain
+import PoolServices
 import PoolStore
 
 #if canImport(FoundationNetworking)
@@ -16,12 +17,18 @@ public final class WebhookDispatcher: @unchecked Sendable {
     let clock: any TimeSource
     let logger: Logger
     let timeout: TimeInterval
+    /// Where deliveries may go, checked again before each one.
+    let targets: WebhookTargets
     private let wake = DispatchSemaphore(value: 0)
     private let exited = DispatchSemaphore(value: 0)
     private let lock = NSLock()
     private var running = true
 
-    public init(database: any ServingStore, clock: any TimeSource, logger: Logger, timeout: TimeInterval = 10) {
+    public init(
+        database: any ServingStore, clock: any TimeSource, logger: Logger, timeout: TimeInterval = 10,
+        targets: WebhookTargets = WebhookTargets()
+    ) {
+        self.targets = targets
         self.database = database
         self.clock = clock
         self.logger = logger
@@ -71,10 +78,25 @@ public final class WebhookDispatcher: @unchecked Sendable {
         return "t=\(timestamp),v1=" + mac.map { String(format: "%02x", $0) }.joined()
     }
 
-    /// Posts one delivery; nil when the receiver answered 2xx, else why not.
+    /// Posts one delivery; nil when the receiver answered 2xx, else why not. The target is
+    /// checked again now, after resolving its host; an `http://` delivery then connects to the
+    /// very address checked (the URL's host replaced by it, the name sent as `Host`). Redirects
+    /// are not followed: a 3xx is a failed attempt.
     private func send(_ delivery: WebhookDelivery, to url: String, secret: String) -> String? {
-        guard let target = URL(string: url) else { return "invalid URL" }
-        var request = URLRequest(url: target, timeoutInterval: timeout)
+        guard !secret.isEmpty else { return "the signing secret cannot be opened with the configured keys (GONGHAI_SECRET_KEY)" }
+        let target: URL
+        let addresses: [NetworkAddress]
+        do {
+            (target, addresses) = try targets.check(url)
+        } catch PoolError.invalidInput(_, let message) {
+            return "target refused: \(message)"
+        } catch {
+            return "target refused: \(error)"
+        }
+        var request = URLRequest(url: Self.pinned(target, to: addresses) ?? target, timeoutInterval: timeout)
+        if let host = target.host, request.url != target {
+            request.setValue(target.port.map { "\(host):\($0)" } ?? host, forHTTPHeaderField: "Host")
+        }
         request.httpMethod = "POST"
         request.httpBody = Data(delivery.payload.utf8)
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
@@ -83,25 +105,67 @@ public final class WebhookDispatcher: @unchecked Sendable {
         request.setValue(
             Self.signature(body: delivery.payload, secret: secret, timestamp: Int(clock.now().timeIntervalSince1970)),
             forHTTPHeaderField: "X-Gonghai-Signature")
-        let box = OutcomeBox()
-        let done = DispatchSemaphore(value: 0)
-        let task = URLSession.shared.dataTask(with: request) { _, response, error in
-            if let error {
-                box.value = "transport: \(error.localizedDescription)"
-            } else if let status = (response as? HTTPURLResponse)?.statusCode, !(200..<300).contains(status) {
-                box.value = "HTTP \(status)"
-            }
-            done.signal()
-        }
+        let attempt = DeliveryAttempt()
+        let session = URLSession(configuration: .ephemeral, delegate: attempt, delegateQueue: nil)
+        defer { session.invalidateAndCancel() }
+        let task = session.dataTask(with: request)
         task.resume()
-        if done.wait(timeout: .now() + timeout + 1) == .timedOut {
+        if attempt.done.wait(timeout: .now() + timeout + 1) == .timedOut {
             task.cancel()
             return "timeout"
         }
-        return box.value
+        return attempt.outcome
+    }
+
+    /// `target` with its host replaced by the first checked address, for `http://` only (TLS
+    /// needs the name for the certificate).
+    static func pinned(_ target: URL, to addresses: [NetworkAddress]) -> URL? {
+        guard target.scheme?.lowercased() == "http", let address = addresses.first,
+            var parts = URLComponents(url: target, resolvingAgainstBaseURL: false)
+        else { return nil }
+        let literal = address.bytes.count == 16 ? "[\(address)]" : "\(address)"
+        guard parts.host != literal else { return nil }
+        parts.percentEncodedHost = literal
+        return parts.url
     }
 }
 
-final class OutcomeBox: @unchecked Sendable {
-    var value: String?
+/// One attempt's outcome, told by its session's delegate: the status, or the transport error,
+/// and never a redirect followed.
+final class DeliveryAttempt: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+    let done = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var status: Int?
+    private var failure: String?
+
+    var outcome: String? {
+        lock.withLock {
+            if let failure { return failure }
+            guard let status else { return "no response" }
+            return (200..<300).contains(status) ? nil : "HTTP \(status)"
+        }
+    }
+
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse, newRequest request: URLRequest,
+        completionHandler: @escaping @Sendable (URLRequest?) -> Void
+    ) {
+        lock.withLock { status = response.statusCode }
+        completionHandler(nil)
+    }
+
+    func urlSession(
+        _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+        completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void
+    ) {
+        lock.withLock { status = (response as? HTTPURLResponse)?.statusCode }
+        completionHandler(.allow)
+    }
+
+    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
+        lock.withLock {
+            if let error, status == nil { failure = "transport: \(error.localizedDescription)" }
+        }
+        done.signal()
+    }
 }

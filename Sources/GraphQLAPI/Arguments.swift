@@ -13,6 +13,13 @@ public struct Arguments: Sendable {
 
     public static let none = Arguments(.dictionary([:]))
 
+    /// The values as compact JSON (keys sorted), for records that say what was asked.
+    var summary: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(values)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+    }
+
     func raw(_ name: String) -> Map {
         guard case .dictionary(let dictionary) = values else { return .undefined }
         return dictionary[name] ?? .undefined

@@ -15,6 +15,7 @@ public enum GlobalID {
         case webhook = "wh"
         case delivery = "dlv"
         case token = "tok"
+        case access = "acc"
     }
 
     public static func encode(_ id: CustomerID) -> String { "cus_\(id.rawValue)" }
@@ -49,6 +50,7 @@ public enum GlobalID {
         case .webhook: return "webhook"
         case .delivery: return "delivery"
         case .token: return "API token"
+        case .access: return "access record"
         }
     }
 }

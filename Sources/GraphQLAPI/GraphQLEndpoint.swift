@@ -2,6 +2,7 @@ import Foundation
 import GraphQL
 import HTTPServer
 import PoolDomain
+import PoolServices
 import PoolStore
 
 /// `/graphql` as the GraphQL-over-HTTP spec describes it: POST with a JSON body, GET for queries,
@@ -21,13 +22,16 @@ public final class GraphQLEndpoint: Sendable {
     let persisted: PersistedOperations
     /// Open subscriptions and the thread that feeds them.
     let live: LiveHub
+    /// The operator's choices the services decide with.
+    let settings: ServiceSettings
 
     public init(
         schemaSDL: String, database: any PoolDatabase, limits: APILimits = APILimits(),
         clock: any TimeSource = SystemTimeSource(), rateLimitPerMinute: Int = 0, executor: ExecutorMode = .compiled,
         persisted: PersistedOperations = PersistedOperations(), live: LiveLimits = LiveLimits(),
-        log: @escaping @Sendable (String) -> Void = { _ in }
+        settings: ServiceSettings = .standard, log: @escaping @Sendable (String) -> Void = { _ in }
     ) throws {
+        self.settings = settings
         self.persisted = persisted
         self.live = LiveHub(database: database, limits: live, log: log)
         self.clock = clock
@@ -202,7 +206,8 @@ public final class GraphQLEndpoint: Sendable {
         try admission.checkLimits(admitted, operation, variables: body.variables)
         try admission.checkVariables(operation, body.variables)
         let context = RequestContext(
-            user: grant.user, scope: grant.scope, database: database, requestID: requestID, limits: limits, clock: clock, log: log)
+            user: grant.user, scope: grant.scope, tokenID: grant.tokenID, database: database, requestID: requestID, limits: limits,
+            clock: clock, settings: settings, log: log)
         if operation.operation == .mutation {
             do { try context.services.requireWrites(by: context.actor) } catch { throw APIError.from(error, requestID: requestID, log: log) }
         }
@@ -217,11 +222,24 @@ public final class GraphQLEndpoint: Sendable {
             query: body.query, document: document, operation: operation, operationName: body.operationName,
             variables: body.variables, cached: cached, snapshotOf: operation.operation == .query ? database : nil)
         let execution = try executor.execute(admittedOperation, context: context)
+        recordAccess(context)
         switch execution.outcome {
         case .compiled(let result):
             return checked(respond(data: result.data, errors: result.errors, requestID: requestID, format: format), execution.check)
         case .reference(let result):
             return checked(respond(result, requestID: requestID, format: format), execution.check)
+        }
+    }
+
+    /// Writes who saw what for the request that just ran (`AccessRecords`). A failure to record
+    /// is logged, not shown: the answer is already made, and the database's trouble will show
+    /// in the next request.
+    private func recordAccess(_ context: RequestContext) {
+        let entries = context.request.accessEntries(by: context.actor)
+        guard !entries.isEmpty else { return }
+        let records = context.services.accessRecords
+        for entry in entries {
+            do { try records.record(entry) } catch { log("request \(context.requestID): recording access failed: \(error)") }
         }
     }
 

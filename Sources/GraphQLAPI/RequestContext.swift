@@ -27,13 +27,18 @@ public final class RequestContext: @unchecked Sendable {
     private var limitValues: [LimitScope: OwnerLimit]?
     private var accessEntries: [PoolID: [PoolAccessEntry]]?
 
+    /// The operator's choices the services decide with.
+    let settings: ServiceSettings
+
     init(
-        user: User, scope: TokenScope = .full, database: any PoolDatabase, requestID: String, limits: APILimits, clock: any TimeSource,
-        log: @escaping @Sendable (String) -> Void, request: RequestIdentity = RequestIdentity()
+        user: User, scope: TokenScope = .full, tokenID: Int64? = nil, database: any PoolDatabase, requestID: String, limits: APILimits,
+        clock: any TimeSource, settings: ServiceSettings = .standard, log: @escaping @Sendable (String) -> Void,
+        request: RequestIdentity = RequestIdentity()
     ) {
         self.request = request
+        self.settings = settings
         self.user = user
-        self.actor = Actor(user, scope: scope)
+        self.actor = Actor(user, scope: scope, tokenID: tokenID)
         self.database = database
         self.requestID = requestID
         self.limits = limits
@@ -45,12 +50,12 @@ public final class RequestContext: @unchecked Sendable {
     /// Made before any resolver runs, so there is nothing in the per-request memos to carry.
     func reading(from snapshot: any PoolDatabase) -> RequestContext {
         RequestContext(
-            user: user, scope: actor.scope, database: snapshot, requestID: requestID, limits: limits, clock: clock, log: log,
-            request: request)
+            user: user, scope: actor.scope, tokenID: actor.tokenID, database: snapshot, requestID: requestID, limits: limits,
+            clock: clock, settings: settings, log: log, request: request)
     }
 
     /// The use cases resolvers call, for this request's store and clock.
-    var services: PoolServices { PoolServices(store: database, clock: clock) }
+    var services: PoolServices { PoolServices(store: database, clock: clock, settings: settings) }
 
     /// The value in `slot`, made by `make` (a read of the store, which never calls back here)
     /// the first time any thread asks.
@@ -149,4 +154,39 @@ final class OnceValue<T>: @unchecked Sendable {
 }
 
 /// Tells one request's contexts from another's: a query's snapshot context is a second object.
-final class RequestIdentity: Sendable {}
+final class RequestIdentity: @unchecked Sendable {
+    private let lock = NSLock()
+    /// Customers whose unmasked contact details this request read, in order, once each.
+    private var contactReads: [CustomerID] = []
+    private var contactSeen: Set<CustomerID> = []
+    /// Customer list pages this request read that are recorded (`AccessRecords.recordsList`).
+    private var lists: [(ids: [CustomerID], filter: String)] = []
+
+    func noteContactRead(_ id: CustomerID) {
+        lock.withLock { if contactSeen.insert(id).inserted { contactReads.append(id) } }
+    }
+
+    func noteList(_ ids: [CustomerID], filter: String) {
+        lock.withLock {
+            // The verifying executor runs a query twice; one page is one record.
+            if !lists.contains(where: { $0.ids == ids && $0.filter == filter }) { lists.append((ids, filter)) }
+        }
+    }
+
+    /// What to record for this request, once it has run: one record per recorded list page
+    /// and one for all contact details read.
+    func accessEntries(by actor: Actor) -> [AccessEntry] {
+        lock.withLock {
+            var entries = lists.map {
+                AccessEntry(userID: actor.userID, tokenID: actor.tokenID, kind: .bulkList, customerIDs: $0.ids, filter: $0.filter, rows: $0.ids.count)
+            }
+            if !contactReads.isEmpty {
+                entries.append(
+                    AccessEntry(
+                        userID: actor.userID, tokenID: actor.tokenID, kind: .contactRead, customerIDs: contactReads, filter: nil,
+                        rows: contactReads.count))
+            }
+            return entries
+        }
+    }
+}

@@ -11,13 +11,15 @@ public enum AccessPolicy {
         case managePools, manageUsers, runSweep, viewMetrics
         case manageTokens, manageWebhooks, readAuditLog, importCustomers, exportCustomers
         case useConsole
+        /// Reading who saw what, and erasing a customer's personal data on request.
+        case readAccessRecords, eraseCustomers
 
         /// Actions whose effect or answer is not confined to some pools' customers: refused to
         /// a token limited to named pools. (Creating a private customer would leave its pools.)
         var reachesBeyondPools: Bool {
             switch self {
             case .managePools, .manageUsers, .runSweep, .viewMetrics, .manageTokens, .manageWebhooks, .readAuditLog,
-                .importCustomers, .exportCustomers, .useConsole, .createCustomer:
+                .importCustomers, .exportCustomers, .useConsole, .createCustomer, .readAccessRecords, .eraseCustomers:
                 return true
             default:
                 return false
@@ -35,7 +37,8 @@ public enum AccessPolicy {
             guard actor.role.isManagerial else {
                 throw PoolError.forbidden("only managers and administrators may \(action.verb)")
             }
-        case .managePools, .manageUsers, .runSweep, .manageTokens, .manageWebhooks, .readAuditLog, .importCustomers:
+        case .managePools, .manageUsers, .runSweep, .manageTokens, .manageWebhooks, .readAuditLog, .importCustomers,
+            .readAccessRecords, .eraseCustomers:
             guard actor.role == .admin else {
                 throw PoolError.forbidden("only administrators may \(action.verb)")
             }
@@ -85,7 +88,7 @@ public enum AccessPolicy {
                 throw PoolError.forbidden("only the pool's admins may reveal its masked fields")
             }
         case .createPoolCustomer, .managePools, .manageUsers, .runSweep, .viewMetrics, .manageTokens, .manageWebhooks,
-            .readAuditLog, .importCustomers, .exportCustomers, .useConsole:
+            .readAuditLog, .importCustomers, .exportCustomers, .useConsole, .readAccessRecords, .eraseCustomers:
             try require(action, by: actor)
         }
     }
@@ -108,6 +111,8 @@ extension AccessPolicy.Action {
         case .importCustomers: return "import customers"
         case .exportCustomers: return "export customers"
         case .useConsole: return "sign in to the console"
+        case .readAccessRecords: return "read who saw which customers"
+        case .eraseCustomers: return "erase customers' personal data"
         default: return "\(rawValue) this customer"
         }
     }

@@ -16,6 +16,8 @@ public enum PoolError: Error, Sendable, Equatable {
     case limit(LimitRefusal)
     /// A value the caller gave is unusable (empty name, inactive target user, ...).
     case invalidInput(field: String, message: String)
+    /// Too many of something in a period (a manager's exports of the day).
+    case rateLimited(String)
 }
 
 /// Where the existing record of a duplicate is, told only as far as the caller may see it.

@@ -26,10 +26,16 @@ public struct TokenGrant: Sendable, Equatable {
     public let scope: TokenScope
     /// When the token stops working (nil: never).
     public let expiresAt: Date?
+    /// The token's id (what access records name).
+    public let tokenID: Int64?
+    /// When the token was last recorded as used, to the minute.
+    public let lastUsedAt: Date?
 
-    public init(user: User, scope: TokenScope = .full, expiresAt: Date? = nil) {
+    public init(user: User, scope: TokenScope = .full, expiresAt: Date? = nil, tokenID: Int64? = nil, lastUsedAt: Date? = nil) {
         self.user = user
         self.scope = scope
         self.expiresAt = expiresAt
+        self.tokenID = tokenID
+        self.lastUsedAt = lastUsedAt
     }
 }

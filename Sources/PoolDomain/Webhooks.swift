@@ -9,6 +9,8 @@ public enum WebhookEventKind: String, Sendable, CaseIterable, Codable {
     case transferred = "customer.transferred"
     case reclaimed = "customer.reclaimed"
     case reclaimWarning = "customer.reclaim_warning"
+    /// A user's exports and reveals in one day went past the configured threshold.
+    case accessAlert = "access.alert"
 
     public init(_ kind: OwnershipEventKind) {
         switch kind {

@@ -13,6 +13,8 @@ public struct Capabilities: Sendable, Equatable {
     public let exportCustomers: Bool
     public let runSweep: Bool
     public let viewMetrics: Bool
+    public let readAccessRecords: Bool
+    public let eraseCustomers: Bool
 
     public init(of actor: Actor) {
         func may(_ action: AccessPolicy.Action) -> Bool { (try? AccessPolicy.require(action, by: actor)) != nil }
@@ -25,5 +27,7 @@ public struct Capabilities: Sendable, Equatable {
         exportCustomers = may(.exportCustomers)
         runSweep = may(.runSweep)
         viewMetrics = may(.viewMetrics)
+        readAccessRecords = may(.readAccessRecords)
+        eraseCustomers = may(.eraseCustomers)
     }
 }

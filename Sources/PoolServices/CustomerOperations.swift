@@ -12,6 +12,8 @@ import PoolStore
 /// and the conditional write.
 public struct CustomerOperations: Sendable {
     let store: any PoolDatabase
+    /// Reveals are recorded as who saw what.
+    let access: AccessRecords
 
     public func create(_ draft: CustomerDraft, intoPool pool: PoolID?, by actor: Actor) throws -> Customer {
         try AccessPolicy.require(pool == nil ? .createCustomer : .createPoolCustomer, by: actor)
@@ -120,9 +122,12 @@ public struct CustomerOperations: Sendable {
     /// The customer with its pool's masked fields revealed: the pool's admins only, logged. A
     /// customer outside a pool has nothing masked, and anyone who sees it gets it as it is.
     public func revealContact(_ id: CustomerID, by actor: Actor) throws -> Customer {
-        try store.revealContact(id, by: actor) { facts in
+        let customer = try store.revealContact(id, by: actor) { facts in
             try AccessPolicy.require(facts.customer.poolID == nil ? .viewCustomer : .revealContact, by: facts.viewer, on: facts.customer)
         }
+        try access.record(
+            AccessEntry(userID: actor.userID, tokenID: actor.tokenID, kind: .reveal, customerIDs: [id], filter: nil, rows: 1))
+        return customer
     }
 
     /// A follow-up (跟进) restarts the customer's reclaim clock: the owner, a write

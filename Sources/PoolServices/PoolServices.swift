@@ -12,22 +12,26 @@ import PoolStore
 public struct PoolServices: Sendable {
     public let store: any PoolDatabase
     public let clock: any TimeSource
+    public let settings: ServiceSettings
 
-    public init(store: any PoolDatabase, clock: any TimeSource) {
+    public init(store: any PoolDatabase, clock: any TimeSource, settings: ServiceSettings = .standard) {
         self.store = store
         self.clock = clock
+        self.settings = settings
     }
 
     public var sweeps: SweepService { SweepService(store: store, clock: clock) }
     public var pools: PoolAdministration { PoolAdministration(store: store, clock: clock) }
     public var people: PeopleAdministration { PeopleAdministration(store: store, clock: clock) }
-    public var webhooks: WebhookAdministration { WebhookAdministration(store: store) }
+    public var webhooks: WebhookAdministration { WebhookAdministration(store: store, targets: settings.webhookTargets) }
     public var metrics: TeamMetrics { TeamMetrics(store: store) }
     public var customers: CustomerAccess { CustomerAccess(store: store) }
-    public var operations: CustomerOperations { CustomerOperations(store: store) }
+    public var operations: CustomerOperations { CustomerOperations(store: store, access: accessRecords) }
     public var imports: CustomerImport { CustomerImport(store: store) }
     public var notifications: Notifications { Notifications(store: store) }
-    public var sessions: Sessions { Sessions(store: store) }
+    public var sessions: Sessions { Sessions(store: store, idleTimeout: settings.sessionIdleTimeout) }
+    public var accessRecords: AccessRecords { AccessRecords(store: store, clock: clock, watch: settings.accessWatch, onAlert: settings.onAlert) }
+    public var dataProtection: DataProtection { DataProtection(store: store, clock: clock, retentionDays: settings.retentionDays) }
 
     /// Whether the actor's credential allows changes at all (a read-only API token does not):
     /// asked once before any mutation of a request runs, so none of it starts.

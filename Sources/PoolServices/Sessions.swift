@@ -6,6 +6,8 @@ import PoolStore
 /// user demoted to rep loses the console at their next request, not at their next sign-in.
 public struct Sessions: Sendable {
     let store: any PoolDatabase
+    /// A session unused this long has ended.
+    let idleTimeout: TimeInterval
 
     public func signIn(name: String, password: String) throws -> SignInResult {
         let result = try store.signIn(name: name, password: password)
@@ -20,9 +22,9 @@ public struct Sessions: Sendable {
     }
 
     /// The signed-in user and the session's CSRF token, or nil when the session is unknown,
-    /// expired, or its user may no longer use the console.
+    /// expired, idle for `idleTimeout`, or its user may no longer use the console.
     public func current(_ token: String) throws -> (User, String)? {
-        guard let (user, csrf) = try store.session(token), Self.mayUseConsole(user) else { return nil }
+        guard let (user, csrf) = try store.session(token, idleTimeout: idleTimeout), Self.mayUseConsole(user) else { return nil }
         return (user, csrf)
     }
 

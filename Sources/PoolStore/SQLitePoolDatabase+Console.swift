@@ -33,6 +33,8 @@ public struct TokenInfo: Sendable, Equatable {
     /// After this moment the token is refused (nil: never expires).
     public var expiresAt: Date? = nil
     public var scope: TokenScope = .full
+    /// When the token last authenticated a request (to the minute; nil: never).
+    public var lastUsedAt: Date? = nil
 }
 
 extension SQLitePoolDatabase {
@@ -60,10 +62,17 @@ extension SQLitePoolDatabase {
     }
 
     /// The signed-in user and the session's CSRF token, if the session is valid.
-    public func session(_ token: String) throws -> (User, String)? {
+    public func session(_ token: String, idleTimeout: TimeInterval) throws -> (User, String)? {
         guard token.hasPrefix(TokenDigest.prefix), token.count < 200 else { return nil }
         let now = nowMillis
-        return try read { db in try PeopleWrites(db).session(digest: TokenDigest.digest(token), at: now) }
+        let digest = TokenDigest.digest(token)
+        let idleSince = now - Int64(idleTimeout * 1000)
+        guard let (user, csrf, lastSeen) = try read({ db in try PeopleWrites(db).session(digest: digest, at: now, idleSince: idleSince) })
+        else { return nil }
+        if now - lastSeen >= SessionUse.touchEvery {
+            try writeTransaction { db in try PeopleWrites(db).touchSession(digest: digest, at: now) }
+        }
+        return (user, csrf)
     }
 
     public func endSession(_ token: String) throws {

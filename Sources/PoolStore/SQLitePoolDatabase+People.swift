@@ -5,7 +5,14 @@ import PoolDomain
 extension SQLitePoolDatabase {
     public func grant(forToken token: String) throws -> TokenGrant? {
         let now = nowMillis
-        return try tokens.grant(of: token, at: Timestamp.decode(now)) { digest in try read { db in try PeopleWrites(db).grant(tokenDigest: digest, at: now) } }
+        return try tokens.grant(of: token, at: Timestamp.decode(now)) { digest in
+            let grant = try read { db in try PeopleWrites(db).grant(tokenDigest: digest, at: now) }
+            // Last use, to the minute, outside the request's own work: bookkeeping never fails a request.
+            if let id = grant?.tokenID, now - (grant?.lastUsedAt.map { Timestamp.encode($0) } ?? 0) >= SessionUse.touchEvery {
+                try? writeTransaction { db in try PeopleWrites(db).recordTokenUse(id, at: now) }
+            }
+            return grant
+        }
     }
 
     public func createDepartment(name: String, parentID: DepartmentID?, by actor: Actor?) throws -> Department {

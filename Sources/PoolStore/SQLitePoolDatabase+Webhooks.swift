@@ -5,9 +5,10 @@ import PoolDomain
 extension SQLitePoolDatabase {
     public func registerWebhook(url: String, kinds: [WebhookEventKind], by actor: Actor) throws -> (WebhookEndpoint, secret: String) {
         let secret = TokenDigest.newToken().replacingOccurrences(of: "gh_", with: "whsec_")
+        let stored = try secrets.seal(secret)
         let now = nowMillis
         let endpoint = try writeTransaction { db in
-            try WebhookWrites(db).registerWebhook(url: url, kinds: kinds, secret: secret, by: actor, at: now)
+            try WebhookWrites(db).registerWebhook(url: url, kinds: kinds, secret: stored, by: actor, at: now)
         }
         return (endpoint, secret)
     }
@@ -30,7 +31,24 @@ extension SQLitePoolDatabase {
     /// See `WebhookWrites.claimDue`.
     public func claimDueDeliveries(limit: Int, lease: TimeInterval) throws -> [(WebhookDelivery, url: String, secret: String)] {
         let now = clock.now()
-        return try writeTransaction { db in try WebhookWrites(db).claimDue(limit: limit, at: now, lease: lease) }
+        let due = try writeTransaction { db in try WebhookWrites(db).claimDue(limit: limit, at: now, lease: lease) }
+        // A secret no configured key opens comes back empty: the sender records that delivery
+        // as failed instead of signing with anything else.
+        return due.map { ($0.0, url: $0.url, secret: (try? secrets.open($0.secret)) ?? "") }
+    }
+
+    /// Seals every webhook secret under the current key (see `SecretBox`); returns how many
+    /// were sealed again. Throws when a secret is sealed under a key that is not configured.
+    public func resealSecrets() throws -> Int {
+        try writeTransaction { db in 
+            let writes = WebhookWrites(db)
+            var resealed = 0
+            for (id, stored) in try writes.secrets() where secrets.needsResealing(stored) {
+                try writes.setSecret(id, try secrets.seal(try secrets.open(stored)))
+                resealed += 1
+            }
+            return resealed
+        }
     }
 
     public func recordDelivery(_ id: Int64, succeeded: Bool, error: String?) throws {

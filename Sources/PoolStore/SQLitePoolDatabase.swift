@@ -21,6 +21,8 @@ public final class SQLitePoolDatabase: PoolDatabase, @unchecked Sendable {
         let lifetime = LifetimeGate()
         /// Held while this process sweeps (see `exclusively`).
         let sweeping = NSLock()
+        /// Seals webhook secrets at rest (see `SecretBox`).
+        let secrets = SecretBox()
 
         init(
             pool: DatabasePool, clock: any TimeSource, calendar: LocalCalendar, metrics: (any MetricsFactory)?,
@@ -54,6 +56,7 @@ public final class SQLitePoolDatabase: PoolDatabase, @unchecked Sendable {
     public var path: String { shared.path }
     /// Recently verified API tokens (see `TokenCache`).
     var tokens: TokenCache { shared.tokens }
+    public var secrets: SecretBox { shared.secrets }
     var settingsMemo: TokenMemo<Settings> { shared.settingsMemo }
     var directoryMemo: TokenMemo<Directory> { shared.directoryMemo }
     /// Read connections kept by the threads that read (see `ThreadReaders`).
@@ -77,6 +80,9 @@ public final class SQLitePoolDatabase: PoolDatabase, @unchecked Sendable {
         configuration.maximumReaderCount = max(4, ProcessInfo.processInfo.activeProcessorCount * 2)
         configuration.prepareDatabase { db in
             try db.execute(cachedSQL: "PRAGMA synchronous = NORMAL")
+            // Deleted and overwritten content is zeroed in the file, so an erased customer's
+            // old name or phone number does not linger in free space (erasure, retention).
+            try db.execute(cachedSQL: "PRAGMA secure_delete = ON")
             if let statementObserver {
                 db.trace { statementObserver($0.expandedDescription) }
             }

@@ -27,10 +27,17 @@ extension PostgresPoolDatabase {
         return (token, csrf)
     }
 
-    public func session(_ token: String) throws -> (User, String)? {
+    public func session(_ token: String, idleTimeout: TimeInterval) throws -> (User, String)? {
         guard token.hasPrefix(TokenDigest.prefix), token.count < 200 else { return nil }
         let now = nowMillis
-        return try read { try PeopleWrites($0).session(digest: TokenDigest.digest(token), at: now) }
+        let digest = TokenDigest.digest(token)
+        let idleSince = now - Int64(idleTimeout * 1000)
+        guard let (user, csrf, lastSeen) = try read({ try PeopleWrites($0).session(digest: digest, at: now, idleSince: idleSince) })
+        else { return nil }
+        if now - lastSeen >= SessionUse.touchEvery {
+            try writeTransaction { try PeopleWrites($0).touchSession(digest: digest, at: now) }
+        }
+        return (user, csrf)
     }
 
     public func endSession(_ token: String) throws {

@@ -8,8 +8,9 @@ import PoolStore
 extension PostgresPoolDatabase {
     public func registerWebhook(url: String, kinds: [WebhookEventKind], by actor: Actor) throws -> (WebhookEndpoint, secret: String) {
         let secret = TokenDigest.newToken().replacingOccurrences(of: "gh_", with: "whsec_")
+        let stored = try secrets.seal(secret)
         let now = nowMillis
-        let endpoint = try writeTransaction { try WebhookWrites($0).registerWebhook(url: url, kinds: kinds, secret: secret, by: actor, at: now) }
+        let endpoint = try writeTransaction { try WebhookWrites($0).registerWebhook(url: url, kinds: kinds, secret: stored, by: actor, at: now) }
         return (endpoint, secret)
     }
 
@@ -26,7 +27,24 @@ extension PostgresPoolDatabase {
 
     public func claimDueDeliveries(limit: Int, lease: TimeInterval) throws -> [(WebhookDelivery, url: String, secret: String)] {
         let now = clock.now()
-        return try writeTransaction { try WebhookWrites($0).claimDue(limit: limit, at: now, lease: lease) }
+        let due = try writeTransaction { try WebhookWrites($0).claimDue(limit: limit, at: now, lease: lease) }
+        // A secret no configured key opens comes back empty: the sender records that delivery
+        // as failed instead of signing with anything else.
+        return due.map { ($0.0, url: $0.url, secret: (try? secrets.open($0.secret)) ?? "") }
+    }
+
+    /// Seals every webhook secret under the current key (see `SecretBox`); returns how many
+    /// were sealed again. Throws when a secret is sealed under a key that is not configured.
+    public func resealSecrets() throws -> Int {
+        try writeTransaction { 
+            let writes = WebhookWrites($0)
+            var resealed = 0
+            for (id, stored) in try writes.secrets() where secrets.needsResealing(stored) {
+                try writes.setSecret(id, try secrets.seal(try secrets.open(stored)))
+                resealed += 1
+            }
+            return resealed
+        }
     }
 
     public func recordDelivery(_ id: Int64, succeeded: Bool, error: String?) throws {

@@ -35,6 +35,8 @@ public final class PostgresPoolDatabase: PoolDatabase, @unchecked Sendable {
     public let location: String
     /// Recently verified API tokens (see `authenticate`).
     let tokens: TokenCache
+    /// Seals webhook secrets at rest (see `SecretBox`).
+    public let secrets: SecretBox
 
     /// Opens (and migrates) the database at `url`.
     /// - Parameters:
@@ -46,6 +48,7 @@ public final class PostgresPoolDatabase: PoolDatabase, @unchecked Sendable {
         metrics: (any MetricsFactory)? = nil, tokenCacheLifetime: Duration = .seconds(1)
     ) throws {
         tokens = TokenCache(lifetime: tokenCacheLifetime)
+        secrets = SecretBox()
         settingsMemo = TokenMemo<Settings>(token: \.settings)
         directoryMemo = TokenMemo<Directory>(token: \.directory)
         snapshot = nil
@@ -71,6 +74,7 @@ public final class PostgresPoolDatabase: PoolDatabase, @unchecked Sendable {
         metrics = store.metrics
         location = store.location
         tokens = store.tokens
+        secrets = store.secrets
         self.snapshot = snapshot
     }
 

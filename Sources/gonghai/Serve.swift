@@ -79,6 +79,24 @@ struct ServeOptions: ParsableArguments {
     @Option(name: .customLong("trusted-documents"), help: "A JSON file of SHA-256 → operation (or an Apollo persisted query manifest): only these operations run.")
     var trustedDocuments: String?
 
+    @Flag(name: .customLong("webhook-allow-private"), help: "Allow webhooks to loopback, link-local and private-range addresses (a receiver on this network).")
+    var webhookAllowPrivate = false
+
+    @Option(name: .customLong("session-idle-minutes"), help: "Minutes after which an unused console session ends. Default 30.")
+    var sessionIdleMinutes: String?
+
+    @Option(name: .customLong("retention-days"), help: "Purge follow-up texts and delivered webhooks older than this many days, daily. Default 0 (kept).")
+    var retentionDays: String?
+
+    @Option(name: .customLong("manager-exports-per-day"), help: "CSV exports a manager may make per day, 0 for no limit. Default 5.")
+    var managerExportsPerDay: String?
+
+    @Option(name: .customLong("access-alert-threshold"), help: "Exports and reveals by one user in a day above which an alert (webhook access.alert and a log line) fires. Default 20.")
+    var accessAlertThreshold: String?
+
+    @Option(name: .customLong("secret-key-file"), help: "A file holding the key that seals webhook secrets at rest (else GONGHAI_SECRET_KEY).")
+    var secretKeyFile: String?
+
     @Option(help: "A config file of `key = value` lines with the same names as these options.")
     var config: String?
 
@@ -91,9 +109,13 @@ struct ServeOptions: ParsableArguments {
             ("connection-timeout", connectionTimeout), ("max-connections", maxConnections), ("max-body-bytes", maxBodyBytes),
             ("executor", executor), ("trusted-documents", trustedDocuments),
             ("max-connections-per-address", maxConnectionsPerAddress), ("trusted-proxies", trustedProxies),
+            ("session-idle-minutes", sessionIdleMinutes), ("retention-days", retentionDays),
+            ("manager-exports-per-day", managerExportsPerDay), ("access-alert-threshold", accessAlertThreshold),
+            ("secret-key-file", secretKeyFile),
         ]
         for case (let key, let value?) in given { flags[key] = value }
         if noSweep { flags["sweep"] = "false" }
+        if webhookAllowPrivate { flags["webhook-allow-private"] = "true" }
         return flags
     }
 
@@ -152,12 +174,25 @@ struct Serve: ParsableCommand {
             guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read --trusted-documents \(path)") }
             do { return try PersistedOperations.loadTrusted(data) } catch { throw ValidationError("\(path): \(error)") }
         }
+        let alerts = Logger(label: "gonghai.access")
+        let services = ServiceSettings(
+            webhookTargets: WebhookTargets(allowPrivate: settings.webhookAllowPrivate),
+            accessWatch: AccessWatch(
+                managerExportsPerDay: settings.managerExportsPerDay, alertThreshold: settings.accessAlertThreshold),
+            sessionIdleTimeout: TimeInterval(settings.sessionIdleMinutes * 60), retentionDays: settings.retentionDays,
+            onAlert: { outcome in
+                alerts.warning(
+                    "access alert: a user's exports and reveals today went past the threshold",
+                    metadata: ["user": "\(outcome.record.userID.rawValue)", "records": "\(outcome.todays)"])
+            })
         let app = try GonghaiApp(
             database: settings.database, schemaSDL: sdl, http: http,
             limits: APILimits(maxDepth: settings.maxDepth, maxCost: settings.maxCost), timeZone: zone,
             logger: Logger(label: "gonghai"), assets: .locate(explicit: settings.publicDirectory),
             metricsToken: settings.metricsToken, rateLimitPerMinute: settings.rateLimit,
-            executor: ExecutorMode(rawValue: settings.executor) ?? .compiled, benchRoutes: benchRoutes, trustedDocuments: trusted)
+            executor: ExecutorMode(rawValue: settings.executor) ?? .compiled, benchRoutes: benchRoutes, trustedDocuments: trusted,
+            settings: services)
+        try SecretKeys.apply(keyFile: settings.secretKeyFile, to: app.database, logger: Logger(label: "gonghai"))
         var token: String?
         if demo {
             guard let store = app.database as? SQLitePoolDatabase else { throw ValidationError("--demo needs a SQLite database") }
@@ -166,9 +201,12 @@ struct Serve: ParsableCommand {
             token = issued
         }
         let scheduler = settings.sweep
-            ? try SweepScheduler(database: app.database, clock: SystemTimeSource(), at: settings.sweepAt, logger: Logger(label: "gonghai.sweep"))
+            ? try SweepScheduler(
+                database: app.database, clock: SystemTimeSource(), at: settings.sweepAt, logger: Logger(label: "gonghai.sweep"),
+                retentionDays: settings.retentionDays)
             : nil
-        let dispatcher = WebhookDispatcher(database: app.database, clock: SystemTimeSource(), logger: Logger(label: "gonghai.webhooks"))
+        let dispatcher = WebhookDispatcher(
+            database: app.database, clock: SystemTimeSource(), logger: Logger(label: "gonghai.webhooks"), targets: services.webhookTargets)
         try app.start()
         scheduler?.start()
         dispatcher.start()

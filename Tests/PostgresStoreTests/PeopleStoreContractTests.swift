@@ -16,14 +16,14 @@ import Testing
         try first.setPassword(manager.id, "correct horse", hasher: .fastForTests, by: nil)
         #expect(try second.signIn(name: "王磊", password: "correct horse") == .signedIn(manager))
         let (token, csrf) = try first.createSession(for: manager.id, lifetime: 3600)
-        let seen = try #require(try second.session(token))
+        let seen = try #require(try second.session(token, idleTimeout: 1800))
         #expect(seen.0.id == manager.id && seen.1 == csrf)
-        #expect(try second.session(token + "x") == nil)
+        #expect(try second.session(token + "x", idleTimeout: 1800) == nil)
         try second.setPassword(manager.id, "battery staple", hasher: .fastForTests, by: nil)
-        #expect(try first.session(token) == nil, "a new password ends the sessions the old one opened")
+        #expect(try first.session(token, idleTimeout: 1800) == nil, "a new password ends the sessions the old one opened")
         let (again, _) = try second.createSession(for: manager.id, lifetime: 3600)
         try first.endSession(again)
-        #expect(try second.session(again) == nil)
+        #expect(try second.session(again, idleTimeout: 1800) == nil)
         #expect(throws: PoolError.invalidInput(field: "password", message: "8 to 200 characters")) {
             try first.setPassword(manager.id, "short", hasher: .fastForTests, by: nil)
         }

@@ -172,6 +172,11 @@ import TestSupport
               expected: same("FORBIDDEN", for: [.manager, .outsideManager, .member, .nonMember, .collaborator]).merging([.admin: "NOT_FOUND"]) { $1 }),
         Check(field: "retryWebhookDelivery", query: "mutation { retryWebhookDelivery(id: \"dlv_999\") { id } }",
               expected: same("FORBIDDEN", for: [.manager, .outsideManager, .member, .nonMember, .collaborator]).merging([.admin: "NOT_FOUND"]) { $1 }),
+        Check(field: "accessRecords", query: "{ accessRecords { id kind } }", expected: adminOnly),
+        Check(field: "accessAlerts", query: "{ accessAlerts { day } }", expected: adminOnly),
+        Check(field: "eraseCustomer", query: "mutation { eraseCustomer(id: \"cus_999999\", reference: \"PIPL-1\") { followUps } }",
+              expected: same("FORBIDDEN", for: [.manager, .outsideManager, .member, .nonMember, .collaborator]).merging([.admin: "NOT_FOUND"]) { $1 }),
+        Check(field: "applyRetention", query: "mutation { applyRetention { followUpTexts } }", expected: adminOnly),
     ]
 
     /// What a caller learns about the pool customer "Pooled Co" (phone 13812345678) once the East

@@ -15,6 +15,7 @@ final class Receiver: @unchecked Sendable {
     private var received: [Delivery] = []
     private var status = 200
     private var delay: TimeInterval = 0
+    private var extra: [(String, String)] = []
     let server: HTTPServer
 
     init() throws {
@@ -30,15 +31,17 @@ final class Receiver: @unchecked Sendable {
 
     var url: String { "http://127.0.0.1:\(server.port)/hook" }
 
-    func answer(_ status: Int, after delay: TimeInterval = 0) { lock.withLock { self.status = status; self.delay = delay } }
+    func answer(_ status: Int, after delay: TimeInterval = 0, headers: [(String, String)] = []) {
+        lock.withLock { self.status = status; self.delay = delay; self.extra = headers }
+    }
 
     var deliveries: [Delivery] { lock.withLock { received } }
 
     private func record(_ request: HTTPRequest) -> HTTPResponse {
-        let (status, delay) = lock.withLock { (self.status, self.delay) }
+        let (status, delay, extra) = lock.withLock { (self.status, self.delay, self.extra) }
         if delay > 0 { Thread.sleep(forTimeInterval: delay) }
         lock.withLock { received.append(Delivery(headers: request.headers, body: String(decoding: request.body, as: UTF8.self))) }
-        return HTTPResponse(status: status, headers: [], body: Array("ok".utf8))
+        return HTTPResponse(status: status, headers: extra, body: Array("ok".utf8))
     }
 }
 
@@ -57,7 +60,8 @@ final class ReceiverBox: @unchecked Sendable { var receiver: Receiver? }
     }
 
     var dispatcher: WebhookDispatcher {
-        WebhookDispatcher(database: server.database, clock: server.clock, logger: Logger(label: "t", factory: { _ in SwiftLogNoOpLogHandler() }), timeout: 5)
+        WebhookDispatcher(database: server.database, clock: server.clock, logger: Logger(label: "t", factory: { _ in SwiftLogNoOpLogHandler() }), timeout: 5,
+            targets: server.settings.webhookTargets)
     }
 
     @Test func deliveriesAreSignedSoTheReceiverCanVerifyThemAndCarryNoContactDetails() throws {
@@ -130,7 +134,7 @@ final class ReceiverBox: @unchecked Sendable { var receiver: Receiver? }
         try add.run()
         add.waitUntilExit()
         let token = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        var serve = try ServeProcess(["serve", "--database", database, "--port", "0", "--no-sweep"])
+        var serve = try ServeProcess(["serve", "--database", database, "--port", "0", "--no-sweep", "--webhook-allow-private"])
         var client = HTTPClient(port: serve.port)
         _ = try client.graphQL("mutation { createPool(input: {name: \"Default\", isDefault: true}) { id } }", token: token)
         _ = try client.graphQL(
@@ -146,7 +150,7 @@ final class ReceiverBox: @unchecked Sendable { var receiver: Receiver? }
         let beforeRestart = receiver.deliveries.count
         #expect(beforeRestart < 12, "the kill came mid-delivery")
         receiver.answer(200)
-        serve = try ServeProcess(["serve", "--database", database, "--port", "0", "--no-sweep"])
+        serve = try ServeProcess(["serve", "--database", database, "--port", "0", "--no-sweep", "--webhook-allow-private"])
         client = HTTPClient(port: serve.port)
         defer { serve.stop() }
         let expected = try DatabaseQueue(path: database).read { db in try String.fetchAll(db, sql: "SELECT delivery_id FROM webhook_outbox") }

@@ -24,7 +24,11 @@ public final class TestServer: @unchecked Sendable {
     public let address: String
     public let backend: TestBackend
     /// The use cases over this server's store and clock, for set-up that acts as a user.
-    public var services: PoolServices { PoolServices(store: database, clock: clock) }
+    public var services: PoolServices { PoolServices(store: database, clock: clock, settings: settings) }
+    /// What the services decide with; webhooks may target loopback (the tests' receivers) and
+    /// names resolve through `resolver`.
+    public let settings: ServiceSettings
+    public let resolver: TestResolver
 
     public private(set) var tokens: [String: String] = [:]
     public private(set) var users: [String: User] = [:]
@@ -36,8 +40,13 @@ public final class TestServer: @unchecked Sendable {
         limits: APILimits = APILimits(), maxBodyBytes: Int = 1 << 20, threads: Int = 4, metricsToken: String? = nil,
         rateLimitPerMinute: Int = 0, executor: ExecutorMode = .verify,
         benchRoutes: Bool = false, backend: TestBackend = .current, trustedDocuments: [String: String]? = nil,
-        live: LiveLimits = LiveLimits(), trustedProxies: Set<String> = ["127.0.0.1", "::1"]
+        live: LiveLimits = LiveLimits(), trustedProxies: Set<String> = ["127.0.0.1", "::1"],
+        resolver: TestResolver = TestResolver(), configure: (inout ServiceSettings) -> Void = { _ in }
     ) throws {
+        self.resolver = resolver
+        var settings = ServiceSettings(webhookTargets: WebhookTargets(allowPrivate: true, resolver: resolver))
+        configure(&settings)
+        self.settings = settings
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("gonghai-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         clock = ManualTimeSource(Self.start)
@@ -54,7 +63,8 @@ public final class TestServer: @unchecked Sendable {
             }(),
             limits: limits, clock: clock, timeZone: TimeZone(identifier: "UTC")!, statementObserver: { log.record($0) }, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
             assets: StaticAssets(directory: Self.repositoryURL.appendingPathComponent("Public")), passwordHasher: .fastForTests, metricsToken: metricsToken,
-            rateLimitPerMinute: rateLimitPerMinute, executor: executor, benchRoutes: benchRoutes, trustedDocuments: trustedDocuments, live: live)
+            rateLimitPerMinute: rateLimitPerMinute, executor: executor, benchRoutes: benchRoutes, trustedDocuments: trustedDocuments, live: live,
+            settings: settings)
         try app.start()
         client = HTTPClient(port: app.port)
         try seedOrganisation()

@@ -117,6 +117,13 @@ struct CustomerPages {
                 <form method="post" action="\(base)" class="inline">\(request.csrfField)<input type="hidden" name="op" value="\(customer.locked ? "unlock" : "lock")"><button type="submit">\(request.t(customer.locked ? "Unlock" : "Lock"))</button></form>
                 """))
             </section>
+            \(request.can.eraseCustomers ? HTML("""
+              <section class="card actions danger-zone"><h2>\(request.t("Erase personal data"))</h2>
+                <p class="hint">\(request.t("On the customer's request: the name becomes a tombstone; phone, e-mail, follow-up texts, typed reasons and webhook payloads are cleared. Ownership history is kept with ids only. This cannot be undone."))</p>
+                <form method="post" action="\(base)">\(request.csrfField)<input type="hidden" name="op" value="erase">
+                \(Layout.field(request.t("Request reference"), name: "reference", value: nil, required: true))<button type="submit" class="danger" data-confirm="\(request.t("Erase personal data"))?">\(request.t("Erase"))</button></form>
+              </section>
+              """) : .empty)
             """
         let body: HTML = """
             <div class="grid two">
@@ -148,11 +155,12 @@ struct CustomerPages {
             case "release": _ = try operations.release(customer.id, reason: form["reason"] ?? "", into: nil, by: request.actor)
             case "lock": _ = try operations.setLocked(customer.id, true, by: request.actor)
             case "unlock": _ = try operations.setLocked(customer.id, false, by: request.actor)
+            case "erase": _ = try console.services.dataProtection.erase(customer.id, reference: form["reference"] ?? "", by: request.actor)
             default: throw PoolError.invalidInput(field: "op", message: "unknown action")
             }
         } catch let error as PoolError {
             var response = try detail(request, id, error: ErrorText.describe(error, request))
-            response.status = 400
+            response.status = AdminConsole.status(of: error)
             return response
         }
         return Layout.redirect("/admin/customers/\(id)?flash=done")

@@ -34,6 +34,7 @@ struct TokenPages {
         let rows = try console.services.people.tokens(by: request.actor).map { token -> [HTML] in
             [
                 HTML("\(token.label ?? "–")"), HTML("\(names[token.userID] ?? "–")"), HTML("\(request.format(token.createdAt))"),
+                HTML("\(request.format(token.lastUsedAt))"), HTML("\(token.expiresAt.map { request.format($0) } ?? request.t("Never"))"),
                 token.revokedAt.map { HTML("\(request.t("Revoked")) \(request.format($0))") }
                     ?? HTML("<form method=\"post\" action=\"/admin/tokens/\(String(token.id))/revoke\" class=\"inline\">\(request.csrfField)<button type=\"submit\" class=\"danger\" data-confirm=\"\(request.t("Revoke"))?\">\(request.t("Revoke"))</button></form>"),
             ]
@@ -44,7 +45,9 @@ struct TokenPages {
               \(Layout.field(request.t("Label"), name: "label", value: nil))
               \(Layout.select(request.t("User"), name: "user", options: users.filter(\.active).map { (String($0.id.rawValue), "\($0.name) · \($0.role.rawValue)") }, selected: nil))
               <button type="submit">\(request.t("New token"))</button></form>
-            \(Layout.table([request.t("Label"), request.t("User"), request.t("Created"), request.t("Status")], rows, empty: "–"))
+            <div class="scroll">\(Layout.table(
+                [request.t("Label"), request.t("User"), request.t("Created"), request.t("Last used"), request.t("Expires"), request.t("Status")],
+                rows, empty: "–"))</div>
             """
         return Layout.page(request, title: request.t("API tokens"), flash: request.query("flash") == "revoked" ? request.t("Token revoked.") : nil, error: error, body)
     }

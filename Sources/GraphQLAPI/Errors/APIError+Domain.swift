@@ -44,6 +44,8 @@ extension APIError {
             return limit(refusal)
         case .invalidInput(let field, let message):
             return APIError(.badUserInput, "\(field): \(message).", extensions: ["field": .string(field)])
+        case .rateLimited(let why):
+            return APIError(.rateLimited, "\(why).")
         }
     }
 

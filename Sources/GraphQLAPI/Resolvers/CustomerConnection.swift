@@ -26,7 +26,22 @@ final class CustomerConnection: Sendable {
         let first = try PageSize.check(args.int("first") ?? 20, context.limits)
         let after = try args.string("after").map { try CursorCodec.decode($0, order: order) }
         let query = CustomerQuery(scope: try context.scope, filter: filter, order: order, first: first, after: after)
-        return CustomerConnection(page: try context.database.customerPage(query), query: query, context: context)
+        let page = try context.database.customerPage(query)
+        if context.services.accessRecords.recordsList(rows: page.customers.count, continuing: after != nil, by: context.actor) {
+            context.request.noteList(page.customers.map(\.id), filter: describe(args, pool: pool))
+        }
+        return CustomerConnection(page: page, query: query, context: context)
+    }
+
+    /// The list's arguments as the caller gave them, for the access record.
+    private static func describe(_ args: Arguments, pool: PoolID?) -> String {
+        var parts: [String] = []
+        if let pool { parts.append("pool: \(GlobalID.encode(pool))") }
+        if let filter = args.object("filter") { parts.append("filter: \(filter.summary)") }
+        if let order = args.object("orderBy") { parts.append("orderBy: \(order.summary)") }
+        parts.append("first: \(args.int("first") ?? 20)")
+        if args.string("after") != nil { parts.append("after a cursor") }
+        return parts.joined(separator: ", ")
     }
 
     private static func orderInput(_ args: Arguments?) throws -> CustomerOrder {

@@ -15,8 +15,8 @@ enum CustomerResolvers {
     ]
 
     static let fields: [String: FieldResolver] = .fields(leaves, [
-        "phone": node { node, _ in try node.visible().phone },
-        "email": node { node, _ in try node.visible().email },
+        "phone": node { node, _ in try node.contact(\.phone, .phone) },
+        "email": node { node, _ in try node.contact(\.email, .email) },
         "masked": node { node, _ in try !node.maskedFields().isEmpty },
         "dealAmount": value { $0.dealAmountCents.map { Double($0) / 100 } },
         "createdAt": value { DateTimeFormat.format($0.createdAt) },
@@ -57,6 +57,17 @@ extension CustomerNode {
     }
 
     func visible() throws -> Customer { Masking.shown(customer, in: try batch.context.pools()) }
+
+    /// A contact field as the caller may see it; an unmasked value read through an API token
+    /// is noted for the request's access record.
+    func contact(_ field: KeyPath<Customer, String?>, _ maskable: MaskableField) throws -> String? {
+        let value = try visible()[keyPath: field]
+        let context = batch.context
+        if value != nil, context.services.accessRecords.recordsContactReads(by: context.actor), try !maskedFields().contains(maskable) {
+            context.request.noteContactRead(customer.id)
+        }
+        return value
+    }
 }
 
 /// A collaborator of a customer.

@@ -38,16 +38,21 @@ enum Resolvers {
     /// Every resolver of the API.
     static let table: ResolverTable = [
         "Query": QueryResolvers.fields.merging(RuleQueryResolvers.query) { _, new in new }
-            .merging(WebhookResolvers.query) { _, new in new }.merging(PeopleResolvers.query) { _, new in new },
+            .merging(WebhookResolvers.query) { _, new in new }.merging(PeopleResolvers.query) { _, new in new }
+            .merging(DataProtectionResolvers.query) { _, new in new },
         "Mutation": MutationResolvers.fields.merging(RuleQueryResolvers.mutation) { _, new in new }
             .merging(WebhookResolvers.mutation) { _, new in new }.merging(PeopleResolvers.mutation) { _, new in new }
-            .merging(ImportResolvers.mutation) { _, new in new },
+            .merging(ImportResolvers.mutation) { _, new in new }.merging(DataProtectionResolvers.mutation) { _, new in new },
         "Subscription": LiveResolvers.subscription,
         "PoolChange": LiveResolvers.poolChange,
         "MyCustomerChange": LiveResolvers.myCustomerChange,
         "CustomerImportPayload": ImportResolvers.payload,
         "CustomerImportResult": ImportResolvers.result,
         "ApiToken": PeopleResolvers.apiToken,
+        "AccessRecord": DataProtectionResolvers.record,
+        "AccessAlert": DataProtectionResolvers.alert,
+        "ErasureReport": DataProtectionResolvers.erasure,
+        "RetentionReport": DataProtectionResolvers.retention,
         "IssuedApiToken": PeopleResolvers.issued,
         "User": UserResolvers.fields,
         "Department": DepartmentResolvers.fields,

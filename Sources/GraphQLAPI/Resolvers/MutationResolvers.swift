@@ -57,7 +57,7 @@ enum MutationResolvers {
         },
     ]
 
-    private static func single(_ customer: Customer, _ context: RequestContext) -> CustomerNode {
+    static func single(_ customer: Customer, _ context: RequestContext) -> CustomerNode {
         CustomerNode(customer: customer, batch: CustomerBatch([customer], context: context))
     }
 

@@ -76,6 +76,7 @@ enum PeopleResolvers {
         "label": field(TokenInfo.self) { $0.label },
         "createdAt": field(TokenInfo.self) { DateTimeFormat.format($0.createdAt) },
         "revokedAt": field(TokenInfo.self) { $0.revokedAt.map(DateTimeFormat.format) },
+        "lastUsedAt": field(TokenInfo.self) { $0.lastUsedAt.map(DateTimeFormat.format) },
         "expiresAt": field(TokenInfo.self) { $0.expiresAt.map(DateTimeFormat.format) },
         "readOnly": field(TokenInfo.self) { $0.scope.readOnly },
         "pools": on(TokenInfo.self) { token, _, context in

@@ -45,8 +45,10 @@ public protocol PeopleStore: Sendable {
     /// Checks a console password; repeated failures lock the account for a while.
     func signIn(name: String, password: String) throws -> SignInResult
     func createSession(for user: UserID, lifetime: TimeInterval) throws -> (token: String, csrf: String)
-    /// The signed-in user and the session's CSRF token, or nil for an unknown or expired session.
-    func session(_ token: String) throws -> (User, String)?
+    /// The signed-in user and the session's CSRF token, or nil for an unknown or expired
+    /// session or one unused for `idleTimeout` seconds; a session found is marked used (to the
+    /// minute: `SessionUse.touchEvery`).
+    func session(_ token: String, idleTimeout: TimeInterval) throws -> (User, String)?
     func endSession(_ token: String) throws
     /// Ends every console session of `user`, audited; returns how many there were.
     func endSessions(of user: UserID, by actor: Actor) throws -> Int
@@ -79,4 +81,11 @@ extension PeopleStore {
     public func issueToken(for user: UserID, label: String?) throws -> String {
         try issueToken(for: user, label: label, by: nil)
     }
+}
+
+/// How often use is written down: a console session's idle clock and an API token's last use
+/// are kept to the minute, so that reading them costs a write at most once a minute each.
+public enum SessionUse {
+    /// Milliseconds.
+    public static let touchEvery: Int64 = 60_000
 }

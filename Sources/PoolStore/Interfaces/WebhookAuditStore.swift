@@ -14,11 +14,16 @@ public protocol WebhookAuditStore: Sendable {
     func deliveries(status: WebhookDelivery.Status?, first: Int) throws -> [WebhookDelivery]
     /// Claims up to `limit` deliveries due now, oldest first, for `lease` seconds: no other
     /// sender (process or instance) gets them meanwhile; unrecorded ones are due again after.
+    /// The secret comes back opened; empty when no configured key opens it.
     func claimDueDeliveries(limit: Int, lease: TimeInterval) throws -> [(WebhookDelivery, url: String, secret: String)]
     /// Records one attempt: delivered, or retried later with backoff, or dead after the last.
     func recordDelivery(_ id: Int64, succeeded: Bool, error: String?) throws
     /// Puts a dead delivery back in line.
     func retryDelivery(_ id: Int64, by actor: Actor) throws
+    /// Seals webhook secrets at rest with these keys (`SecretBox`).
+    var secrets: SecretBox { get }
+    /// Seals every stored secret under the current key; returns how many changed.
+    func resealSecrets() throws -> Int
 
     /// Newest first, before the entry `before` when given.
     func auditLog(first: Int, before: Int64?) throws -> [AuditEntry]

@@ -68,15 +68,32 @@ extension PeopleWrites {
              .int(Timestamp.encode(now.addingTimeInterval(lifetime)))])
     }
 
-    /// The signed-in user of a live session and its CSRF token. Console users are the ones
-    /// the role allows (`AccessPolicy`'s `useConsole`), checked again by the services.
-    public func session(digest: Data, at now: Int64) throws -> (User, String)? {
+    /// The signed-in user of a live session, its CSRF token and when it was last used. A
+    /// session is live until it expires and while it was used since `idleSince`. Console users
+    /// are the ones the role allows (`AccessPolicy`'s `useConsole`), checked again by the services.
+    public func session(digest: Data, at now: Int64, idleSince: Int64) throws -> (User, String, lastSeen: Int64)? {
         try session.fetchOne(
             """
-            SELECT \(RowDecoding.userColumns), s.csrf_token FROM console_sessions s JOIN users ON users.id = s.user_id
-            WHERE s.token_hash = ? AND s.expires_at > ? AND users.active = 1 AND users.role <> 'rep'
-            """, [.blob(Array(digest)), .int(now)]
-        ) { (RowDecoding.user($0), $0.text(Int32(RowDecoding.userColumnCount))) }
+            SELECT \(RowDecoding.userColumns), s.csrf_token, COALESCE(s.last_seen_at, s.created_at)
+            FROM console_sessions s JOIN users ON users.id = s.user_id
+            WHERE s.token_hash = ? AND s.expires_at > ? AND COALESCE(s.last_seen_at, s.created_at) > ?
+              AND users.active = 1 AND users.role <> 'rep'
+            """, [.blob(Array(digest)), .int(now), .int(idleSince)]
+        ) { (RowDecoding.user($0), $0.text(Int32(RowDecoding.userColumnCount)), lastSeen: $0.int64(Int32(RowDecoding.userColumnCount) + 1)) }
+    }
+
+    /// Marks the session used at `now` (its idle time starts again).
+    public func touchSession(digest: Data, at now: Int64) throws {
+        try session.execute("UPDATE console_sessions SET last_seen_at = ? WHERE token_hash = ?", [.int(now), .blob(Array(digest))])
+    }
+
+    /// Records that API token `id` was used at `now`.
+    public func recordTokenUse(_ id: Int64, at now: Int64) throws {
+        try session.execute(
+            """
+            INSERT INTO token_uses (token_id, last_used_at) VALUES (?, ?)
+            ON CONFLICT (token_id) DO UPDATE SET last_used_at = excluded.last_used_at
+            """, [.int(id), .int(now)])
     }
 
     /// Ends every console session of `user` (a stolen laptop, a departure); returns how many.
@@ -112,13 +129,17 @@ extension PeopleWrites {
     /// Newest first; the tokens themselves are never stored.
     public func apiTokens() throws -> [TokenInfo] {
         try session.fetchAll(
-            "SELECT id, user_id, label, created_at, revoked_at, expires_at, read_only, pool_ids FROM api_tokens ORDER BY id DESC"
+            """
+            SELECT t.id, t.user_id, t.label, t.created_at, t.revoked_at, t.expires_at, t.read_only, t.pool_ids, u.last_used_at
+            FROM api_tokens t LEFT JOIN token_uses u ON u.token_id = t.id ORDER BY t.id DESC
+            """
         ) { row in
             TokenInfo(
                 id: row.int64(0), userID: UserID(row.int64(1)), label: row.optionalText(2),
                 createdAt: Timestamp.decode(row.int64(3)), revokedAt: Timestamp.decode(optional: row.optionalInt64(4)),
                 expiresAt: Timestamp.decode(optional: row.optionalInt64(5)),
-                scope: TokenScopeColumns.decode(readOnly: row.bool(6), pools: row.optionalText(7)))
+                scope: TokenScopeColumns.decode(readOnly: row.bool(6), pools: row.optionalText(7)),
+                lastUsedAt: Timestamp.decode(optional: row.optionalInt64(8)))
         }
     }
 

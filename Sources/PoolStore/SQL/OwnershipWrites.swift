@@ -181,24 +181,7 @@ public struct OwnershipWrites<Session: SQLSession> {
 
     /// One outbox row per active endpoint subscribed to `kind`, in the change's transaction.
     public func enqueueWebhooks(kind: WebhookEventKind, at: Date, payload makePayload: () throws -> [String: Any]) throws {
-        let endpoints = try session.fetchAll("SELECT id, kinds FROM webhook_endpoints WHERE active = 1") {
-            ($0.int64(0), RowDecoding.stringList($0.text(1)))
-        }.filter { $0.1.contains(kind.rawValue) }
-        guard !endpoints.isEmpty else { return }
-        let payload = try makePayload()
-        for (endpoint, _) in endpoints {
-            let deliveryID = UUID().uuidString.lowercased()
-            var body = payload
-            body["deliveryId"] = deliveryID
-            body["kind"] = kind.rawValue
-            body["occurredAt"] = ISO8601DateFormatter.withMilliseconds.string(from: at)
-            let json = String(decoding: try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]), as: UTF8.self)
-            try session.execute(
-                """
-                INSERT INTO webhook_outbox (endpoint_id, delivery_id, kind, payload, next_attempt_at, created_at)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """, [.int(endpoint), .text(deliveryID), .text(kind.rawValue), .text(json), .int(Timestamp.encode(at)), .int(Timestamp.encode(at))])
-        }
+        try WebhookWrites(session).enqueue(kind: kind, at: at, payload: makePayload)
     }
 
     /// What a partner receives: ids and names, never contact details.

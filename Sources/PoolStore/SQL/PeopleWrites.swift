@@ -13,8 +13,10 @@ public struct PeopleWrites<Session: SQLSession> {
     public func grant(tokenDigest digest: Data, at now: Int64) throws -> TokenGrant? {
         try session.fetchOne(
             """
-            SELECT \(RowDecoding.userColumns), api_tokens.read_only, api_tokens.pool_ids, api_tokens.expires_at
+            SELECT \(RowDecoding.userColumns), api_tokens.read_only, api_tokens.pool_ids, api_tokens.expires_at,
+              api_tokens.id, token_uses.last_used_at
             FROM api_tokens JOIN users ON users.id = api_tokens.user_id
+            LEFT JOIN token_uses ON token_uses.token_id = api_tokens.id
             WHERE api_tokens.token_hash = ? AND api_tokens.revoked_at IS NULL AND users.active = 1
               AND (api_tokens.expires_at IS NULL OR api_tokens.expires_at > ?)
             """, [.blob(Array(digest)), .int(now)]
@@ -23,7 +25,8 @@ public struct PeopleWrites<Session: SQLSession> {
             return TokenGrant(
                 user: RowDecoding.user(row),
                 scope: TokenScopeColumns.decode(readOnly: row.bool(columns), pools: row.optionalText(columns + 1)),
-                expiresAt: Timestamp.decode(optional: row.optionalInt64(columns + 2)))
+                expiresAt: Timestamp.decode(optional: row.optionalInt64(columns + 2)), tokenID: row.int64(columns + 3),
+                lastUsedAt: Timestamp.decode(optional: row.optionalInt64(columns + 4)))
         }
     }
 

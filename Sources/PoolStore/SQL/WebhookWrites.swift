@@ -36,11 +36,42 @@ public struct WebhookWrites<Session: SQLSession> {
         return WebhookEndpoint(id: id, url: url, kinds: kinds, active: true, createdAt: Timestamp.decode(now))
     }
 
+    /// One outbox row per active endpoint subscribed to `kind`, in the change's transaction.
+    public func enqueue(kind: WebhookEventKind, at: Date, payload makePayload: () throws -> [String: Any]) throws {
+        let endpoints = try session.fetchAll("SELECT id, kinds FROM webhook_endpoints WHERE active = 1") {
+            ($0.int64(0), RowDecoding.stringList($0.text(1)))
+        }.filter { $0.1.contains(kind.rawValue) }
+        guard !endpoints.isEmpty else { return }
+        let payload = try makePayload()
+        for (endpoint, _) in endpoints {
+            let deliveryID = UUID().uuidString.lowercased()
+            var body = payload
+            body["deliveryId"] = deliveryID
+            body["kind"] = kind.rawValue
+            body["occurredAt"] = ISO8601DateFormatter.withMilliseconds.string(from: at)
+            let json = String(decoding: try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]), as: UTF8.self)
+            try session.execute(
+                """
+                INSERT INTO webhook_outbox (endpoint_id, delivery_id, kind, payload, next_attempt_at, created_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """, [.int(endpoint), .text(deliveryID), .text(kind.rawValue), .text(json), .int(Timestamp.encode(at)), .int(Timestamp.encode(at))])
+        }
+    }
+
     public func setWebhookActive(_ id: Int64, _ active: Bool, by actor: Actor, at now: Int64) throws {
         guard try session.execute("UPDATE webhook_endpoints SET active = ? WHERE id = ?", [SQLValue(active), .int(id)]) == 1 else {
             throw PoolError.notFound(entity: "Webhook")
         }
         try PeopleWrites(session).audit(actor, active ? "enable_webhook" : "disable_webhook", "webhook \(id)", before: nil, after: nil, at: now)
+    }
+
+    /// Every endpoint's stored secret (sealed or not).
+    public func secrets() throws -> [(Int64, String)] {
+        try session.fetchAll("SELECT id, secret FROM webhook_endpoints ORDER BY id") { ($0.int64(0), $0.text(1)) }
+    }
+
+    public func setSecret(_ id: Int64, _ stored: String) throws {
+        try session.execute("UPDATE webhook_endpoints SET secret = ? WHERE id = ?", [.text(stored), .int(id)])
     }
 
     public func webhooks() throws -> [WebhookEndpoint] {

@@ -15,6 +15,7 @@ enum Migrations {
         migrator.registerMigration("v7-settings-version", migrate: settingsVersion)
         migrator.registerMigration("v8-directory-version", migrate: directoryVersion)
         migrator.registerMigration("v9-token-scope", migrate: tokenScope)
+        migrator.registerMigration("v10-data-protection", migrate: dataProtection)
         return migrator
     }
 
