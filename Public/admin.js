@@ -6,6 +6,12 @@
     var question = button && button.getAttribute("data-confirm");
     if (question && !window.confirm(question)) { event.preventDefault(); }
   });
+  // "Open pool: everyone is a member" holds only while no member is ticked.
+  document.addEventListener("change", function (event) {
+    var members = event.target.closest && event.target.closest("[data-members]");
+    var hint = members && members.querySelector("[data-open-hint]");
+    if (hint) { hint.hidden = members.querySelector("input[type=checkbox]:checked") !== null; }
+  });
   // Show dates in the browser's time zone: the server reads this cookie.
   try {
     var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;

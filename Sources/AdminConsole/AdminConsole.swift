@@ -142,7 +142,7 @@ enum ErrorText {
         case .locked: return request.t("Locked")
         case .duplicate(let match): return "Duplicate \(match.field.rawValue): \(match.ownerName ?? match.poolName ?? "")"
         case .limit(let refusal): return "Limit \(refusal.kind.rawValue): \(refusal.limit)"
-        case .invalidInput(let field, let message): return "\(field): \(message)"
+        case .invalidInput(let field, let message): return "\(request.t(field)): \(request.t(message))"
         case .rateLimited(let why): return request.t(why)
         }
     }

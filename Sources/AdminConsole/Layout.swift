@@ -18,7 +18,7 @@ enum Layout {
             return HTML("<a href=\"\(path)\"\(current ? HTML(" aria-current=\"page\"") : .empty)>\(request.t(label))</a>")
         }
         let other = request.language == .zh ? Language.en : Language.zh
-        let switchLink = request.http.path + "?lang=" + other.rawValue
+        let switchLink = languageLink(request, to: other)
         let body: HTML = """
             <header class="top">
               <a class="brand" href="/admin">\(request.t("gonghai console"))</a>
@@ -58,6 +58,26 @@ enum Layout {
             body: Array(html.rendered.utf8))
     }
 
+    /// The same page in `language`: the query string kept (a filtered list keeps its filter).
+    /// A page that answered a form (a preview, a dry run) has no address of its own, so the
+    /// link goes back to the page the form was on.
+    static func languageLink(_ request: ConsoleRequest, to language: Language) -> String {
+        var path = request.http.path
+        var arguments = request.http.queryArguments
+        if request.http.method != "GET" {
+            let referer = request.http.header("referer").flatMap { URLComponents(string: $0) }
+            if let referer, referer.path.hasPrefix("/admin") {
+                path = referer.path
+                arguments = Dictionary((referer.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { first, _ in first })
+            } else {
+                path = "/admin"
+                arguments = [:]
+            }
+        }
+        arguments["lang"] = language.rawValue
+        return path + "?" + arguments.sorted { $0.key < $1.key }.map { "\($0.key)=\(Form.encode($0.value))" }.joined(separator: "&")
+    }
+
     static func redirect(_ location: String, cookies: [String] = []) -> HTTPResponse {
         HTTPResponse(status: 303, headers: [("Location", location)] + cookies.map { ("Set-Cookie", $0) }, body: [])
     }
@@ -68,13 +88,27 @@ enum Layout {
         return response
     }
 
-    /// A form field with its label, the user's input kept, and its error next to it.
-    static func field(_ label: String, name: String, value: String?, error: String? = nil, type: String = "text", hint: String? = nil, required: Bool = false) -> HTML {
-        """
-        <label class="field\(error == nil ? "" : " invalid")"><span>\(label)</span>
-        <input type="\(type)" name="\(name)" value="\(value ?? "")"\(required ? HTML(" required") : .empty)\(error == nil ? .empty : HTML(" aria-invalid=\"true\""))>
-        \(hint.map { HTML("<small>\($0)</small>") } ?? .empty)\(error.map { HTML("<em class=\"error\">\($0)</em>") } ?? .empty)</label>
-        """
+    /// A form field with its label, the user's input kept, and its error next to it; `list`
+    /// names a `<datalist>` of suggestions.
+    static func field(
+        _ label: String, name: String, value: String?, error: String? = nil, type: String = "text", hint: String? = nil,
+        required: Bool = false, maxLength: Int? = nil, list: String? = nil, min: Int? = nil, max: Int? = nil
+    ) -> HTML {
+        let extras: [String] = [
+            required ? "required" : nil, error == nil ? nil : "aria-invalid=\"true\"", maxLength.map { "maxlength=\"\($0)\"" },
+            list.map { "list=\"\($0)\"" }, min.map { "min=\"\($0)\"" }, max.map { "max=\"\($0)\"" },
+        ].compactMap { $0 }
+        let attributes = HTML(trusted: extras.map { " " + $0 }.joined())
+        return """
+            <label class="field\(error == nil ? "" : " invalid")"><span>\(label)</span>
+            <input type="\(type)" name="\(name)" value="\(value ?? "")"\(attributes)>
+            \(hint.map { HTML("<small>\($0)</small>") } ?? .empty)\(error.map { HTML("<em class=\"error\">\($0)</em>") } ?? .empty)</label>
+            """
+    }
+
+    /// Suggestions for fields that name it in `list`.
+    static func datalist(_ id: String, _ values: [String]) -> HTML {
+        "<datalist id=\"\(id)\">\(values.map { HTML("<option value=\"\($0)\">") })</datalist>"
     }
 
     static func checkbox(_ label: String, name: String, checked: Bool, value: String = "1") -> HTML {

@@ -36,6 +36,21 @@ public struct PoolRouter: Sendable {
         return values.contains { $0.caseInsensitiveCompare(value) == .orderedSame }
     }
 
+    /// The other routing pools that can match some customer `pool` matches, at the same
+    /// priority and specificity: for those customers the older pool wins, which an
+    /// administrator should choose knowingly.
+    public func ties(of pool: Pool) -> [Pool] {
+        guard !pool.isDefault, !(pool.industries.isEmpty && pool.regions.isEmpty) else { return [] }
+        func overlap(_ lhs: [String], _ rhs: [String]) -> Bool {
+            lhs.isEmpty || rhs.isEmpty || lhs.contains { value in rhs.contains { $0.caseInsensitiveCompare(value) == .orderedSame } }
+        }
+        return pools.filter { other in
+            other.id != pool.id && !other.isDefault && !(other.industries.isEmpty && other.regions.isEmpty)
+                && other.priority == pool.priority && specificity(other) == specificity(pool)
+                && overlap(other.industries, pool.industries) && overlap(other.regions, pool.regions)
+        }
+    }
+
     /// On equal priority, a pool that names both industry and region beats a broader one.
     private func specificity(_ pool: Pool) -> Int {
         (pool.industries.isEmpty ? 0 : 1) + (pool.regions.isEmpty ? 0 : 1)

@@ -124,7 +124,9 @@ public struct PeopleAdministration: Sendable {
     /// A new token for `user`, shown once (stored hashed).
     public func issueToken(for user: UserID, label: String?, by actor: Actor?) throws -> String {
         try require(.manageTokens, by: actor)
-        return try store.issueToken(for: user, label: label, by: actor)
+        let label = label?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let label, label.count > 100 { throw PoolError.invalidInput(field: "label", message: "1 to 100 characters") }
+        return try store.issueToken(for: user, label: label?.isEmpty == true ? nil : label, by: actor)
     }
 
     /// A new token with its listing (for the API, which returns both), expiring at `expiresAt`

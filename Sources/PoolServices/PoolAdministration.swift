@@ -9,11 +9,14 @@ public struct PoolAdministration: Sendable {
 
     public func create(_ draft: PoolDraft, by actor: Actor?) throws -> Pool {
         try require(.managePools, by: actor)
-        return try store.createPool(draft, by: actor)
+        return try store.createPool(try draft.validated(), by: actor)
     }
 
     public func update(_ id: PoolID, _ draft: PoolDraft, by actor: Actor) throws -> Pool {
         try require(.managePools, by: actor)
+        var checked = draft
+        checked.rules = .standard  // an update keeps the pool's rules (see `PoolDraft.rules`)
+        _ = try checked.validated()
         return try store.updatePool(id, draft, by: actor)
     }
 

@@ -58,6 +58,10 @@ extension SQLitePoolDatabase {
         try writes(db).insertCustomer(draft, placement: placement, createdBy: createdBy, at: at)
     }
 
+    public func routingValues() throws -> (industries: [String], regions: [String]) {
+        try read { db in try CustomerReads(db).routingValues() }
+    }
+
     /// Private customers, optionally of one owner, for forecasts.
     public func privateCustomers(ownedBy owner: UserID?) throws -> [Customer] {
         try read { db in try CustomerQueries(db).privateCustomers(ownedBy: owner) }

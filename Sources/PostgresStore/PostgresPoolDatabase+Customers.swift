@@ -57,6 +57,10 @@ extension PostgresPoolDatabase {
         try read { try writes($0).duplicate(of: draft, for: actor) }
     }
 
+    public func routingValues() throws -> (industries: [String], regions: [String]) {
+        try read { try CustomerReads($0).routingValues() }
+    }
+
     public func privateCustomers(ownedBy owner: UserID?) throws -> [Customer] {
         try read { try CustomerQueries($0).privateCustomers(ownedBy: owner) }
     }

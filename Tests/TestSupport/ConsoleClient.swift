@@ -15,17 +15,21 @@ public final class ConsoleClient: @unchecked Sendable {
 
     @discardableResult
     public func get(_ path: String) throws -> HTTPClient.Response {
-        try remember(http.send(method: "GET", path: path, headers: headers()))
+        // As a browser does, the fragment stays here.
+        let path = path.split(separator: "#", maxSplits: 1).first.map(String.init) ?? path
+        return try remember(http.send(method: "GET", path: path, headers: headers()))
     }
 
     /// Posts a form with the CSRF token of the last page unless `csrf` is given.
     @discardableResult
-    public func post(_ path: String, _ fields: [(String, String)], csrf: String? = nil) throws -> HTTPClient.Response {
+    public func post(
+        _ path: String, _ fields: [(String, String)], csrf: String? = nil, headers extra: [(String, String)] = []
+    ) throws -> HTTPClient.Response {
         var all = fields
         if let token = csrf ?? csrfToken() { all.append(("_csrf", token)) }
         let body = all.map { "\(encode($0.0))=\(encode($0.1))" }.joined(separator: "&")
         return try remember(http.send(
-            method: "POST", path: path, headers: headers() + [("Content-Type", "application/x-www-form-urlencoded")],
+            method: "POST", path: path, headers: headers() + extra + [("Content-Type", "application/x-www-form-urlencoded")],
             body: Array(body.utf8)))
     }
 

@@ -62,6 +62,7 @@ def test_create_a_pool_with_members_and_rules(browser, server):
     browser.find_element(By.NAME, "priority").send_keys("15")
     browser.find_element(By.CSS_SELECTOR, "input[name=member_role][value=rep]").click()
     browser.find_element(By.NAME, "no_follow_up_days").send_keys("20")
+    browser.find_element(By.NAME, "warning_days").clear()
     browser.find_element(By.NAME, "warning_days").send_keys("5")
     browser.find_element(By.NAME, "mask_phone").click()
     shot(browser, "03-new-pool-form")

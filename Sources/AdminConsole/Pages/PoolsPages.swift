@@ -40,41 +40,77 @@ struct PoolsPages {
     private func show(_ request: ConsoleRequest, _ id: String) throws -> HTTPResponse {
         let pool = try find(id)
         let access = try database.poolAccess()[pool.id] ?? []
-        return try edit(request, pool: pool, basics: BasicsForm(pool, access), rules: RulesForm(pool.rules))
+        let mayPreview = try console.services.pools.mayEditRules(of: pool.id, by: request.actor)
+        let preview = request.query("preview") == "1" && mayPreview
+            ? try console.services.pools.preview(pool.rules, for: pool.id, by: request.actor) : nil
+        return try edit(request, pool: pool, basics: BasicsForm(pool, access), rules: RulesForm(pool.rules), preview: preview)
     }
 
+    /// Creates the pool, then shows it with a preview of what its rules would reclaim (and a
+    /// warning when it has no reclaim rule).
     private func create(_ request: ConsoleRequest) throws -> HTTPResponse {
         guard request.can.managePools else { return forbidden(request) }
-        let basics = BasicsForm(request.form)
-        let rules = RulesForm(request.form)
-        guard basics.errors.isEmpty, rules.errors.isEmpty, let parsed = rules.rules else {
-            return try edit(request, pool: nil, basics: basics, rules: rules, error: request.t("Please correct the fields marked below."))
+        var basics = BasicsForm(request.form)
+        var rules = RulesForm(request.form)
+        if basics.errors.isEmpty, let parsed = rules.rules {
+            Self.place(basics.draft(rules: parsed).problems, basics: &basics, rules: &rules)
         }
+        guard basics.errors.isEmpty, rules.errors.isEmpty, let parsed = rules.rules else {
+            return try refused(request, pool: nil, basics: basics, rules: rules)
+        }
+        let previous = try database.pools().first(where: \.isDefault)
         do {
             let pool = try console.services.pools.create(basics.draft(rules: parsed), by: request.actor)
-            return Layout.redirect("/admin/pools/\(pool.id.rawValue)?flash=created")
+            return Layout.redirect("/admin/pools/\(pool.id.rawValue)?flash=created&preview=1\(Self.movedDefault(previous, basics))#preview")
         } catch PoolError.invalidInput(let field, let message) {
-            var basics = basics
-            basics.errors[field] = message
-            return try edit(request, pool: nil, basics: basics, rules: rules, error: request.t("Please correct the fields marked below."))
+            Self.place([(field, message)], basics: &basics, rules: &rules)
+            return try refused(request, pool: nil, basics: basics, rules: rules)
         }
+    }
+
+    /// The form again, as typed, with each refusal next to its field: 422.
+    private func refused(_ request: ConsoleRequest, pool: Pool?, basics: BasicsForm, rules: RulesForm) throws -> HTTPResponse {
+        var response = try edit(request, pool: pool, basics: basics, rules: rules, error: request.t("Please correct the fields marked below."))
+        response.status = 422
+        return response
+    }
+
+    /// Puts the application layer's refusals (`PoolDraft.problems`, by API field name) next to
+    /// the form fields they concern.
+    static func place(_ problems: [(field: String, message: String)], basics: inout BasicsForm, rules: inout RulesForm) {
+        for (field, message) in problems {
+            if field.hasPrefix("rules.") {
+                rules.errors[rules.formField(for: String(field.dropFirst(6)))] = message
+                rules.rules = nil
+            } else {
+                basics.errors[field] = message
+            }
+        }
+    }
+
+    /// `&moved=<old default's name>` when ticking "default pool" took it from another pool.
+    static func movedDefault(_ previous: Pool?, _ basics: BasicsForm) -> String {
+        guard basics.isDefault, let previous, previous.name != basics.name.trimmingWhitespace() else { return "" }
+        return "&moved=" + Form.encode(previous.name)
     }
 
     private func saveBasics(_ request: ConsoleRequest, _ id: String) throws -> HTTPResponse {
         guard request.can.managePools else { return forbidden(request) }
         let pool = try find(id)
-        let basics = BasicsForm(request.form)
-        guard basics.errors.isEmpty else {
-            return try edit(request, pool: pool, basics: basics, rules: RulesForm(pool.rules), error: request.t("Please correct the fields marked below."))
+        var basics = BasicsForm(request.form)
+        var rules = RulesForm(pool.rules)
+        if basics.errors.isEmpty {
+            Self.place(basics.draft(rules: .standard).problems, basics: &basics, rules: &rules)
         }
+        guard basics.errors.isEmpty else { return try refused(request, pool: pool, basics: basics, rules: RulesForm(pool.rules)) }
+        let previous = try database.pools().first(where: \.isDefault)
         do {
             _ = try console.services.pools.update(pool.id, basics.draft(rules: pool.rules), by: request.actor)
         } catch PoolError.invalidInput(let field, let message) {
-            var basics = basics
             basics.errors[field] = message
-            return try edit(request, pool: pool, basics: basics, rules: RulesForm(pool.rules), error: request.t("Please correct the fields marked below."))
+            return try refused(request, pool: pool, basics: basics, rules: RulesForm(pool.rules))
         }
-        return Layout.redirect("/admin/pools/\(pool.id.rawValue)?flash=saved")
+        return Layout.redirect("/admin/pools/\(pool.id.rawValue)?flash=saved\(Self.movedDefault(previous?.id == pool.id ? nil : previous, basics))")
     }
 
     /// "Preview" shows what the rules would reclaim and keeps the form as typed; "Save" makes a
@@ -82,10 +118,13 @@ struct PoolsPages {
     private func saveRules(_ request: ConsoleRequest, _ id: String) throws -> HTTPResponse {
         let pool = try find(id)
         guard try console.services.pools.mayEditRules(of: pool.id, by: request.actor) else { return forbidden(request) }
-        let rules = RulesForm(request.form)
-        let basics = BasicsForm(pool, try database.poolAccess()[pool.id] ?? [])
+        var rules = RulesForm(request.form)
+        var basics = BasicsForm(pool, try database.poolAccess()[pool.id] ?? [])
+        if let parsed = rules.rules {
+            Self.place(parsed.problems.map { ("rules." + $0.field, $0.message) }, basics: &basics, rules: &rules)
+        }
         guard rules.errors.isEmpty, let parsed = rules.rules else {
-            return try edit(request, pool: pool, basics: basics, rules: rules, error: request.t("Please correct the fields marked below."))
+            return try refused(request, pool: pool, basics: basics, rules: rules)
         }
         if request.form["action"] == "save" {
             let saved = try console.services.pools.setRules(parsed, for: pool.id, by: request.actor)
@@ -102,23 +141,33 @@ struct PoolsPages {
         let editable = request.can.managePools
         let rulesEditable = try pool.map { try console.services.pools.mayEditRules(of: $0.id, by: request.actor) } ?? editable
         let action = pool.map { "/admin/pools/\($0.id.rawValue)" } ?? "/admin/pools/new"
-        let departments = try database.departments()
+        let departments = DepartmentOutline(try database.departments()).rows
         let users = try database.users().filter(\.active)
+        let allPools = try database.pools()
+        let currentDefault = allPools.first { $0.isDefault && $0.id != pool?.id }
+        let ties = pool.map { PoolRouter(pools: allPools).ties(of: $0) } ?? []
+        let routing = try database.routingValues()
+        let membersOpen = basics.memberDepartments.isEmpty && basics.memberUsers.isEmpty && basics.memberRoles.isEmpty
         let basicsSection: HTML = """
             <form method="post" action="\(action)" class="card">
               \(request.csrfField)
               <fieldset\(editable ? .empty : HTML(" disabled"))>
               <legend>\(request.t("Pool"))</legend>
-              \(Layout.field(request.t("Name"), name: "name", value: basics.name, error: basics.errors["name"], required: true))
-              \(Layout.field(request.t("Industries"), name: "industries", value: basics.industries, hint: request.t("comma separated")))
-              \(Layout.field(request.t("Regions"), name: "regions", value: basics.regions, hint: request.t("comma separated")))
-              \(Layout.field(request.t("Priority"), name: "priority", value: basics.priority, error: basics.errors["priority"], type: "number"))
+              \(Layout.field(request.t("Name"), name: "name", value: basics.name, error: basics.errors["name"].map(request.t), required: true, maxLength: 100))
+              \(Layout.field(request.t("Industries"), name: "industries", value: basics.industries, error: basics.errors["industries"].map(request.t), hint: request.t("comma separated; the values customers have are suggested"), list: "known-industries"))
+              \(Layout.field(request.t("Regions"), name: "regions", value: basics.regions, error: basics.errors["regions"].map(request.t), hint: request.t("comma separated; customers' regions are provinces, e.g. 广东, 浙江"), list: "known-regions"))
+              \(Layout.datalist("known-industries", routing.industries))\(Layout.datalist("known-regions", routing.regions))
+              \(Layout.field(request.t("Priority"), name: "priority", value: basics.priority, error: basics.errors["priority"].map(request.t), type: "number", hint: request.t("0 to 1000; when several pools match a customer, the highest wins"), min: 0, max: 1000))
               \(Layout.checkbox(request.t("Default pool"), name: "default", checked: basics.isDefault))
+              <small class="hint">\(request.t("Takes the customers no other pool matches."))\(currentDefault.map { HTML(" \(request.t("Now the default pool")): <strong>\($0.name)</strong>. \(request.t("Ticking this moves it here.")) ") } ?? .empty)</small>
+              \(ties.isEmpty ? .empty : HTML("<p class=\"flash warn\" role=\"status\">\(request.t("Same priority and overlapping routing as")) \(ties.map(\.name).joined(separator: "、")): \(request.t("customers both match go to the pool created first. Give one a higher priority to choose."))</p>"))
               </fieldset>
-              <fieldset\(editable ? .empty : HTML(" disabled"))><legend>\(request.t("Members"))</legend>
-                \(basics.memberDepartments.isEmpty && basics.memberUsers.isEmpty && basics.memberRoles.isEmpty ? HTML("<p class=\"hint\">\(request.t("Open pool: everyone is a member."))</p>") : .empty)
-                <div class="choices"><strong>\(request.t("Departments"))</strong>\(departments.map { Layout.checkbox($0.name, name: "member_department", checked: basics.memberDepartments.contains($0.id.rawValue), value: String($0.id.rawValue)) })</div>
-                <div class="choices"><strong>\(request.t("Roles"))</strong>\(Role.allCases.map { Layout.checkbox($0.rawValue, name: "member_role", checked: basics.memberRoles.contains($0.rawValue), value: $0.rawValue) })</div>
+              <fieldset data-members\(editable ? .empty : HTML(" disabled"))><legend>\(request.t("Members"))</legend>
+                <p class="hint" data-open-hint\(membersOpen ? .empty : HTML(" hidden"))>\(request.t("Open pool: everyone is a member."))</p>
+                <div class="choices tree"><strong>\(request.t("Departments"))</strong><small class="hint">\(request.t("A department includes its sub-departments."))</small>\(departments.map { row in
+                    HTML("<span class=\"depth-\(min(row.depth, 4))\">\(Layout.checkbox(row.department.name, name: "member_department", checked: basics.memberDepartments.contains(row.department.id.rawValue), value: String(row.department.id.rawValue)))</span>")
+                })</div>
+                <div class="choices"><strong>\(request.t("Roles"))</strong>\(Role.allCases.map { Layout.checkbox(request.t(RoleText.name($0)), name: "member_role", checked: basics.memberRoles.contains($0.rawValue), value: $0.rawValue) })</div>
                 <div class="choices"><strong>\(request.t("Users"))</strong>\(users.map { Layout.checkbox($0.name, name: "member_user", checked: basics.memberUsers.contains($0.id.rawValue), value: String($0.id.rawValue)) })</div>
               </fieldset>
               <fieldset\(editable ? .empty : HTML(" disabled"))><legend>\(request.t("Pool admins"))</legend>
@@ -130,39 +179,42 @@ struct PoolsPages {
             """
         let rulesSection: HTML = pool.map { pool in
             """
-            <form method="post" action="/admin/pools/\(String(pool.id.rawValue))/rules" class="card" id="rules">
+            <form method="post" action="/admin/pools/\(String(pool.id.rawValue))/rules#preview" class="card" id="rules">
               \(request.csrfField)
               <p>\(request.t("Rules version")): <strong>v\(Int(pool.ruleVersion))</strong></p>
+              \(Self.reclaimsNothing(pool.rules) ? HTML("<p class=\"flash warn\">\(request.t("No reclaim rule is set: customers governed by this pool are never reclaimed."))</p>") : .empty)
               \(rulesFields(request, rules, enabled: rulesEditable))
               \(rulesEditable ? HTML("<div class=\"actions\"><button type=\"submit\" name=\"action\" value=\"preview\">\(request.t("Preview"))</button> <button type=\"submit\" name=\"action\" value=\"save\" class=\"primary\">\(request.t("Save as new version"))</button></div>") : .empty)
             </form>
             \(preview.map { previewSection($0, request) } ?? .empty)
             """
         } ?? .empty
-        let title = pool.map { "\(request.t("Edit pool")): \($0.name)" } ?? request.t("New pool")
+        let title = pool.map { "\(request.t(editable ? "Edit pool" : "Pool")): \($0.name)" } ?? request.t("New pool")
         return Layout.page(request, title: title, flash: flash(request), error: error, HTML("<div class=\"grid two\">\(basicsSection)\(rulesSection)</div>"))
     }
 
     private func rulesFields(_ request: ConsoleRequest, _ rules: RulesForm, enabled: Bool) -> HTML {
-        func number(_ label: String, _ name: String) -> HTML {
-            Layout.field(request.t(label), name: name, value: rules.values[name], error: rules.errors[name], type: "number")
+        func number(_ label: String, _ name: String, hint: String = "days; empty: off") -> HTML {
+            Layout.field(
+                request.t(label), name: name, value: rules.values[name], error: rules.errors[name].map(request.t), type: "number",
+                hint: request.t(hint), min: 0, max: 3650)
         }
         let levels = (0..<3).map { index in
             HTML(
                 """
-                <div class="row">\(Layout.field(request.t("Level"), name: "level_\(index)", value: rules.values["level_\(index)"]))
+                <div class="row">\(Layout.field(request.t("Level"), name: "level_\(index)", value: rules.values["level_\(index)"], error: rules.errors["level_\(index)"].map(request.t), hint: request.t("e.g. A; empty: no level rule"), maxLength: PoolRules.maxLevelLabel))
                 \(number("Days without follow-up", "level_\(index)_no_follow_up"))\(number("Days without progress", "level_\(index)_no_progress"))</div>
                 """)
         }
         return """
             <fieldset\(enabled ? .empty : HTML(" disabled"))><legend>\(request.t("Claim rules"))</legend>
-              \(number("Claims per day", "max_claims_per_day"))\(number("Cooldown days", "cooldown_days"))
+              \(number("Claims per day", "max_claims_per_day", hint: "per rep per day; empty: no limit"))\(number("Cooldown days", "cooldown_days", hint: "days before a previous owner may claim again; empty: off"))
               \(Layout.checkbox(request.t("Cooldown binds the department"), name: "cooldown_department", checked: rules.values["cooldown_department"] != nil))
-              \(number("Embargo hours", "embargo_hours"))
+              \(number("Embargo hours", "embargo_hours", hint: "hours in the pool before anyone may claim; empty: off"))
             </fieldset>
             <fieldset\(enabled ? .empty : HTML(" disabled"))><legend>\(request.t("Reclaim rules"))</legend>
               \(number("Days without follow-up", "no_follow_up_days"))\(number("Days without progress", "no_progress_days"))
-              \(number("Days to first follow-up", "claimed_no_follow_up_days"))\(number("Warning days", "warning_days"))
+              \(number("Days to first follow-up", "claimed_no_follow_up_days"))\(number("Warning days", "warning_days", hint: "days before a reclaim the owner is warned; at most the reclaim days; 0 or empty: no warning"))
               \(Layout.checkbox(request.t("Exempt locked"), name: "exempt_locked", checked: rules.values["exempt_locked"] != nil))
               \(Layout.checkbox(request.t("Exempt won"), name: "exempt_won", checked: rules.values["exempt_won"] != nil))
               <p><strong>\(request.t("Days by level"))</strong></p>\(levels)
@@ -210,15 +262,25 @@ struct PoolsPages {
 
     private func flash(_ request: ConsoleRequest) -> String? {
         switch request.query("flash") {
-        case "created": return request.t("Pool created.")
-        case "saved": return request.t("Saved.")
+        case "created": return request.t("Pool created.") + moved(request) + (request.query("preview") == "1" ? " " + request.t("Below: what its rules would reclaim.") : "")
+        case "saved": return request.t("Saved.") + moved(request)
         case "rules": return "\(request.t("Rules saved as version")) \(request.query("version") ?? "")"
         default: return nil
         }
     }
 
+    private func moved(_ request: ConsoleRequest) -> String {
+        request.query("moved").map { " \(request.t("No longer the default pool")): \($0)." } ?? ""
+    }
+
+    static func reclaimsNothing(_ rules: PoolRules) -> Bool {
+        let days = [rules.reclaim.days] + Array(rules.reclaim.byLevel.values)
+        return days.allSatisfy { $0.noFollowUpDays == nil && $0.noProgressDays == nil && $0.claimedNoFollowUpDays == nil }
+    }
+
     private func forbidden(_ request: ConsoleRequest) -> HTTPResponse {
-        Layout.message(request, status: 403, title: "Forbidden", request.t("Only administrators may open this page."))
+        Layout.message(
+            request, status: 403, title: "Forbidden", request.t("Only administrators, and for its rules the pool's admins, may change a pool."))
     }
 }
 
@@ -311,7 +373,7 @@ struct RulesForm {
         put("no_follow_up_days", rules.reclaim.days.noFollowUpDays)
         put("no_progress_days", rules.reclaim.days.noProgressDays)
         put("claimed_no_follow_up_days", rules.reclaim.days.claimedNoFollowUpDays)
-        put("warning_days", rules.reclaim.warningDays)
+        put("warning_days", rules.reclaim.warningDays == 0 ? nil : rules.reclaim.warningDays)
         if rules.claim.cooldownIncludesDepartment { values["cooldown_department"] = "1" }
         if rules.reclaim.exemptLocked { values["exempt_locked"] = "1" }
         if rules.reclaim.exemptWon { values["exempt_won"] = "1" }
@@ -326,12 +388,30 @@ struct RulesForm {
         self.rules = rules
     }
 
+    /// The form field of a rules field as the application layer names it (`claim.cooldownDays`,
+    /// `reclaim.byLevel.A`).
+    func formField(for field: String) -> String {
+        let names = [
+            "claim.maxClaimsPerDay": "max_claims_per_day", "claim.cooldownDays": "cooldown_days", "claim.embargoHours": "embargo_hours",
+            "reclaim.noFollowUpDays": "no_follow_up_days", "reclaim.noProgressDays": "no_progress_days",
+            "reclaim.claimedNoFollowUpDays": "claimed_no_follow_up_days", "reclaim.warningDays": "warning_days",
+        ]
+        if let name = names[field] { return name }
+        if field.hasPrefix("reclaim.byLevel.") {
+            let level = String(field.dropFirst("reclaim.byLevel.".count))
+            if let index = (0..<3).first(where: { values["level_\($0)"]?.trimmingWhitespace() == level.trimmingWhitespace() }) {
+                return "level_\(index)"
+            }
+        }
+        return field
+    }
+
     init(_ form: Form) {
         for (name, list) in form.fields { values[name] = list.first }
         func number(_ name: String) -> Int? {
             guard let text = form.text(name) else { return nil }
             guard let value = Int(text), (0...3650).contains(value) else {
-                errors[name] = "0 – 3650"
+                errors[name] = "must be between 0 and 3650"
                 return nil
             }
             return value
@@ -340,7 +420,10 @@ struct RulesForm {
         for index in 0..<3 {
             let noFollowUp = number("level_\(index)_no_follow_up")
             let noProgress = number("level_\(index)_no_progress")
-            guard let level = form.text("level_\(index)") else { continue }
+            guard let level = form.text("level_\(index)") else {
+                if noFollowUp != nil || noProgress != nil { errors["level_\(index)"] = "a level rule needs its level" }
+                continue
+            }
             byLevel[level] = ReclaimDays(noFollowUpDays: noFollowUp, noProgressDays: noProgress)
         }
         let candidate = PoolRules(

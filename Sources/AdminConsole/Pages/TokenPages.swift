@@ -24,7 +24,14 @@ struct TokenPages {
         guard let userID = request.form.text("user").flatMap(Int64.init).map(UserID.init),
             try console.database.users(ids: [userID])[userID] != nil
         else { return try list(request, created: nil, error: request.t("User")) }
-        let token = try console.services.people.issueToken(for: userID, label: request.form.text("label"), by: request.actor)
+        let token: String
+        do {
+            token = try console.services.people.issueToken(for: userID, label: request.form.text("label"), by: request.actor)
+        } catch PoolError.invalidInput(let field, let message) {
+            var response = try list(request, created: nil, error: "\(request.t(field)): \(request.t(message))")
+            response.status = 422
+            return response
+        }
         return try list(request, created: token)
     }
 
@@ -42,7 +49,7 @@ struct TokenPages {
         let body: HTML = """
             \(created.map { HTML("<section class=\"card secret\"><p>\(request.t("Copy this token now; it is not shown again:"))</p><code id=\"new-token\">\($0)</code></section>") } ?? .empty)
             <form method="post" action="/admin/tokens" class="card inline-form">\(request.csrfField)
-              \(Layout.field(request.t("Label"), name: "label", value: nil))
+              \(Layout.field(request.t("Label"), name: "label", value: request.form["label"], hint: request.t("up to 100 characters"), maxLength: 100))
               \(Layout.select(request.t("User"), name: "user", options: users.filter(\.active).map { (String($0.id.rawValue), "\($0.name) · \($0.role.rawValue)") }, selected: nil))
               <button type="submit">\(request.t("New token"))</button></form>
             <div class="scroll">\(Layout.table(

@@ -13,11 +13,19 @@ struct WebhookPage {
         if request.route("GET", "") != nil { return try render(request, secret: nil) }
         if request.route("POST", "") != nil {
             let kinds = request.form.all("kind").compactMap(WebhookEventKind.init(rawValue:))
+            // The form has no "every event": an endpoint with none ticked is a slip, not a wish.
+            guard !kinds.isEmpty else {
+                var response = try render(request, secret: nil, error: request.t("Choose at least one event."))
+                response.status = 422
+                return response
+            }
             do {
                 let (_, secret) = try console.services.webhooks.register(url: request.form.text("url") ?? "", kinds: kinds, by: request.actor)
                 return try render(request, secret: secret)
             } catch PoolError.invalidInput(_, let message) {
-                return try render(request, secret: nil, error: "\(request.t("Endpoint URL")): \(message)")
+                var response = try render(request, secret: nil, error: "\(request.t("Endpoint URL")): \(request.t(message))")
+                response.status = 422
+                return response
             }
         }
         if let c = request.route("POST", "*/active"), let id = Int64(c[0]) {

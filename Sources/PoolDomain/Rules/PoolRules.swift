@@ -104,23 +104,46 @@ public enum AutoAssignMode: String, Codable, Sendable, CaseIterable {
 }
 
 extension PoolRules {
-    /// Refuses rules no team would mean: negative or absurd numbers.
+    /// The longest level label: a level is a short grade ("A", "重点客户"), not a note.
+    public static let maxLevelLabel = 30
+
+    /// Refuses rules no team would mean (see `problems`): the first problem, as an error.
     public func validated() throws -> PoolRules {
+        if let (field, message) = problems.first { throw PoolError.invalidInput(field: field, message: message) }
+        return self
+    }
+
+    /// Every problem with these rules, by field: counts out of range, a level without a label
+    /// or days or with a label too long, and a warning longer than the shortest reclaim rule
+    /// (it would be due before the customer was even claimed).
+    public var problems: [(field: String, message: String)] {
+        var found: [(String, String)] = []
         let counts: [(String, Int?)] = [
             ("claim.maxClaimsPerDay", claim.maxClaimsPerDay), ("claim.cooldownDays", claim.cooldownDays),
             ("claim.embargoHours", claim.embargoHours), ("reclaim.noFollowUpDays", reclaim.days.noFollowUpDays),
             ("reclaim.noProgressDays", reclaim.days.noProgressDays),
             ("reclaim.claimedNoFollowUpDays", reclaim.days.claimedNoFollowUpDays),
             ("reclaim.warningDays", reclaim.warningDays),
-        ] + reclaim.byLevel.flatMap { level, days in
+        ] + reclaim.byLevel.sorted { $0.key < $1.key }.flatMap { level, days in
             [("reclaim.byLevel.\(level)", days.noFollowUpDays), ("reclaim.byLevel.\(level)", days.noProgressDays),
              ("reclaim.byLevel.\(level)", days.claimedNoFollowUpDays)]
         }
         for (field, value) in counts {
-            if let value, !(0...3650).contains(value) {
-                throw PoolError.invalidInput(field: field, message: "must be between 0 and 3650")
+            if let value, !(0...3650).contains(value) { found.append((field, "must be between 0 and 3650")) }
+        }
+        for (level, days) in reclaim.byLevel.sorted(by: { $0.key < $1.key }) {
+            let label = level.trimmingWhitespace()
+            if label.isEmpty || label.count > Self.maxLevelLabel {
+                found.append(("reclaim.byLevel.\(level)", "a level is 1 to \(Self.maxLevelLabel) characters"))
+            } else if days.noFollowUpDays == nil && days.noProgressDays == nil && days.claimedNoFollowUpDays == nil {
+                found.append(("reclaim.byLevel.\(level)", "a level needs at least one number of days"))
             }
         }
-        return self
+        let reclaimDays = ([reclaim.days] + Array(reclaim.byLevel.values))
+            .flatMap { [$0.noFollowUpDays, $0.noProgressDays, $0.claimedNoFollowUpDays] }.compactMap { $0 }
+        if reclaim.warningDays > 0, let shortest = reclaimDays.min(), reclaim.warningDays > shortest {
+            found.append(("reclaim.warningDays", "the warning cannot come before the rule starts counting: at most the days of the shortest reclaim rule"))
+        }
+        return found
     }
 }

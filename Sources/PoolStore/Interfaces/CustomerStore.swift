@@ -10,6 +10,8 @@ public protocol CustomerStore: Sendable {
     func customers(ids: [CustomerID]) throws -> [CustomerID: Customer]
     func customerPage(_ query: CustomerQuery) throws -> CustomerPage
     func countCustomers(_ filter: CustomerFilter, scope: CustomerScope) throws -> Int
+    /// The industries and regions customers have, most customers first (at most 500 each).
+    func routingValues() throws -> (industries: [String], regions: [String])
     func createCustomer(_ draft: CustomerDraft, by actor: Actor, intoPool: PoolID?) throws -> Customer
     /// Creates `rows` in one transaction, each row in a savepoint of its own: a refused row (a
     /// duplicate, earlier rows of the same call included; no pool to route to) leaves the others.

@@ -6,6 +6,19 @@ public struct CustomerReads<Session: SQLSession> {
 
     public init(_ session: Session) { self.session = session }
 
+    /// The industries and regions customers have, most customers first: what a pool can route
+    /// by (read from the tallies, not the customers).
+    public func routingValues() throws -> (industries: [String], regions: [String]) {
+        func values(_ column: String) throws -> [String] {
+            try session.fetchAll(
+                """
+                SELECT \(column) FROM customer_tallies WHERE \(column) <> '' GROUP BY \(column)
+                HAVING SUM(customers) > 0 ORDER BY SUM(customers) DESC, \(column) LIMIT 500
+                """) { $0.text(0) }
+        }
+        return (try values("industry"), try values("region"))
+    }
+
     public func customer(_ id: CustomerID) throws -> Customer? {
         try session.fetchOne(
             "SELECT \(RowDecoding.customerColumns) FROM customers WHERE id = ?", [.int(id.rawValue)], RowDecoding.customer)
