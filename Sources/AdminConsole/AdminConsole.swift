@@ -91,6 +91,7 @@ public final class AdminConsole: Sendable {
         }
         switch request.path.first {
         case nil: return try DashboardPage(console: self).render(request)
+        case "due" where request.path.count == 1: return try DashboardPage(console: self).due(request)
         case "pools": return try PoolsPages(console: self).handle(request)
         case "sweeps": return try SweepPages(console: self).handle(request)
         case "people": return try PeoplePages(console: self).handle(request)
@@ -113,7 +114,8 @@ public final class AdminConsole: Sendable {
         case .notFound: return 404
         case .forbidden: return 403
         case .rateLimited: return 429
-        default: return 400
+        case .invalidInput: return 422
+        case .alreadyOwned, .notOwner, .locked, .duplicate, .limit: return 409
         }
     }
 
@@ -137,11 +139,11 @@ enum ErrorText {
         switch error {
         case .notFound(let entity): return "\(entity): \(request.t("Not found"))"
         case .forbidden(let why): return "\(request.t("Forbidden")): \(why)"
-        case .alreadyOwned(let owner): return "Already owned\(owner.map { " (\($0))" } ?? "")"
-        case .notOwner: return "The customer is in a pool."
+        case .alreadyOwned(let owner): return "\(request.t("Already owned"))\(owner.map { " (\($0))" } ?? "")"
+        case .notOwner: return request.t("The customer is in a pool.")
         case .locked: return request.t("Locked")
-        case .duplicate(let match): return "Duplicate \(match.field.rawValue): \(match.ownerName ?? match.poolName ?? "")"
-        case .limit(let refusal): return "Limit \(refusal.kind.rawValue): \(refusal.limit)"
+        case .duplicate(let match): return "\(request.t("Duplicate")) \(request.t(Labels.duplicateField(match.field))): \(match.ownerName ?? match.poolName ?? "")"
+        case .limit(let refusal): return "\(request.t(Labels.limit(refusal.kind))): \(refusal.limit)"
         case .invalidInput(let field, let message): return "\(request.t(field)): \(request.t(message))"
         case .rateLimited(let why): return request.t(why)
         }

@@ -16,8 +16,8 @@ enum Charts {
                 """)
         }
         return """
-            <svg class="chart" role="img" aria-label="\(title)" viewBox="0 0 \(width) \(max(rowHeight, items.count * rowHeight))" width="100%">
-            <title>\(title)</title>\(rows)</svg>
+            <div class="chart-frame"><svg class="chart" role="img" aria-label="\(title)" viewBox="0 0 \(width) \(max(rowHeight, items.count * rowHeight))" width="100%">
+            <title>\(title)</title>\(rows)</svg></div>
             """
     }
 
@@ -33,11 +33,13 @@ enum Charts {
                 return String(format: "%.1f,%.1f", x, y)
             }.joined(separator: " ")
         }
-        let ticks = [0, labels.count / 2, labels.count - 1].filter { $0 >= 0 && $0 < labels.count }.map { index in
-            HTML("<text x=\"\(left + Int(Double(index) * step))\" y=\"\(height - 4)\" class=\"tick\" text-anchor=\"middle\">\(labels[index])</text>")
+        // The first and last labels anchor inward, so neither is cut at the edge.
+        let ticks = Array(Set([0, labels.count / 2, labels.count - 1])).sorted().filter { $0 >= 0 && $0 < labels.count }.map { index in
+            let anchor = index == 0 ? "start" : index == labels.count - 1 ? "end" : "middle"
+            return HTML("<text x=\"\(left + Int(Double(index) * step))\" y=\"\(height - 4)\" class=\"tick\" text-anchor=\"\(anchor)\">\(labels[index])</text>")
         }
         return """
-            <svg class="chart" role="img" aria-label="\(title)" viewBox="0 0 \(width) \(height + 24)" width="100%">
+            <div class="chart-frame"><svg class="chart" role="img" aria-label="\(title)" viewBox="0 0 \(width) \(height + 24)" width="100%">
             <title>\(title)</title>
             <text x="0" y="14" class="tick">\(maximum)</text><text x="0" y="\(height - bottom)" class="tick">0</text>
             <line x1="\(left)" y1="\(height - bottom)" x2="\(width)" y2="\(height - bottom)" class="axis"/>
@@ -46,7 +48,7 @@ enum Charts {
             \(ticks)
             <g transform="translate(\(left),\(height + 18))"><rect width="10" height="10" y="-9" class="key one"/><text x="14" class="tick">\(first.0) (\(first.1.reduce(0, +)))</text>
             <rect x="170" width="10" height="10" y="-9" class="key two"/><text x="184" class="tick">\(second.0) (\(second.1.reduce(0, +)))</text></g>
-            </svg>
+            </svg></div>
             """
     }
 }

@@ -31,14 +31,3 @@ struct DepartmentOutline {
         self.rows = rows
     }
 }
-
-/// Role names as the console shows them (translated through the catalogue).
-enum RoleText {
-    static func name(_ role: Role) -> String {
-        switch role {
-        case .rep: return "Sales rep"
-        case .manager: return "Manager"
-        case .admin: return "Administrator"
-        }
-    }
-}

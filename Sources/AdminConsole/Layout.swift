@@ -24,7 +24,7 @@ enum Layout {
               <a class="brand" href="/admin">\(request.t("gonghai console"))</a>
               <nav>\(links)</nav>
               <div class="who">
-                <span>\(request.user.name) · \(request.user.role.rawValue)</span>
+                <span>\(request.user.name) · \(request.t(Labels.role(request.user.role)))</span>
                 <a href="\(switchLink)" hreflang="\(other.rawValue)">\(other == .en ? "English" : "中文")</a>
                 <form method="post" action="/admin/logout" class="inline">\(request.csrfField)<button type="submit" class="link">\(request.t("Sign out"))</button></form>
               </div>
@@ -36,7 +36,10 @@ enum Layout {
               \(body)
             </main>
             """
-        return document(language: request.language, title: title, body: body)
+        var response = document(language: request.language, title: title, body: body)
+        // A page that shows a refusal answers a form that was not accepted.
+        if error != nil { response.status = 422 }
+        return response
     }
 
     static func document(language: Language, title: String, body: HTML, status: Int = 200) -> HTTPResponse {
@@ -122,10 +125,21 @@ enum Layout {
         return "<label class=\"field\"><span>\(label)</span><select name=\"\(name)\">\(items)</select></label>"
     }
 
+    /// A select whose options are grouped (`<optgroup>`), starting with a "choose" option so
+    /// that nothing is preselected.
+    static func select(_ label: String, name: String, prompt: String, groups: [(String, [(String, String)])], required: Bool = false) -> HTML {
+        let sections = groups.filter { !$0.1.isEmpty }.map { group, options in
+            HTML("<optgroup label=\"\(group)\">\(options.map { HTML("<option value=\"\($0.0)\">\($0.1)</option>") })</optgroup>")
+        }
+        return """
+            <label class="field"><span>\(label)</span><select name="\(name)"\(required ? HTML(" required") : .empty)><option value="">\(prompt)</option>\(sections)</select></label>
+            """
+    }
+
     static func table(_ headers: [String], _ rows: [[HTML]], empty: String) -> HTML {
         guard !rows.isEmpty else { return "<p class=\"empty\">\(empty)</p>" }
         let head = headers.map { HTML("<th scope=\"col\">\($0)</th>") }
         let body = rows.map { cells in HTML("<tr>\(cells.map { HTML("<td>\($0)</td>") })</tr>") }
-        return "<table><thead><tr>\(head)</tr></thead><tbody>\(body)</tbody></table>"
+        return "<div class=\"scroll\"><table><thead><tr>\(head)</tr></thead><tbody>\(body)</tbody></table></div>"
     }
 }

@@ -69,7 +69,7 @@ struct AccessPage {
             <h2>\(request.t("Alerts"))</h2>
             <div class="scroll">\(Layout.table([request.t("Day"), request.t("Who"), request.t("Exports and reveals"), request.t("When")], alertRows, empty: request.t("No alerts.")))</div>
             <h2>\(request.t("Retention"))</h2>
-            <p>\(retention.map { "\(request.t("Follow-up texts and delivered webhook deliveries are purged after")) \($0) \(request.t("days"))." } ?? request.t("No retention period is set (--retention-days)."))</p>
+            <p>\(retention.map { HTML("\(request.t("Follow-up texts and delivered webhook deliveries are purged after")) \($0) \(request.t("days")).") } ?? HTML("\(request.t("No retention period is set")) (<code>--retention-days</code>)."))</p>
             <form method="post" action="/admin/access/retention">\(request.csrfField)<button type="submit"\(retention == nil ? HTML(" disabled") : .empty)>\(request.t("Purge now"))</button></form>
             """
         return Layout.page(request, title: request.t("Who saw what"), flash: flash, body)

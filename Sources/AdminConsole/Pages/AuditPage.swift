@@ -12,14 +12,22 @@ struct AuditPage {
         let entries = try console.services.people.auditLog(first: 100, before: before, by: request.actor)
         let names = Dictionary(uniqueKeysWithValues: try console.database.users().map { ($0.id, $0.name) })
         let rows = entries.map { entry -> [HTML] in
-            [
+            let action = AuditChanges.actions[entry.action].map { HTML("\(request.t($0))") } ?? HTML("<code>\(entry.action)</code>")
+            let changes = AuditChanges(before: entry.before, after: entry.after).changes.map { change in
+                HTML(
+                    """
+                    <li>\(change.known ? HTML("\(request.t(change.label))") : HTML("<code>\(change.label)</code>")): \
+                    \(change.before.map { HTML("<del>\($0)</del> → ") } ?? .empty)<ins>\(change.after ?? "–")</ins></li>
+                    """)
+            }
+            return [
                 HTML("\(request.format(entry.at))"), HTML("\(entry.userID.flatMap { names[$0] } ?? request.t("System"))"),
-                HTML("\(entry.action) · \(entry.entity)"), HTML("<pre>\(entry.before ?? "")</pre>"), HTML("<pre>\(entry.after ?? "")</pre>"),
+                HTML("\(action) · <code>\(entry.entity)</code>"), HTML("<ul class=\"changes\">\(changes)</ul>"),
             ]
         }
         let older = entries.count == 100 ? entries.last.map { HTML("<p class=\"pager\"><a href=\"/admin/audit?before=\(String($0.id))\">\(request.t("Next page")) →</a></p>") } : nil
         let body: HTML = """
-            \(Layout.table([request.t("When"), request.t("Who"), request.t("What"), request.t("Before"), request.t("After")], rows, empty: "–"))
+            <div class="scroll">\(Layout.table([request.t("When"), request.t("Who"), request.t("What"), request.t("Changes")], rows, empty: "–"))</div>
             \(older ?? .empty)
             """
         return Layout.page(request, title: request.t("Audit log"), body)

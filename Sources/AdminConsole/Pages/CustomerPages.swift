@@ -46,7 +46,7 @@ struct CustomerPages {
             let shown = Masking.shown(customer, in: pools)
             return [
                 HTML("<a href=\"/admin/customers/\(String(customer.id.rawValue))\">\(customer.name)</a>"), HTML("\(shown.phone ?? "")"),
-                HTML("\(customer.industry ?? "")"), HTML("\(customer.region ?? "")"), HTML("\(customer.status.rawValue)"),
+                HTML("\(customer.industry ?? "")"), HTML("\(customer.region ?? "")"), HTML("\(request.t(Labels.status(customer.status)))"),
                 HTML("\(customer.ownerID.flatMap { names[$0] } ?? "–")"),
                 HTML("\(pools.first { $0.id == customer.poolID }?.name ?? "–")"), HTML("\(request.format(customer.lastFollowUpAt))"),
             ]
@@ -61,7 +61,7 @@ struct CustomerPages {
               \(Layout.field(request.t("Search"), name: "q", value: request.query("q"), type: "search"))
               \(Layout.select(request.t("Pool"), name: "pool", options: poolOptions, selected: request.query("pool")))
               \(Layout.select(request.t("Status"), name: "placement", options: [("", request.t("All")), ("pool", request.t("In pools")), ("owned", request.t("Owned"))], selected: request.query("placement")))
-              \(Layout.select("", name: "status", options: [("", request.t("All"))] + CustomerStatus.allCases.map { ($0.rawValue, $0.rawValue) }, selected: request.query("status")))
+              \(Layout.select("", name: "status", options: [("", request.t("All"))] + CustomerStatus.allCases.map { ($0.rawValue, request.t(Labels.status($0))) }, selected: request.query("status")))
               \(Layout.field(request.t("Industry"), name: "industry", value: request.query("industry")))
               \(Layout.field(request.t("Region"), name: "region", value: request.query("region")))
               <button type="submit">\(request.t("Filter"))</button>
@@ -88,35 +88,46 @@ struct CustomerPages {
         let forecast = ReclaimForecaster(pools: pools, calendar: database.calendar, today: database.calendar.day(of: console.clock.now())).forecast(customer)
         let facts: [(String, String?)] = [
             ("Phone", shown.phone), ("E-mail", shown.email), ("Industry", customer.industry), ("Region", customer.region),
-            ("Level", customer.level), ("Status", customer.status.rawValue), ("Owner", customer.ownerID.flatMap { names[$0] }),
-            ("Previous owner", customer.previousOwnerID.flatMap { names[$0] }), ("Pool", poolName(customer.poolID)),
+            ("Level", customer.level), ("Status", request.t(Labels.status(customer.status))), ("Owner", customer.ownerID.flatMap { names[$0] }),
+            ("Previous owner", customer.previousOwnerID.flatMap { names[$0] }), ("In pool", poolName(customer.poolID)),
             ("Locked", customer.locked ? "✓" : nil), ("Created", request.format(customer.createdAt)),
             ("Last follow-up", request.format(customer.lastFollowUpAt)),
         ]
         let timeline = events.reversed().map { event in
             HTML(
                 """
-                <li><time>\(request.format(event.at))</time> <strong>\(event.kind.rawValue)</strong>
+                <li><time>\(request.format(event.at))</time> <strong>\(request.t(Labels.event(event.kind)))</strong>
                 \(event.fromOwnerID.flatMap { names[$0] } ?? poolName(event.fromPoolID) ?? "–") → \(event.toOwnerID.flatMap { names[$0] } ?? poolName(event.toPoolID) ?? "–")
                 · \(request.t("By")): \(event.actorID.flatMap { names[$0] } ?? request.t("System"))
-                \(event.reason.map { HTML(" · \(request.t("Reason")): \($0)") } ?? .empty)
+                \(event.reason.map { HTML(" · \(request.t("Reason")): \(Labels.bilingual($0, request.language))") } ?? .empty)
                 \(event.rule.map { HTML(" · \(request.t("Rule")): \(RuleText.name($0, request)) (v\(Int(event.ruleVersion ?? 0)))") } ?? .empty)</li>
                 """)
         }
-        let followUpRows = followUps.map { [HTML("\(request.format($0.at))"), HTML("\($0.kind.rawValue)"), HTML("\($0.text)"), HTML("\($0.byID.flatMap { names[$0] } ?? "–")")] }
-        let reps = users.filter(\.takesCustomers).map { (String($0.id.rawValue), $0.name) }
+        let followUpRows = followUps.map { [HTML("\(request.format($0.at))"), HTML("\(request.t(Labels.followUp($0.kind)))"), HTML("\($0.text)"), HTML("\($0.byID.flatMap { names[$0] } ?? "–")")] }
+        // Who can take it: reps other than its owner, by department, none chosen in advance.
+        let outline = DepartmentOutline(try database.departments()).rows
+        let candidates = users.filter { $0.takesCustomers && $0.id != customer.ownerID }
+        let groups = outline.map { row in
+            (row.department.name, candidates.filter { $0.departmentID == row.department.id }.map { (String($0.id.rawValue), $0.name) })
+        } + [(request.t("No department"), candidates.filter { $0.departmentID == nil }.map { (String($0.id.rawValue), $0.name) })]
         let base = "/admin/customers/\(customer.id.rawValue)/action"
+        let move = customer.ownerID == nil ? "Assign to" : "Transfer to"
         let actions: HTML = """
-            <section class="card actions"><h2>\(request.t("Assign to")) / \(request.t("Transfer to"))</h2>
+            <div class="grid two">
+            <section class="card actions"><h2>\(request.t(move))</h2>
               <form method="post" action="\(base)">\(request.csrfField)<input type="hidden" name="op" value="\(customer.ownerID == nil ? "assign" : "transfer")">
-                \(Layout.select(customer.ownerID == nil ? request.t("Assign to") : request.t("Transfer to"), name: "user", options: reps, selected: nil))
-                \(Layout.field(request.t("Reason"), name: "reason", value: nil))<button type="submit">\(request.t("Save"))</button></form>
-              \(customer.ownerID == nil ? .empty : HTML("""
-                <form method="post" action="\(base)">\(request.csrfField)<input type="hidden" name="op" value="release">
-                \(Layout.field(request.t("Reason"), name: "reason", value: nil, required: true))<button type="submit" data-confirm="\(request.t("Release to pool"))?">\(request.t("Release to pool"))</button></form>
-                <form method="post" action="\(base)" class="inline">\(request.csrfField)<input type="hidden" name="op" value="\(customer.locked ? "unlock" : "lock")"><button type="submit">\(request.t(customer.locked ? "Unlock" : "Lock"))</button></form>
-                """))
+                \(Layout.select(request.t(move), name: "user", prompt: request.t("Choose a rep"), groups: groups, required: true))
+                \(Layout.field(request.t(customer.ownerID == nil ? "Reason for the assignment" : "Reason for the transfer"), name: "reason", value: nil, hint: request.t("optional; shown in the ownership history")))
+                <button type="submit">\(request.t(move))</button></form>
             </section>
+            \(customer.ownerID == nil ? .empty : HTML("""
+              <section class="card actions"><h2>\(request.t("Release to pool"))</h2>
+                <form method="post" action="\(base)">\(request.csrfField)<input type="hidden" name="op" value="release">
+                \(Layout.field(request.t("Reason for the release"), name: "reason", value: nil, hint: request.t("required; the next owner reads it"), required: true))<button type="submit" data-confirm="\(request.t("Release to pool"))?">\(request.t("Release to pool"))</button></form>
+                <form method="post" action="\(base)" class="inline">\(request.csrfField)<input type="hidden" name="op" value="\(customer.locked ? "unlock" : "lock")"><button type="submit">\(request.t(customer.locked ? "Unlock" : "Lock"))</button></form>
+              </section>
+              """))
+            </div>
             \(request.can.eraseCustomers ? HTML("""
               <section class="card actions danger-zone"><h2>\(request.t("Erase personal data"))</h2>
                 <p class="hint">\(request.t("On the customer's request: the name becomes a tombstone; phone, e-mail, follow-up texts, typed reasons and webhook payloads are cleared. Ownership history is kept with ids only. This cannot be undone."))</p>
@@ -175,13 +186,13 @@ struct CustomerPages {
     static func forecastHTML(_ forecast: ReclaimForecaster.Forecast?, _ request: ConsoleRequest) -> HTML {
         guard let forecast else { return "<p>–</p>" }
         switch forecast.assessment {
-        case .exempt(let reason): return "<p>\(request.t("Exempt")): \(reason.rawValue)</p>"
+        case .exempt(let reason): return "<p>\(request.t("Exempt")): \(request.t(Labels.exemption(reason)))</p>"
         case .due(let due):
             let reset = due.rule.resetBy == .addFollowUp ? request.t("add a follow-up") : request.t("change the status")
             return """
-                <dl class="facts"><div><dt>\(request.t("Pool"))</dt><dd>\(forecast.pool?.name ?? "–") (v\(Int(forecast.pool?.ruleVersion ?? 0)))</dd></div>
+                <dl class="facts"><div><dt>\(request.t("Rules of"))</dt><dd>\(forecast.pool?.name ?? "–") (v\(Int(forecast.pool?.ruleVersion ?? 0)))<small class="hint">\(request.t("the pool its industry and region route to"))</small></dd></div>
                 <div><dt>\(request.t("Rule"))</dt><dd>\(RuleText.name(due.rule, request)) (\(due.limitDays))</dd></div>
-                <div><dt>\(request.t("Reclaim on"))</dt><dd class="\(forecast.warning ? "warn" : "")">\(due.reclaimOn.description) (\(forecast.daysLeft ?? 0))</dd></div>
+                <div><dt>\(request.t("Reclaim on"))</dt><dd class="\(forecast.warning ? "warn" : "")">\(due.reclaimOn.description) · \(Labels.daysLeft(forecast.daysLeft, request))</dd></div>
                 <div><dt>\(request.t("Counting from"))</dt><dd>\(request.format(due.countingFrom))</dd></div>
                 <div><dt>\(request.t("Reset by"))</dt><dd>\(reset)</dd></div></dl>
                 """

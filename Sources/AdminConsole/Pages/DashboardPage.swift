@@ -24,15 +24,8 @@ struct DashboardPage {
         let owned = try visibleOwned(viewer)
         let forecaster = ReclaimForecaster(pools: try database.pools(), calendar: calendar, today: today)
         let due = forecaster.due(owned, within: 7)
-        let owners = try UserCache(database: database).names(due.prefix(50).map(\.0.ownerID))
-        let dueRows = due.prefix(50).map { customer, forecast -> [HTML] in
-            [
-                HTML("<a href=\"/admin/customers/\(String(customer.id.rawValue))\">\(customer.name)</a>"),
-                HTML("\(customer.ownerID.flatMap { owners[$0] } ?? "–")"), HTML("\(forecast.pool?.name ?? "–")"),
-                HTML("\(RuleText.name(forecast.assessment.due?.rule, request))"),
-                HTML("\(forecast.assessment.due?.reclaimOn.description ?? "–")"), HTML("\(forecast.daysLeft ?? 0)"),
-            ]
-        }
+        let overdue = due.filter { ($0.1.daysLeft ?? 0) < 0 }
+        let thisWeek = due.filter { ($0.1.daysLeft ?? 0) >= 0 }
         let lastRun = try database.sweepRuns(first: 1).first
         let body: HTML = """
             <section class="grid two">
@@ -41,15 +34,54 @@ struct DashboardPage {
               <article class="card"><h2>\(request.t("Inflow and outflow, last 30 days"))</h2>\(Charts.lines(labels, (request.t("inflow"), series("inflow")), (request.t("outflow"), series("outflow")), title: request.t("Inflow and outflow, last 30 days")))</article>
               <article class="card"><h2>\(request.t("Claims and reclaims, last 30 days"))</h2>\(Charts.lines(labels, (request.t("claims"), series("claim")), (request.t("reclaims"), series("reclaim")), title: request.t("Claims and reclaims, last 30 days")))</article>
             </section>
-            <section class="card"><h2>\(request.t("Due for reclaim this week")) (\(due.count))</h2>
-            \(Layout.table([request.t("Customer"), request.t("Owner"), request.t("Pool"), request.t("Rule"), request.t("Reclaim on"), request.t("Days left")], dueRows, empty: request.t("Nothing is due this week.")))
+            <section class="card"><h2>\(request.t("Due for reclaim this week")) (\(thisWeek.count))</h2>
+            \(try Self.dueTable(Array(thisWeek.prefix(20)), request, database: database, empty: request.t("Nothing is due this week.")))
+            \(thisWeek.count > 20 ? HTML("<p class=\"pager\"><a href=\"/admin/due\">\(request.t("All")) \(thisWeek.count) →</a></p>") : .empty)
             </section>
+            \(overdue.isEmpty ? .empty : HTML("""
+              <section class="card"><h2>\(request.t("Overdue")) (\(overdue.count))</h2>
+              <p class="hint">\(request.t("Past their reclaim day: the next sweep takes them unless they are followed up first."))</p>
+              \(try Self.dueTable(Array(overdue.prefix(20)), request, database: database, empty: "–"))
+              \(overdue.count > 20 ? HTML("<p class=\"pager\"><a href=\"/admin/due?overdue=1\">\(request.t("All")) \(overdue.count) →</a></p>") : .empty)
+              </section>
+              """))
             """
         return Layout.page(request, title: request.t("Dashboard"), body)
     }
 
     private func visibleOwned(_ viewer: Viewer) throws -> [Customer] {
         try console.database.privateCustomers(ownedBy: nil).filter { viewer.canSee($0) }
+    }
+
+    /// Every customer due within the week (or, with `overdue=1`, past its day), 200 a page.
+    func due(_ request: ConsoleRequest) throws -> HTTPResponse {
+        let database = console.database
+        let today = database.calendar.day(of: console.clock.now())
+        let forecaster = ReclaimForecaster(pools: try database.pools(), calendar: database.calendar, today: today)
+        let overdue = request.query("overdue") == "1"
+        let all = forecaster.due(try visibleOwned(try database.viewer(for: request.actor)), within: 7)
+            .filter { overdue ? ($0.1.daysLeft ?? 0) < 0 : ($0.1.daysLeft ?? 0) >= 0 }
+        let page = max(0, request.query("page").flatMap(Int.init) ?? 0)
+        let shown = Array(all.dropFirst(page * 200).prefix(200))
+        let next = all.count > (page + 1) * 200
+            ? HTML("<p class=\"pager\"><a href=\"/admin/due?\(overdue ? "overdue=1&amp;" : "")page=\(page + 1)\">\(request.t("Next page")) →</a></p>") : .empty
+        let title = request.t(overdue ? "Overdue" : "Due for reclaim this week") + " (\(all.count))"
+        return Layout.page(request, title: title, HTML("\(try Self.dueTable(shown, request, database: database, empty: "–"))\(next)"))
+    }
+
+    static func dueTable(_ due: [(Customer, ReclaimForecaster.Forecast)], _ request: ConsoleRequest, database: any PoolDatabase, empty: String) throws -> HTML {
+        let owners = try UserCache(database: database).names(due.map(\.0.ownerID))
+        let rows = due.map { customer, forecast -> [HTML] in
+            [
+                HTML("<a href=\"/admin/customers/\(String(customer.id.rawValue))\">\(customer.name)</a>"),
+                HTML("\(customer.ownerID.flatMap { owners[$0] } ?? "–")"), HTML("\(forecast.pool?.name ?? "–")"),
+                HTML("\(RuleText.name(forecast.assessment.due?.rule, request))"),
+                HTML("\(forecast.assessment.due?.reclaimOn.description ?? "–")"), HTML("\(Labels.daysLeft(forecast.daysLeft, request))"),
+            ]
+        }
+        return Layout.table(
+            [request.t("Customer"), request.t("Owner"), request.t("Rules of"), request.t("Rule"), request.t("Reclaim on"), request.t("When")],
+            rows, empty: empty)
     }
 
 }

@@ -86,7 +86,7 @@ struct ImportPage {
         let csv = request.form.files["file"].flatMap { $0.isEmpty ? nil : String(decoding: $0, as: UTF8.self) } ?? request.form["csv"]
         let result: HTML = checked.map { checked in
             let duplicates = checked.duplicates.map { line, name, match in
-                [HTML("\(line)"), HTML("\(name)"), HTML("\(match.field.rawValue)"), HTML("\(match.ownerName.map { "\(request.t("Owner")): \($0)" } ?? match.poolName.map { "\(request.t("Pool")): \($0)" } ?? "–")")]
+                [HTML("\(line)"), HTML("\(name)"), HTML("\(request.t(Labels.duplicateField(match.field)))"), HTML("\(match.ownerName.map { "\(request.t("Owner")): \($0)" } ?? match.poolName.map { "\(request.t("Pool")): \($0)" } ?? "–")")]
             }
             let invalid = checked.invalid.sorted { $0.0 < $1.0 }.map { [HTML("\($0.0)"), HTML("\($0.1)")] }
             return HTML(
@@ -104,7 +104,7 @@ struct ImportPage {
         let body: HTML = """
             <form method="post" action="/admin/import" enctype="multipart/form-data" class="card">
               \(request.csrfField)
-              <p>\(request.t("Columns: name, phone, email, industry, region, level, source, status."))</p>
+              <p>\(request.t("Columns")): <code>\(Self.columns.joined(separator: ", "))</code></p>
               <label class="field"><span>\(request.t("Upload CSV"))</span><input type="file" name="file" accept=".csv,text/csv"></label>
               \(csv.map { HTML("<input type=\"hidden\" name=\"csv\" value=\"\($0)\">") } ?? .empty)
               \(Layout.select(request.t("Import into"), name: "pool", options: pools.map { (String($0.id.rawValue), $0.name) }, selected: request.form["pool"]))

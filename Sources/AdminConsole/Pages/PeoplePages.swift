@@ -30,7 +30,7 @@ struct PeoplePages {
         let departmentOptions = [("", "–")] + departments.map { (String($0.id.rawValue), $0.name) }
         let rows = users.map { user -> [HTML] in
             [
-                HTML("<a href=\"/admin/people/users/\(String(user.id.rawValue))\">\(user.name)</a>"), HTML("\(user.role.rawValue)"),
+                HTML("<a href=\"/admin/people/users/\(String(user.id.rawValue))\">\(user.name)</a>"), HTML("\(request.t(Labels.role(user.role)))"),
                 HTML("\(departments.first { $0.id == user.departmentID }?.name ?? "–")"),
                 HTML("\(user.active ? "✓" : "✗")"), HTML("\(user.onLeave ? "✓" : "")"),
             ]
@@ -46,7 +46,7 @@ struct PeoplePages {
               <section class="card"><h2>\(request.t("New user"))</h2>
                 <form method="post" action="/admin/people/users">\(request.csrfField)
                 \(Layout.field(request.t("Name"), name: "name", value: form["name"], error: errors["name"], required: true))
-                \(Layout.select(request.t("Role"), name: "role", options: Role.allCases.map { ($0.rawValue, $0.rawValue) }, selected: form["role"] ?? "rep"))
+                \(Layout.select(request.t("Role"), name: "role", options: Role.allCases.map { ($0.rawValue, request.t(Labels.role($0))) }, selected: form["role"] ?? "rep"))
                 \(Layout.select(request.t("Department"), name: "department", options: departmentOptions, selected: form["department"]))
                 \(Layout.field(request.t("Password"), name: "password", value: nil, error: errors["password"], type: "password", hint: "≥ 8"))
                 <button type="submit">\(request.t("Create"))</button></form></section>
@@ -100,7 +100,7 @@ struct PeoplePages {
         let body: HTML = """
             <div class="grid two">
             <form method="post" action="\(base)" class="card">\(request.csrfField)<input type="hidden" name="op" value="update">
-              \(Layout.select(request.t("Role"), name: "role", options: Role.allCases.map { ($0.rawValue, $0.rawValue) }, selected: user.role.rawValue))
+              \(Layout.select(request.t("Role"), name: "role", options: Role.allCases.map { ($0.rawValue, request.t(Labels.role($0))) }, selected: user.role.rawValue))
               \(Layout.select(request.t("Department"), name: "department", options: departments, selected: user.departmentID.map { String($0.rawValue) } ?? ""))
               <button type="submit">\(request.t("Save"))</button></form>
             <section class="card">
@@ -115,7 +115,7 @@ struct PeoplePages {
                 <button type="submit">\(request.t("Save"))</button></form>
             </section></div>
             """
-        return Layout.page(request, title: "\(user.name) · \(user.role.rawValue)\(user.active ? "" : " ✗")", flash: request.query("flash") == "saved" ? request.t("User saved.") : nil, error: error, body)
+        return Layout.page(request, title: "\(user.name) · \(request.t(Labels.role(user.role)))\(user.active ? "" : " ✗")", flash: request.query("flash") == "saved" ? request.t("User saved.") : nil, error: error, body)
     }
 
     private func updateUser(_ request: ConsoleRequest, _ id: String) throws -> HTTPResponse {

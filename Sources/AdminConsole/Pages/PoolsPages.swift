@@ -167,7 +167,7 @@ struct PoolsPages {
                 <div class="choices tree"><strong>\(request.t("Departments"))</strong><small class="hint">\(request.t("A department includes its sub-departments."))</small>\(departments.map { row in
                     HTML("<span class=\"depth-\(min(row.depth, 4))\">\(Layout.checkbox(row.department.name, name: "member_department", checked: basics.memberDepartments.contains(row.department.id.rawValue), value: String(row.department.id.rawValue)))</span>")
                 })</div>
-                <div class="choices"><strong>\(request.t("Roles"))</strong>\(Role.allCases.map { Layout.checkbox(request.t(RoleText.name($0)), name: "member_role", checked: basics.memberRoles.contains($0.rawValue), value: $0.rawValue) })</div>
+                <div class="choices"><strong>\(request.t("Roles"))</strong>\(Role.allCases.map { Layout.checkbox(request.t(Labels.role($0)), name: "member_role", checked: basics.memberRoles.contains($0.rawValue), value: $0.rawValue) })</div>
                 <div class="choices"><strong>\(request.t("Users"))</strong>\(users.map { Layout.checkbox($0.name, name: "member_user", checked: basics.memberUsers.contains($0.id.rawValue), value: String($0.id.rawValue)) })</div>
               </fieldset>
               <fieldset\(editable ? .empty : HTML(" disabled"))><legend>\(request.t("Pool admins"))</legend>

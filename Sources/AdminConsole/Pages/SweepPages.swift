@@ -20,7 +20,7 @@ struct SweepPages {
         let rows = runs.map { run -> [HTML] in
             [
                 HTML("<a href=\"/admin/sweeps/\(String(run.runId ?? 0))\">#\(Int(run.runId ?? 0))</a>"), HTML("\(run.asOf)"),
-                HTML("\(run.status)"), HTML("\(run.evaluated)"), HTML("\(run.reclaimed)"), HTML("\(run.skipped)"),
+                HTML("\(request.t(Labels.sweepStatus(run.status)))"), HTML("\(run.evaluated)"), HTML("\(run.reclaimed)"), HTML("\(run.skipped)"),
                 HTML("\(run.failed)"), HTML("\(run.warned)"),
             ]
         }
@@ -75,7 +75,7 @@ struct SweepPages {
                     HTML("<a href=\"/admin/customers/\(String(item.customerId))\">\(item.customerName)</a>"),
                     HTML("\(item.previousOwner ?? "–")"),
                     HTML("\(RuleText.name(item.rule.flatMap(ReclaimRule.init(rawValue:)), request))"),
-                    HTML("\(item.pool ?? "–")"), HTML("\(item.reason)"),
+                    HTML("\(item.pool ?? "–")"), HTML("\(Labels.bilingual(item.reason, request.language))"),
                 ]
             }, empty: "–")
     }
@@ -84,7 +84,7 @@ struct SweepPages {
         """
         <dl class="stats">
           <div><dt>\(request.t("As of"))</dt><dd>\(report.asOf)</dd></div>
-          <div><dt>\(request.t("Status"))</dt><dd>\(report.status)</dd></div>
+          <div><dt>\(request.t("Status"))</dt><dd>\(request.t(Labels.sweepStatus(report.status)))</dd></div>
           <div><dt>\(request.t("Evaluated"))</dt><dd>\(report.evaluated)</dd></div>
           <div><dt>\(request.t("Reclaimed"))</dt><dd class="reclaimed">\(report.reclaimed)</dd></div>
           <div><dt>\(request.t("Skipped"))</dt><dd>\(report.skipped)</dd></div>

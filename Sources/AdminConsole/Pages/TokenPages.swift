@@ -50,7 +50,7 @@ struct TokenPages {
             \(created.map { HTML("<section class=\"card secret\"><p>\(request.t("Copy this token now; it is not shown again:"))</p><code id=\"new-token\">\($0)</code></section>") } ?? .empty)
             <form method="post" action="/admin/tokens" class="card inline-form">\(request.csrfField)
               \(Layout.field(request.t("Label"), name: "label", value: request.form["label"], hint: request.t("up to 100 characters"), maxLength: 100))
-              \(Layout.select(request.t("User"), name: "user", options: users.filter(\.active).map { (String($0.id.rawValue), "\($0.name) · \($0.role.rawValue)") }, selected: nil))
+              \(Layout.select(request.t("User"), name: "user", options: users.filter(\.active).map { (String($0.id.rawValue), "\($0.name) · \(request.t(Labels.role($0.role)))") }, selected: nil))
               <button type="submit">\(request.t("New token"))</button></form>
             <div class="scroll">\(Layout.table(
                 [request.t("Label"), request.t("User"), request.t("Created"), request.t("Last used"), request.t("Expires"), request.t("Status")],

@@ -42,7 +42,7 @@ struct WebhookPage {
     private func render(_ request: ConsoleRequest, secret: String?, error: String? = nil) throws -> HTTPResponse {
         let endpoints = try console.services.webhooks.endpoints(by: request.actor).map { endpoint -> [HTML] in
             [
-                HTML("\(endpoint.url)"), HTML("\(endpoint.kinds.map(\.rawValue).joined(separator: ", "))"),
+                HTML("\(endpoint.url)"), HTML("\(endpoint.kinds.map { request.t(Labels.webhookEvent($0)) }.joined(separator: "、"))"),
                 HTML("\(endpoint.active ? "✓" : "✗")"),
                 HTML("<form method=\"post\" action=\"/admin/webhooks/\(String(endpoint.id))/active\" class=\"inline\">\(request.csrfField)<input type=\"hidden\" name=\"active\" value=\"\(endpoint.active ? "0" : "1")\"><button type=\"submit\">\(request.t(endpoint.active ? "Pause" : "Resume"))</button></form>"),
             ]
@@ -50,8 +50,8 @@ struct WebhookPage {
         func rows(_ deliveries: [WebhookDelivery], retry: Bool) -> [[HTML]] {
             deliveries.map { delivery in
                 [
-                    HTML("\(request.format(delivery.createdAt))"), HTML("\(delivery.kind.rawValue)"), HTML("<code>\(delivery.deliveryID)</code>"),
-                    HTML("\(delivery.status.rawValue)"), HTML("\(delivery.attempts)"), HTML("\(delivery.lastError ?? "")"),
+                    HTML("\(request.format(delivery.createdAt))"), HTML("\(request.t(Labels.webhookEvent(delivery.kind)))"), HTML("<code>\(delivery.deliveryID)</code>"),
+                    HTML("\(request.t(Labels.delivery(delivery.status)))"), HTML("\(delivery.attempts)"), HTML("\(delivery.lastError ?? "")"),
                     retry ? HTML("<form method=\"post\" action=\"/admin/webhooks/deliveries/\(String(delivery.id))/retry\" class=\"inline\">\(request.csrfField)<button type=\"submit\">\(request.t("Retry"))</button></form>") : .empty,
                 ]
             }
@@ -61,9 +61,9 @@ struct WebhookPage {
             \(secret.map { HTML("<section class=\"card secret\"><p>\(request.t("Signing secret, shown once:"))</p><code id=\"webhook-secret\">\($0)</code></section>") } ?? .empty)
             <form method="post" action="/admin/webhooks" class="card">\(request.csrfField)
               \(Layout.field(request.t("Endpoint URL"), name: "url", value: request.form["url"], type: "url", required: true))
-              <div class="choices"><strong>\(request.t("Events"))</strong>\(WebhookEventKind.allCases.map { Layout.checkbox($0.rawValue, name: "kind", checked: request.form.all("kind").contains($0.rawValue), value: $0.rawValue) })</div>
+              <div class="choices"><strong>\(request.t("Events"))</strong>\(WebhookEventKind.allCases.map { Layout.checkbox(request.t(Labels.webhookEvent($0)), name: "kind", checked: request.form.all("kind").contains($0.rawValue), value: $0.rawValue) })</div>
               <button type="submit">\(request.t("Register"))</button></form>
-            \(Layout.table([request.t("Endpoint URL"), request.t("Events"), request.t("Active"), ""], endpoints, empty: "–"))
+            \(Layout.table([request.t("Endpoint URL"), request.t("Events"), request.t("Receiving"), ""], endpoints, empty: "–"))
             <h2>\(request.t("Dead letters"))</h2>
             \(Layout.table(headers, rows(try console.services.webhooks.deliveries(status: .dead, first: 100, by: request.actor), retry: true), empty: "–"))
             <h2>\(request.t("Recent deliveries"))</h2>

@@ -112,21 +112,16 @@ public struct DemoSeeder {
     private func makeDraft(_ index: Int, _ random: inout SeededGenerator, _ names: inout Set<String>) -> CustomerDraft? {
         let industry = DemoCatalog.industries.randomElement(using: &random)!
         let region = DemoCatalog.regions.randomElement(using: &random)!
-        let english = Int.random(in: 0..<10, using: &random) < 3
-        let name: String
-        if english {
-            name = "\(DemoCatalog.englishBrands.randomElement(using: &random)!) \(DemoCatalog.englishWords[industry]!) \(DemoCatalog.englishBrands.randomElement(using: &random)!) \(DemoCatalog.englishSuffixes.randomElement(using: &random)!)"
-        } else {
-            let brand = (0..<2).map { _ in DemoCatalog.brandSyllables.randomElement(using: &random)! }.joined()
-            name = "\(DemoCatalog.cities[region]!)\(brand)\(DemoCatalog.industryWords[industry]!.randomElement(using: &random)!)有限公司"
-        }
+        let brand = (0..<2).map { _ in DemoCatalog.brandSyllables.randomElement(using: &random)! }.joined()
+        let form = DemoCatalog.companyForms.randomElement(using: &random)!
+        let name = "\(DemoCatalog.cities[region]!)\(brand)\(DemoCatalog.industryWords[industry]!.randomElement(using: &random)!)\(form)"
         guard names.insert(DuplicateKeys.normalizeName(name)).inserted else { return nil }
         let phone = "1\([3, 5, 7, 8, 9].randomElement(using: &random)!)\(String(format: "%09d", 100_000_000 + index * 37 % 899_999_999))"
-        let slug = english ? "\(name.lowercased().filter { $0.isLetter }.prefix(12)).\(index)" : "contact\(index)"
+        let slug = "contact\(index)"
         let statuses: [CustomerStatus] = [.lead, .lead, .lead, .contacted, .contacted, .negotiating, .won, .lost, .invalid]
         let status = statuses.randomElement(using: &random)!
         return CustomerDraft(
-            name: name, phone: phone, email: "\(slug)@\(english ? "example.com" : "example.cn")",
+            name: name, phone: phone, email: "\(slug)@example.cn",
             industry: industry, region: region, level: DemoCatalog.levels.randomElement(using: &random)!,
             source: DemoCatalog.sources.randomElement(using: &random)!, status: status,
             dealAmountCents: status == .won ? Int64.random(in: 20_000...2_000_000, using: &random) * 100 : nil)
@@ -134,13 +129,35 @@ public struct DemoSeeder {
 }
 
 /// Writes one demo customer with a plausible history: created, maybe released or reclaimed
-/// once, followed up a few times.
+/// once, followed up a few times. A customer its rep keeps is being worked, as in a team that
+/// follows the rules: most were followed up and moved on recently, about one in ten comes due
+/// within the week (the sweep warns its owner), and a few are overdue.
 private struct CustomerWriter {
     let db: Database
     let database: SQLitePoolDatabase
     let router: PoolRouter
     let reps: [UserID]
     let now: Date
+
+    /// The steady state of a private customer under the demo rules (30 days without follow-up,
+    /// 90 without progress, warned 7 days ahead).
+    func keepWorked(_ id: CustomerID, creator: UserID, created: Date, random: inout SeededGenerator) throws {
+        let roll = Int.random(in: 0..<100, using: &random)
+        let daysAgo = roll < 86 ? Double.random(in: 0.5...20, using: &random)
+            : roll < 97 ? Double.random(in: 23.5...29, using: &random) : Double.random(in: 31...40, using: &random)
+        // Never before the customer existed: a young customer was followed up since.
+        let at = max(now.addingTimeInterval(-daysAgo * 86_400), created.addingTimeInterval(now.timeIntervalSince(created) / 2))
+        try db.execute(
+            sql: "INSERT INTO follow_ups (customer_id, kind, text, at, by_user_id) VALUES (?, ?, ?, ?, ?)",
+            arguments: [
+                id.rawValue, FollowUpKind.allCases.randomElement(using: &random)!.rawValue,
+                DemoCatalog.followUpTexts.randomElement(using: &random)!, Timestamp.encode(at), creator.rawValue,
+            ])
+        let progress = now.addingTimeInterval(-Double.random(in: 1...75, using: &random) * 86_400)
+        try db.execute(
+            sql: "UPDATE customers SET last_follow_up_at = ?, last_progress_at = MAX(last_progress_at, ?) WHERE id = ?",
+            arguments: [Timestamp.encode(at), Timestamp.encode(progress), id.rawValue])
+    }
 
     mutating func write(_ draft: CustomerDraft, index: Int, random: inout SeededGenerator) throws {
         let ageDays = Double.random(in: 1...120, using: &random)
@@ -169,6 +186,7 @@ private struct CustomerWriter {
                 sql: "UPDATE customers SET last_follow_up_at = ? WHERE id = ?",
                 arguments: [Timestamp.encode(lastFollowUp), id.rawValue])
         }
+        if !inPool { try keepWorked(id, creator: creator, created: created, random: &random) }
         if inPool {
             let leftAt = (lastFollowUp ?? created).addingTimeInterval(Double.random(in: 1...10, using: &random) * 86_400)
             let reason = DemoCatalog.releaseReasons.randomElement(using: &random)!
