@@ -26,6 +26,8 @@ enum Strings {
         "Wrong name or password.": "用户名或密码错误。",
         "Too many failed attempts. Try again after": "失败次数过多，请在此时间后重试：",
         "Sign out everywhere": "在所有设备上退出",
+        "Placement": "归属",
+        "Sales stage": "销售阶段",
         "Choose a rep": "请选择销售代表",
         "No department": "无部门",
         "Overdue": "已逾期",

@@ -98,7 +98,7 @@ import TestSupport
         let server = try TestServer()
         let console = try server.console(as: "admin")
         let form = try console.get("/admin/pools/new")
-        #expect(form.text.contains("Now the default pool: <strong>General</strong>"))
+        #expect(form.text.contains("Now the default pool: <strong>General</strong> · Ticking this moves it here."))
         let created = try console.post("/admin/pools/new", Self.form([("name", "New default"), ("default", "1"), ("regions", "")]))
         let page = try console.get(try #require(created.headers["location"]))
         #expect(page.text.contains("No longer the default pool: General."))

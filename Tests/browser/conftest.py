@@ -25,8 +25,8 @@ class Url(str):
     token = None
 
 
-@pytest.fixture(scope="session")
-def server():
+def start_server():
+    """The real binary with fresh demo data; yields its URL (with the admin token), then stops it."""
     directory = tempfile.mkdtemp(prefix="gonghai-browser-")
     process = subprocess.Popen(
         [binary(), "serve", "--demo", "--no-sweep", "--port", "0", "--database", os.path.join(directory, "demo.sqlite")],
@@ -49,6 +49,17 @@ def server():
     process.terminate()
     process.wait(timeout=30)
     shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def server():
+    yield from start_server()
+
+
+@pytest.fixture(scope="module")
+def pristine():
+    """A server of its own, with only the demo data: what other tests typed is not in it."""
+    yield from start_server()
 
 
 @pytest.fixture(scope="session")

@@ -56,14 +56,16 @@ struct CustomerPages {
         let base = query.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.encode($0.value))" }.joined(separator: "&")
         let next = page.hasNextPage ? page.cursors.last.map { "/admin/customers?\(base)\(base.isEmpty ? "" : "&")after=\($0.id.rawValue)_\(Self.key($0.key))" } : nil
         let poolOptions = [("", request.t("All"))] + pools.map { (String($0.id.rawValue), $0.name) }
+        let routing = try database.routingValues()
         let body: HTML = """
             <form method="get" action="/admin/customers" class="filters card">
               \(Layout.field(request.t("Search"), name: "q", value: request.query("q"), type: "search"))
               \(Layout.select(request.t("Pool"), name: "pool", options: poolOptions, selected: request.query("pool")))
-              \(Layout.select(request.t("Status"), name: "placement", options: [("", request.t("All")), ("pool", request.t("In pools")), ("owned", request.t("Owned"))], selected: request.query("placement")))
-              \(Layout.select("", name: "status", options: [("", request.t("All"))] + CustomerStatus.allCases.map { ($0.rawValue, request.t(Labels.status($0))) }, selected: request.query("status")))
-              \(Layout.field(request.t("Industry"), name: "industry", value: request.query("industry")))
-              \(Layout.field(request.t("Region"), name: "region", value: request.query("region")))
+              \(Layout.select(request.t("Placement"), name: "placement", options: [("", request.t("All")), ("pool", request.t("In pools")), ("owned", request.t("Owned"))], selected: request.query("placement")))
+              \(Layout.select(request.t("Sales stage"), name: "status", options: [("", request.t("All"))] + CustomerStatus.allCases.map { ($0.rawValue, request.t(Labels.status($0))) }, selected: request.query("status")))
+              \(Layout.field(request.t("Industry"), name: "industry", value: request.query("industry"), list: "known-industries"))
+              \(Layout.field(request.t("Region"), name: "region", value: request.query("region"), list: "known-regions"))
+              \(Layout.datalist("known-industries", routing.industries))\(Layout.datalist("known-regions", routing.regions))
               <button type="submit">\(request.t("Filter"))</button>
               <a class="button" href="/admin/export.csv?\(base)">\(request.t("Export CSV"))</a>
             </form>

@@ -159,7 +159,7 @@ struct PoolsPages {
               \(Layout.datalist("known-industries", routing.industries))\(Layout.datalist("known-regions", routing.regions))
               \(Layout.field(request.t("Priority"), name: "priority", value: basics.priority, error: basics.errors["priority"].map(request.t), type: "number", hint: request.t("0 to 1000; when several pools match a customer, the highest wins"), min: 0, max: 1000))
               \(Layout.checkbox(request.t("Default pool"), name: "default", checked: basics.isDefault))
-              <small class="hint">\(request.t("Takes the customers no other pool matches."))\(currentDefault.map { HTML(" \(request.t("Now the default pool")): <strong>\($0.name)</strong>. \(request.t("Ticking this moves it here.")) ") } ?? .empty)</small>
+              <small class="hint block">\(request.t("Takes the customers no other pool matches."))\(currentDefault.map { HTML("<br>\(request.t("Now the default pool")): <strong>\($0.name)</strong> · \(request.t("Ticking this moves it here."))") } ?? .empty)</small>
               \(ties.isEmpty ? .empty : HTML("<p class=\"flash warn\" role=\"status\">\(request.t("Same priority and overlapping routing as")) \(ties.map(\.name).joined(separator: "、")): \(request.t("customers both match go to the pool created first. Give one a higher priority to choose."))</p>"))
               </fieldset>
               <fieldset data-members\(editable ? .empty : HTML(" disabled"))><legend>\(request.t("Members"))</legend>
