@@ -84,7 +84,7 @@ public final class AdminConsole: Sendable {
         let allowed: [String: Bool] = [
             "people": can.manageUsers, "tokens": can.manageTokens, "import": can.importCustomers,
             "audit": can.readAuditLog, "webhooks": can.manageWebhooks, "export.csv": can.exportCustomers,
-            "access": can.readAccessRecords,
+            "access": can.readAccessRecords, "limits": can.manageUsers,
         ]
         if let first = request.path.first, allowed[first] == false {
             return Layout.message(request, status: 403, title: "Forbidden", request.t("Only administrators may open this page."))
@@ -101,6 +101,7 @@ public final class AdminConsole: Sendable {
         case "export.csv": return try ImportPage(console: self).export(request)
         case "audit": return try AuditPage(console: self).render(request)
         case "access": return try AccessPage(console: self).handle(request)
+        case "limits": return try LimitsPage(console: self).handle(request)
         case "webhooks": return try WebhookPage(console: self).handle(request)
         default: return Layout.message(request, status: 404, title: "Not found", request.t("Not found"))
         }

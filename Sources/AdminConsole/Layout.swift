@@ -8,7 +8,7 @@ enum Layout {
         let can = request.can
         let nav: [(String, String, Bool)] = [
             ("/admin", "Dashboard", true), ("/admin/pools", "Pools", true), ("/admin/customers", "Customers", true),
-            ("/admin/sweeps", "Sweep", true), ("/admin/people", "People", can.manageUsers),
+            ("/admin/sweeps", "Sweep", true), ("/admin/people", "People", can.manageUsers), ("/admin/limits", "Owner limits", can.manageUsers),
             ("/admin/tokens", "API tokens", can.manageTokens), ("/admin/import", "Import", can.importCustomers),
             ("/admin/webhooks", "Webhooks", can.manageWebhooks), ("/admin/audit", "Audit log", can.readAuditLog),
             ("/admin/access", "Who saw what", can.readAccessRecords),

@@ -33,6 +33,12 @@ public struct PoolAdministration: Sendable {
         return try store.previewRules(rules, for: pool, today: today, batchSize: 1000)
     }
 
+    /// The pool's rule versions, newest first: the administrators and the pool's admins.
+    public func ruleHistory(of pool: PoolID, by actor: Actor) throws -> [RuleVersion] {
+        try requireRulesAdmin(pool, actor)
+        return try store.ruleVersions(of: pool)
+    }
+
     /// Whether `actor` may change (and preview) the rules of `pool`, for pages that offer it.
     public func mayEditRules(of pool: PoolID, by actor: Actor) throws -> Bool {
         try store.viewer(for: actor).administers(pool)

@@ -19,6 +19,10 @@ extension SQLitePoolDatabase {
         return try writeTransaction { db in try PoolWrites(db).setRules(rules, for: pool, by: actor, at: now) }
     }
 
+    public func ruleVersions(of pool: PoolID) throws -> [RuleVersion] {
+        try read { db in try PoolWrites(db).ruleVersions(of: pool) }
+    }
+
     public func pools() throws -> [Pool] {
         try read { db in try settingsMemo.value(db).pools }
     }

@@ -116,6 +116,8 @@ extension PostgresPoolDatabase {
 
     public func ownerLimits() throws -> [LimitScope: OwnerLimit] { try read { try SettingsQueries.limits($0) } }
 
+    public func ruleVersions(of pool: PoolID) throws -> [RuleVersion] { try read { try PoolWrites($0).ruleVersions(of: pool) } }
+
     public func setOwnerLimit(_ limit: OwnerLimit?, for scope: LimitScope, by actor: Actor?) throws {
         let now = nowMillis
         try writeTransaction { try PoolWrites($0).setOwnerLimit(limit, for: scope, by: actor, at: now) }

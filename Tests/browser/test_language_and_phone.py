@@ -16,7 +16,7 @@ from test_console import sign_in
 ALLOWED = {"API", "CSV", "Webhook", "GraphQL", "English", "URL", "ID", "admin", "demo", "HTTP", "HTTPS"}
 
 PAGES = ["/admin", "/admin/pools", "/admin/pools/new", "/admin/customers", "/admin/sweeps", "/admin/people",
-         "/admin/tokens", "/admin/import", "/admin/webhooks", "/admin/audit", "/admin/access", "/admin/due"]
+         "/admin/tokens", "/admin/import", "/admin/webhooks", "/admin/audit", "/admin/access", "/admin/due", "/admin/limits"]
 
 
 def pages(browser, server):

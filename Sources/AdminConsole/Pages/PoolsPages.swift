@@ -187,6 +187,7 @@ struct PoolsPages {
               \(rulesEditable ? HTML("<div class=\"actions\"><button type=\"submit\" name=\"action\" value=\"preview\">\(request.t("Preview"))</button> <button type=\"submit\" name=\"action\" value=\"save\" class=\"primary\">\(request.t("Save as new version"))</button></div>") : .empty)
             </form>
             \(preview.map { previewSection($0, request) } ?? .empty)
+            \(rulesEditable ? (try? historySection(pool, request)) ?? .empty : .empty)
             """
         } ?? .empty
         let title = pool.map { "\(request.t(editable ? "Edit pool" : "Pool")): \($0.name)" } ?? request.t("New pool")
@@ -224,6 +225,27 @@ struct PoolsPages {
               \(Layout.checkbox(request.t("E-mail"), name: "mask_email", checked: rules.values["mask_email"] != nil))
               \(Layout.select(request.t("Auto-assignment"), name: "auto_assign", options: AutoAssignMode.allCases.map { ($0.rawValue, AutoText.name($0, request)) }, selected: rules.values["auto_assign"]))
             </fieldset>
+            """
+    }
+
+    /// Every saved version with what it changed from the one before.
+    private func historySection(_ pool: Pool, _ request: ConsoleRequest) throws -> HTML {
+        let versions = try console.services.pools.ruleHistory(of: pool.id, by: request.actor)
+        let names = try UserCache(database: database).names(versions.map(\.createdBy))
+        let rows = versions.enumerated().map { index, version -> [HTML] in
+            let previous = versions.indices.contains(index + 1) ? RowDecoding.encodeRules(versions[index + 1].rules) : nil
+            let changes = AuditChanges(before: previous, after: RowDecoding.encodeRules(version.rules)).changes
+            let list = previous == nil ? HTML("\(request.t("First version"))") : changes.isEmpty ? HTML("\(request.t("No change"))")
+                : HTML("<ul class=\"changes\">\(changes.map { change in HTML("<li>\(change.known ? HTML("\(request.t(change.label))") : HTML("<code>\(change.label)</code>")): \(change.before.map { HTML("<del>\($0)</del> → ") } ?? .empty)<ins>\(change.after ?? "–")</ins></li>") })</ul>")
+            return [
+                HTML("v\(Int(version.version))"), HTML("\(request.format(version.createdAt))"),
+                HTML("\(version.createdBy.flatMap { names[$0] } ?? request.t("System"))"), list,
+            ]
+        }
+        return """
+            <section class="card" id="history"><h2>\(request.t("Rule history"))</h2>
+            \(Layout.table([request.t("Version"), request.t("Saved"), request.t("By"), request.t("Changes")], rows, empty: "–"))
+            </section>
             """
     }
 

@@ -14,6 +14,8 @@ public protocol PoolSettingsStore: Sendable {
     func pools() throws -> [Pool]
     func poolAccess() throws -> [PoolID: [PoolAccessEntry]]
     func ownerLimits() throws -> [LimitScope: OwnerLimit]
+    /// Every saved version of the pool's rules, newest first.
+    func ruleVersions(of pool: PoolID) throws -> [RuleVersion]
     /// Sets (or, with nil, removes) the owner limit of a scope.
     func setOwnerLimit(_ limit: OwnerLimit?, for scope: LimitScope, by actor: Actor?) throws
 }

@@ -82,6 +82,18 @@ public struct PoolWrites<Session: SQLSession> {
             [.text(kind), .int(id), SQLValue(limit.maxPrivate.map(Int64.init)), SQLValue(limit.countWon), SQLValue(limit.maxLocked.map(Int64.init))])
     }
 
+    /// Every saved version of `pool`'s rules, newest first.
+    public func ruleVersions(of pool: PoolID) throws -> [RuleVersion] {
+        try session.fetchAll(
+            "SELECT version, rules, created_at, created_by FROM pool_rule_versions WHERE pool_id = ? ORDER BY version DESC",
+            [.int(pool.rawValue)]
+        ) { row in
+            RuleVersion(
+                version: row.int64(0), rules: RowDecoding.decodeRules(row.text(1)), createdAt: Timestamp.decode(row.int64(2)),
+                createdBy: row.optionalInt64(3).map(UserID.init))
+        }
+    }
+
     private func insertRuleVersion(pool: PoolID, rules: PoolRules, by user: UserID?, at now: Int64) throws {
         let latest: Int64? = try session.fetchOne(
             "SELECT max(version) FROM pool_rule_versions WHERE pool_id = ?", [.int(pool.rawValue)]) { $0.optionalInt64(0) } ?? nil
