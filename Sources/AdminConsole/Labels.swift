@@ -32,6 +32,7 @@ enum Labels {
         case .assign: return "Assigned"
         case .transfer: return "Transferred"
         case .reclaim: return "Reclaimed"
+        case .move: return "Moved to another pool"
         }
     }
 
@@ -61,6 +62,7 @@ enum Labels {
         case .transferred: return "Customer transferred"
         case .reclaimed: return "Customer reclaimed"
         case .reclaimWarning: return "Reclaim warning"
+        case .moved: return "Customer moved between pools"
         case .accessAlert: return "Access alert"
         }
     }

@@ -9,6 +9,8 @@ public enum WebhookEventKind: String, Sendable, CaseIterable, Codable {
     case transferred = "customer.transferred"
     case reclaimed = "customer.reclaimed"
     case reclaimWarning = "customer.reclaim_warning"
+    /// A pool customer moved to another pool (re-routing).
+    case moved = "customer.moved"
     /// A user's exports and reveals in one day went past the configured threshold.
     case accessAlert = "access.alert"
 
@@ -20,6 +22,7 @@ public enum WebhookEventKind: String, Sendable, CaseIterable, Codable {
         case .assign: self = .assigned
         case .transfer: self = .transferred
         case .reclaim: self = .reclaimed
+        case .move: self = .moved
         }
     }
 }

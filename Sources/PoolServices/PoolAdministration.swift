@@ -33,6 +33,21 @@ public struct PoolAdministration: Sendable {
         return try store.previewRules(rules, for: pool, today: today, batchSize: 1000)
     }
 
+    /// How many customers in other pools this pool's routing now picks (up to 10,000 counted):
+    /// the administrators, for the pool page's offer to move them.
+    public func rerouteCount(into pool: PoolID, by actor: Actor) throws -> Int {
+        try require(.managePools, by: actor)
+        return try store.rerouteCount(into: pool, limit: 10_000)
+    }
+
+    /// Moves into the pool the pool customers its routing now picks, except those someone put
+    /// in their pool by name; each move is an ownership event (`move`). Administrators.
+    public func reroute(into pool: PoolID, by actor: Actor?) throws -> Int {
+        try require(.managePools, by: actor)
+        guard try store.pools().contains(where: { $0.id == pool }) else { throw PoolError.notFound(entity: "Pool") }
+        return try store.reroute(into: pool, by: actor)
+    }
+
     /// The pool's rule versions, newest first: the administrators and the pool's admins.
     public func ruleHistory(of pool: PoolID, by actor: Actor) throws -> [RuleVersion] {
         try requireRulesAdmin(pool, actor)

@@ -177,6 +177,8 @@ import TestSupport
         Check(field: "eraseCustomer", query: "mutation { eraseCustomer(id: \"cus_999999\", reference: \"PIPL-1\") { followUps } }",
               expected: same("FORBIDDEN", for: [.manager, .outsideManager, .member, .nonMember, .collaborator]).merging([.admin: "NOT_FOUND"]) { $1 }),
         Check(field: "applyRetention", query: "mutation { applyRetention { followUpTexts } }", expected: adminOnly),
+        Check(field: "reroutePoolCustomers", query: "mutation($p: ID!) { reroutePoolCustomers(poolId: $p) }",
+              variables: { ["p": $0.server.poolID("east")] }, expected: adminOnly),
     ]
 
     /// What a caller learns about the pool customer "Pooled Co" (phone 13812345678) once the East

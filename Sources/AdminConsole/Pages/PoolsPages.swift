@@ -16,6 +16,11 @@ struct PoolsPages {
         if let c = request.route("GET", "*") { let id = c[0]; return try show(request, id) }
         if let c = request.route("POST", "*") { let id = c[0]; return try saveBasics(request, id) }
         if let c = request.route("POST", "*/rules") { let id = c[0]; return try saveRules(request, id) }
+        if let c = request.route("POST", "*/reroute") {
+            let pool = try find(c[0])
+            let moved = try console.services.pools.reroute(into: pool.id, by: request.actor)
+            return Layout.redirect("/admin/pools/\(pool.id.rawValue)?flash=rerouted&count=\(moved)")
+        }
         return Layout.message(request, status: 404, title: "Not found", request.t("Not found"))
     }
 
@@ -148,6 +153,15 @@ struct PoolsPages {
         let ties = pool.map { PoolRouter(pools: allPools).ties(of: $0) } ?? []
         let routing = try database.routingValues()
         let membersOpen = basics.memberDepartments.isEmpty && basics.memberUsers.isEmpty && basics.memberRoles.isEmpty
+        let movable = try pool.map { editable ? try console.services.pools.rerouteCount(into: $0.id, by: request.actor) : 0 } ?? 0
+        let rerouteSection: HTML = pool.map { pool in
+            movable == 0 ? .empty : HTML("""
+                <section class="card" id="reroute"><p class="flash warn">\(request.t("Customers in other pools that this pool's routing now matches")): <strong>\(movable >= 10_000 ? "10000+" : String(movable))</strong></p>
+                <p class="hint">\(request.t("They stay where they are until moved; customers someone put in a pool by name are not moved."))</p>
+                <form method="post" action="/admin/pools/\(String(pool.id.rawValue))/reroute">\(request.csrfField)<button type="submit" data-confirm="\(request.t("Move them to this pool"))?">\(request.t("Move them to this pool"))</button></form>
+                </section>
+                """)
+        } ?? .empty
         let basicsSection: HTML = """
             <form method="post" action="\(action)" class="card">
               \(request.csrfField)
@@ -191,7 +205,7 @@ struct PoolsPages {
             """
         } ?? .empty
         let title = pool.map { "\(request.t(editable ? "Edit pool" : "Pool")): \($0.name)" } ?? request.t("New pool")
-        return Layout.page(request, title: title, flash: flash(request), error: error, HTML("<div class=\"grid two\">\(basicsSection)\(rulesSection)</div>"))
+        return Layout.page(request, title: title, flash: flash(request), error: error, HTML("\(rerouteSection)<div class=\"grid two\">\(basicsSection)\(rulesSection)</div>"))
     }
 
     private func rulesFields(_ request: ConsoleRequest, _ rules: RulesForm, enabled: Bool) -> HTML {
@@ -286,6 +300,7 @@ struct PoolsPages {
         switch request.query("flash") {
         case "created": return request.t("Pool created.") + moved(request) + (request.query("preview") == "1" ? " " + request.t("Below: what its rules would reclaim.") : "")
         case "saved": return request.t("Saved.") + moved(request)
+        case "rerouted": return "\(request.t("Customers moved to this pool")): \(request.query("count") ?? "0")"
         case "rules": return "\(request.t("Rules saved as version")) \(request.query("version") ?? "")"
         default: return nil
         }

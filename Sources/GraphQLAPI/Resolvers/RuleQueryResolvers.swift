@@ -79,6 +79,9 @@ enum RuleQueryResolvers {
             let pool = PoolID(try args.requireID("poolId", .pool))
             return try context.services.pools.setRules(try RulesInput.rules(args.object("rules")), for: pool, by: context.actor)
         },
+        "reroutePoolCustomers": { _, args, context in
+            try context.services.pools.reroute(into: PoolID(try args.requireID("poolId", .pool)), by: context.actor)
+        },
         "setOwnerLimit": { _, args, context in
             RuleResolvers.settings(try context.services.pools.setOwnerLimit(
                 RulesInput.limit(args.object("limit")), for: try RulesInput.scope(args.object("scope")), by: context.actor))

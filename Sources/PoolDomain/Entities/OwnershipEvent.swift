@@ -8,6 +8,8 @@ public enum OwnershipEventKind: String, CaseIterable, Sendable, Codable {
     case assign
     case transfer
     case reclaim
+    /// A pool customer moved to the pool its routing now picks (re-routing after a new pool).
+    case move
 }
 
 /// One append-only entry in a customer's ownership history: the trail that keeps the previous

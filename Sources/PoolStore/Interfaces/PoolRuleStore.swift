@@ -14,6 +14,10 @@ public protocol PoolSettingsStore: Sendable {
     func pools() throws -> [Pool]
     func poolAccess() throws -> [PoolID: [PoolAccessEntry]]
     func ownerLimits() throws -> [LimitScope: OwnerLimit]
+    /// How many pool customers elsewhere the pool's routing now picks (counted up to `limit`).
+    func rerouteCount(into pool: PoolID, limit: Int) throws -> Int
+    /// Moves them into the pool, each as a `move` event; returns how many moved.
+    func reroute(into pool: PoolID, by actor: Actor?) throws -> Int
     /// Every saved version of the pool's rules, newest first.
     func ruleVersions(of pool: PoolID) throws -> [RuleVersion]
     /// Sets (or, with nil, removes) the owner limit of a scope.

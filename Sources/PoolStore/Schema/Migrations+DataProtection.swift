@@ -50,4 +50,24 @@ extension Migrations {
                 BEGIN SELECT RAISE(ABORT, 'ownership events are append-only'); END;
                 """)
     }
+
+    /// v11: a pool customer may move to another pool (`move`): re-routing after a new pool's
+    /// routing matches customers already in the public sea.
+    ///
+    /// SQLite cannot alter a CHECK constraint. Allowing one more value only loosens it, which
+    /// no stored row can violate, so the documented procedure for such changes applies
+    /// (https://www.sqlite.org/lang_altertable.html#otheralter): in this transaction, rewrite
+    /// the table's stored definition and bump `schema_version` so every connection reloads it.
+    static func poolMoves(_ db: Database) throws {
+        let old = "('create', 'claim', 'release', 'assign', 'transfer', 'reclaim')"
+        let new = "('create', 'claim', 'release', 'assign', 'transfer', 'reclaim', 'move')"
+        let version = try Int.fetchOne(db, sql: "PRAGMA schema_version") ?? 0
+        try db.execute(sql: "PRAGMA writable_schema = ON")
+        try db.execute(
+            sql: "UPDATE sqlite_master SET sql = replace(sql, ?, ?) WHERE type = 'table' AND name = 'ownership_events'",
+            arguments: [old, new])
+        guard db.changesCount == 1 else { throw DatabaseError(message: "ownership_events is not in the expected shape") }
+        try db.execute(sql: "PRAGMA schema_version = \(version + 1)")
+        try db.execute(sql: "PRAGMA writable_schema = OFF")
+    }
 }

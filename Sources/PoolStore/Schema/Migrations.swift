@@ -16,6 +16,7 @@ enum Migrations {
         migrator.registerMigration("v8-directory-version", migrate: directoryVersion)
         migrator.registerMigration("v9-token-scope", migrate: tokenScope)
         migrator.registerMigration("v10-data-protection", migrate: dataProtection)
+        migrator.registerMigration("v11-pool-moves", migrate: poolMoves)
         return migrator
     }
 

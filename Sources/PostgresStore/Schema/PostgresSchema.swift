@@ -19,7 +19,15 @@ enum PostgresSchema {
         PostgresMigration(version: 1, name: "initial", sql: initial),
         PostgresMigration(version: 2, name: "token-scope", sql: tokenScope),
         PostgresMigration(version: 3, name: "data-protection", sql: dataProtection),
+        PostgresMigration(version: 4, name: "pool-moves", sql: poolMoves),
     ]
+
+    /// SQLite's v11-pool-moves: a pool customer may move to another pool.
+    private static let poolMoves = """
+        ALTER TABLE ownership_events DROP CONSTRAINT ownership_events_kind_check;
+        ALTER TABLE ownership_events ADD CONSTRAINT ownership_events_kind_check CHECK (kind IN
+            ('create', 'claim', 'release', 'assign', 'transfer', 'reclaim', 'move'));
+        """
 
     /// SQLite's v10-data-protection: who saw what, alerts, idle sessions, token last use, and
     /// an erasure's one permitted change to the ownership history (a typed reason cleared).

@@ -1,0 +1,54 @@
+import Foundation
+import PoolDomain
+
+/// Re-routing: after a pool is created or its routing changed, the pool customers its routing
+/// now picks move to it, each as a `move` event (one conditional write, as every ownership
+/// change). A customer someone placed in its pool by name stays where they put it.
+extension OwnershipWrites {
+    /// Pool customers after id `after` (up to `limit` looked at) that the routing now sends to
+    /// `pool` and that sit in another pool they reached by routing; and the last id looked at.
+    public func rerouteCandidates(into pool: PoolID, after: Int64, limit: Int) throws -> (customers: [Customer], last: Int64?) {
+        let settings = try settings()
+        // The default pool takes what nothing else matches; only a routing pool draws customers.
+        guard let target = settings.pool(pool), !target.isDefault, !(target.industries.isEmpty && target.regions.isEmpty)
+        else { return ([], nil) }
+        var conditions: [String] = ["c.owner_id IS NULL", "c.pool_id <> ?", "c.id > ?"]
+        var arguments: [SQLValue] = [.int(pool.rawValue), .int(after)]
+        if !target.industries.isEmpty {
+            conditions.append("lower(c.industry) IN (SELECT value FROM \(Session.dialect == .sqlite ? "json_each(?)" : "json_array_elements_text(CAST(? AS json))"))")
+            arguments.append(SQLList.texts(target.industries.map { $0.lowercased() }))
+        }
+        if !target.regions.isEmpty {
+            conditions.append("lower(c.region) IN (SELECT value FROM \(Session.dialect == .sqlite ? "json_each(?)" : "json_array_elements_text(CAST(? AS json))"))")
+            arguments.append(SQLList.texts(target.regions.map { $0.lowercased() }))
+        }
+        let rows = try session.fetchAll(
+            """
+            SELECT \(RowDecoding.customerColumns.split(separator: ",").map { "c." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", ")),
+              (SELECT e.routed_by FROM ownership_events e WHERE e.customer_id = c.id AND e.to_pool_id = c.pool_id ORDER BY e.id DESC LIMIT 1)
+            FROM customers c WHERE \(conditions.joined(separator: " AND ")) ORDER BY c.id LIMIT ?
+            """, arguments + [.int(Int64(limit))]
+        ) { row in (RowDecoding.customer(row), row.optionalText(Int32(RowDecoding.customerColumnCount))) }
+        let router = PoolRouter(pools: settings.pools)
+        let moving = rows.filter { customer, routedBy in
+            routedBy != RoutingReason.explicit.rawValue && router.route(industry: customer.industry, region: customer.region)?.0 == pool
+        }.map(\.0)
+        return (moving, rows.last.map { $0.0.id.rawValue })
+    }
+
+    /// Moves `customer` (still in the pool it was read in) into `pool`; false when it moved
+    /// meanwhile (claimed, or moved by another instance).
+    public func move(_ customer: Customer, into pool: Pool, by actor: Actor?, at now: Date) throws -> Bool {
+        guard let from = customer.poolID else { return false }
+        do {
+            _ = try apply(
+                OwnershipChange(
+                    customerID: customer.id, kind: .move, expected: .inPool(from), target: .inPool(pool.id), actorID: actor?.userID,
+                    reason: "新公海池的路由匹配 / routed to a new pool", routedBy: .matched, at: now))
+        } catch PoolError.alreadyOwned {
+            return false
+        }
+        try autoAssign(customer.id, into: pool, at: now)
+        return true
+    }
+}
