@@ -19,35 +19,9 @@ extension SQLitePoolDatabase {
         return try writeTransaction { db in try PoolWrites(db).setRules(rules, for: pool, by: actor, at: now) }
     }
 
-    public func rerouteCount(into pool: PoolID, limit: Int) throws -> Int {
-        var (count, after) = (0, Int64(0))
-        while count < limit {
-            let (found, last) = try read { db in try writes(db).rerouteCandidates(into: pool, after: after, limit: 2000) }
-            count += found.count
-            guard let last else { break }
-            after = last
-        }
-        return min(count, limit)
-    }
+    public func rerouteCount(into pool: PoolID, limit: Int) throws -> Int { try PoolMoves(self, clock: clock).count(into: pool, limit: limit) }
 
-    /// In batches of 500 customers looked at, each its own transaction.
-    public func reroute(into pool: PoolID, by actor: Actor?) throws -> Int {
-        var (moved, after) = (0, Int64(0))
-        while true {
-            let now = clock.now()
-            // Counted from what the transaction returns: a retried transaction counts once.
-            let (last, batch): (Int64?, Int) = try writeTransaction { db in
-                let writes = writes(db)
-                let (found, last) = try writes.rerouteCandidates(into: pool, after: after, limit: 500)
-                guard let target = try writes.settings().pool(pool) else { throw PoolError.notFound(entity: "Pool") }
-                return (last, try found.filter { try writes.move($0, into: target, by: actor, at: now) }.count)
-            }
-            moved += batch
-            guard let last else { break }
-            after = last
-        }
-        return moved
-    }
+    public func reroute(into pool: PoolID, by actor: Actor?) throws -> Int { try PoolMoves(self, clock: clock).move(into: pool, by: actor) }
 
     public func ruleVersions(of pool: PoolID) throws -> [RuleVersion] {
         try read { db in try PoolWrites(db).ruleVersions(of: pool) }

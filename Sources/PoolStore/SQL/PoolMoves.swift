@@ -52,3 +52,44 @@ extension OwnershipWrites {
         return true
     }
 }
+
+/// The re-routing loops, once for both backends: candidates are read in batches by id, and each
+/// batch of moves is a transaction of its own, so a large re-routing never holds the writer long.
+public struct PoolMoves<Store: SQLTransactions> {
+    let store: Store
+    let clock: any TimeSource
+
+    public init(_ store: Store, clock: any TimeSource) {
+        self.store = store
+        self.clock = clock
+    }
+
+    public func count(into pool: PoolID, limit: Int) throws -> Int {
+        var (count, after) = (0, Int64(0))
+        while count < limit {
+            let (found, last) = try store.read { try store.writes($0).rerouteCandidates(into: pool, after: after, limit: 2000) }
+            count += found.count
+            guard let last else { break }
+            after = last
+        }
+        return min(count, limit)
+    }
+
+    public func move(into pool: PoolID, by actor: Actor?) throws -> Int {
+        var (moved, after) = (0, Int64(0))
+        while true {
+            let now = clock.now()
+            // Counted from what the transaction returns: a retried transaction counts once.
+            let (last, batch): (Int64?, Int) = try store.writeTransaction { session in
+                let writes = store.writes(session)
+                let (found, last) = try writes.rerouteCandidates(into: pool, after: after, limit: 500)
+                guard let target = try writes.settings().pool(pool) else { throw PoolError.notFound(entity: "Pool") }
+                return (last, try found.filter { try writes.move($0, into: target, by: actor, at: now) }.count)
+            }
+            moved += batch
+            guard let last else { break }
+            after = last
+        }
+        return moved
+    }
+}
