@@ -104,5 +104,6 @@ struct AuditChanges {
         "delete_department": "Deleted a department", "register_webhook": "Registered a webhook", "enable_webhook": "Resumed a webhook",
         "disable_webhook": "Paused a webhook", "run_sweep": "Ran the sweep", "import_customers": "Imported customers",
         "erase_customer": "Erased a customer's personal data", "retention_purge": "Purged by retention",
+        "archive_pool": "Archived a pool", "restore_pool": "Restored a pool",
     ]
 }

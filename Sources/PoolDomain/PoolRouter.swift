@@ -16,13 +16,13 @@ public struct PoolRouter: Sendable {
     public init(pools: [Pool]) { self.pools = pools }
 
     public func route(industry: String?, region: String?) -> (PoolID, RoutingReason)? {
-        let candidates = pools.filter { !$0.isDefault && matches($0, industry, region) }
+        let candidates = pools.filter { !$0.isDefault && !$0.archived && matches($0, industry, region) }
         let best = candidates.max { lhs, rhs in
             (lhs.priority, specificity(lhs), -lhs.id.rawValue)
                 < (rhs.priority, specificity(rhs), -rhs.id.rawValue)
         }
         if let best { return (best.id, .matched) }
-        return pools.first(where: \.isDefault).map { ($0.id, .defaultPool) }
+        return pools.first(where: { $0.isDefault && !$0.archived }).map { ($0.id, .defaultPool) }
     }
 
     private func matches(_ pool: Pool, _ industry: String?, _ region: String?) -> Bool {
@@ -45,7 +45,7 @@ public struct PoolRouter: Sendable {
             lhs.isEmpty || rhs.isEmpty || lhs.contains { value in rhs.contains { $0.caseInsensitiveCompare(value) == .orderedSame } }
         }
         return pools.filter { other in
-            other.id != pool.id && !other.isDefault && !(other.industries.isEmpty && other.regions.isEmpty)
+            other.id != pool.id && !other.isDefault && !other.archived && !(other.industries.isEmpty && other.regions.isEmpty)
                 && other.priority == pool.priority && specificity(other) == specificity(pool)
                 && overlap(other.industries, pool.industries) && overlap(other.regions, pool.regions)
         }

@@ -17,6 +17,9 @@ public struct PoolAdministration: Sendable {
         var checked = draft
         checked.rules = .standard  // an update keeps the pool's rules (see `PoolDraft.rules`)
         _ = try checked.validated()
+        if draft.isDefault, try store.pools().first(where: { $0.id == id })?.archived == true {
+            throw PoolError.invalidInput(field: "isDefault", message: "an archived pool cannot be the default; restore it first")
+        }
         return try store.updatePool(id, draft, by: actor)
     }
 
@@ -46,6 +49,13 @@ public struct PoolAdministration: Sendable {
         try require(.managePools, by: actor)
         guard try store.pools().contains(where: { $0.id == pool }) else { throw PoolError.notFound(entity: "Pool") }
         return try store.reroute(into: pool, by: actor)
+    }
+
+    /// Archives a pool (its customers move to the pools their routing now picks; it routes and
+    /// takes nothing more) or restores it. Returns how many customers moved. Administrators.
+    public func setArchived(_ pool: PoolID, _ archived: Bool, by actor: Actor?) throws -> Int {
+        try require(.managePools, by: actor)
+        return try store.setPoolArchived(pool, archived, by: actor)
     }
 
     /// The pool's rule versions, newest first: the administrators and the pool's admins.

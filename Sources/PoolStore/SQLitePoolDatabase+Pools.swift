@@ -23,6 +23,12 @@ extension SQLitePoolDatabase {
 
     public func reroute(into pool: PoolID, by actor: Actor?) throws -> Int { try PoolMoves(self, clock: clock).move(into: pool, by: actor) }
 
+    public func setPoolArchived(_ pool: PoolID, _ archived: Bool, by actor: Actor?) throws -> Int {
+        let now = nowMillis
+        try writeTransaction { db in try PoolWrites(db).setArchived(pool, archived, by: actor, at: now) }
+        return archived ? try PoolMoves(self, clock: clock).evacuate(pool, by: actor) : 0
+    }
+
     public func ruleVersions(of pool: PoolID) throws -> [RuleVersion] {
         try read { db in try PoolWrites(db).ruleVersions(of: pool) }
     }

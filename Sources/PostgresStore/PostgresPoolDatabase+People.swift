@@ -120,6 +120,12 @@ extension PostgresPoolDatabase {
 
     public func reroute(into pool: PoolID, by actor: Actor?) throws -> Int { try PoolMoves(self, clock: clock).move(into: pool, by: actor) }
 
+    public func setPoolArchived(_ pool: PoolID, _ archived: Bool, by actor: Actor?) throws -> Int {
+        let now = nowMillis
+        try writeTransaction { try PoolWrites($0).setArchived(pool, archived, by: actor, at: now) }
+        return archived ? try PoolMoves(self, clock: clock).evacuate(pool, by: actor) : 0
+    }
+
     public func ruleVersions(of pool: PoolID) throws -> [RuleVersion] { try read { try PoolWrites($0).ruleVersions(of: pool) } }
 
     public func setOwnerLimit(_ limit: OwnerLimit?, for scope: LimitScope, by actor: Actor?) throws {

@@ -177,6 +177,8 @@ import TestSupport
         Check(field: "eraseCustomer", query: "mutation { eraseCustomer(id: \"cus_999999\", reference: \"PIPL-1\") { followUps } }",
               expected: same("FORBIDDEN", for: [.manager, .outsideManager, .member, .nonMember, .collaborator]).merging([.admin: "NOT_FOUND"]) { $1 }),
         Check(field: "applyRetention", query: "mutation { applyRetention { followUpTexts } }", expected: adminOnly),
+        Check(field: "setPoolArchived", query: "mutation { setPoolArchived(poolId: \"pool_999\", archived: true) }",
+              expected: same("FORBIDDEN", for: [.manager, .outsideManager, .member, .nonMember, .collaborator]).merging([.admin: "NOT_FOUND"]) { $1 }),
         Check(field: "reroutePoolCustomers", query: "mutation($p: ID!) { reroutePoolCustomers(poolId: $p) }",
               variables: { ["p": $0.server.poolID("east")] }, expected: adminOnly),
     ]

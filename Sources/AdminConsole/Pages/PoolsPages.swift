@@ -16,6 +16,16 @@ struct PoolsPages {
         if let c = request.route("GET", "*") { let id = c[0]; return try show(request, id) }
         if let c = request.route("POST", "*") { let id = c[0]; return try saveBasics(request, id) }
         if let c = request.route("POST", "*/rules") { let id = c[0]; return try saveRules(request, id) }
+        if let c = request.route("POST", "*/archive") {
+            let pool = try find(c[0])
+            let archive = request.form["archived"] == "1"
+            do {
+                let moved = try console.services.pools.setArchived(pool.id, archive, by: request.actor)
+                return Layout.redirect("/admin/pools/\(pool.id.rawValue)?flash=\(archive ? "archived" : "restored")&count=\(moved)")
+            } catch PoolError.invalidInput(_, let message) {
+                return try refused(request, pool: pool, basics: BasicsForm(pool, try database.poolAccess()[pool.id] ?? []), rules: RulesForm(pool.rules), message: message)
+            }
+        }
         if let c = request.route("POST", "*/reroute") {
             let pool = try find(c[0])
             let moved = try console.services.pools.reroute(into: pool.id, by: request.actor)
@@ -29,7 +39,7 @@ struct PoolsPages {
         let metrics = Dictionary(uniqueKeysWithValues: try database.poolMetrics(pools: pools.map(\.id), from: Date(timeIntervalSince1970: 0), to: console.clock.now()).map { ($0.poolID, $0) })
         let rows = pools.map { pool -> [HTML] in
             [
-                HTML("<a href=\"/admin/pools/\(String(pool.id.rawValue))\">\(pool.name)</a>\(pool.isDefault ? HTML(" <span class=\"tag\">\(request.t("Default pool"))</span>") : .empty)"),
+                HTML("<a href=\"/admin/pools/\(String(pool.id.rawValue))\">\(pool.name)</a>\(pool.isDefault ? HTML(" <span class=\"tag\">\(request.t("Default pool"))</span>") : .empty)\(pool.archived ? HTML(" <span class=\"tag\">\(request.t("Archived"))</span>") : .empty)"),
                 HTML("\(pool.industries.joined(separator: ", "))"), HTML("\(pool.regions.joined(separator: ", "))"),
                 HTML("\(pool.priority)"), HTML("\(metrics[pool.id]?.size ?? 0)"), HTML("v\(Int(pool.ruleVersion))"),
                 HTML("\(AutoText.name(pool.rules.autoAssign, request))"),
@@ -74,8 +84,10 @@ struct PoolsPages {
     }
 
     /// The form again, as typed, with each refusal next to its field: 422.
-    private func refused(_ request: ConsoleRequest, pool: Pool?, basics: BasicsForm, rules: RulesForm) throws -> HTTPResponse {
-        var response = try edit(request, pool: pool, basics: basics, rules: rules, error: request.t("Please correct the fields marked below."))
+    private func refused(
+        _ request: ConsoleRequest, pool: Pool?, basics: BasicsForm, rules: RulesForm, message: String = "Please correct the fields marked below."
+    ) throws -> HTTPResponse {
+        var response = try edit(request, pool: pool, basics: basics, rules: rules, error: request.t(message))
         response.status = 422
         return response
     }
@@ -154,8 +166,18 @@ struct PoolsPages {
         let routing = try database.routingValues()
         let membersOpen = basics.memberDepartments.isEmpty && basics.memberUsers.isEmpty && basics.memberRoles.isEmpty
         let movable = try pool.map { editable ? try console.services.pools.rerouteCount(into: $0.id, by: request.actor) : 0 } ?? 0
+        let archiveSection: HTML = pool.map { pool in
+            guard editable, !pool.isDefault || pool.archived else { return .empty }
+            return HTML("""
+                <section class="card"><form method="post" action="/admin/pools/\(String(pool.id.rawValue))/archive">\(request.csrfField)
+                <input type="hidden" name="archived" value="\(pool.archived ? "0" : "1")">
+                \(pool.archived ? HTML("<p class=\"flash warn\">\(request.t("This pool is archived: it routes nothing and takes no customer."))</p>") : HTML("<p class=\"hint\">\(request.t("Archiving moves this pool's customers to the pools their routing now picks; the pool then routes nothing and keeps its history."))</p>"))
+                <button type="submit"\(pool.archived ? .empty : HTML(" class=\"danger\" data-confirm=\"\(request.t("Archive this pool"))?\""))>\(request.t(pool.archived ? "Restore this pool" : "Archive this pool"))</button>
+                </form></section>
+                """)
+        } ?? .empty
         let rerouteSection: HTML = pool.map { pool in
-            movable == 0 ? .empty : HTML("""
+            movable == 0 || pool.archived ? .empty : HTML("""
                 <section class="card" id="reroute"><p class="flash warn">\(request.t("Customers in other pools that this pool's routing now matches")): <strong>\(movable >= 10_000 ? "10000+" : String(movable))</strong></p>
                 <p class="hint">\(request.t("They stay where they are until moved; customers someone put in a pool by name are not moved."))</p>
                 <form method="post" action="/admin/pools/\(String(pool.id.rawValue))/reroute">\(request.csrfField)<button type="submit" data-confirm="\(request.t("Move them to this pool"))?">\(request.t("Move them to this pool"))</button></form>
@@ -205,7 +227,7 @@ struct PoolsPages {
             """
         } ?? .empty
         let title = pool.map { "\(request.t(editable ? "Edit pool" : "Pool")): \($0.name)" } ?? request.t("New pool")
-        return Layout.page(request, title: title, flash: flash(request), error: error, HTML("\(rerouteSection)<div class=\"grid two\">\(basicsSection)\(rulesSection)</div>"))
+        return Layout.page(request, title: title, flash: flash(request), error: error, HTML("\(rerouteSection)<div class=\"grid two\">\(basicsSection)\(rulesSection)</div>\(archiveSection)"))
     }
 
     private func rulesFields(_ request: ConsoleRequest, _ rules: RulesForm, enabled: Bool) -> HTML {
@@ -301,6 +323,8 @@ struct PoolsPages {
         case "created": return request.t("Pool created.") + moved(request) + (request.query("preview") == "1" ? " " + request.t("Below: what its rules would reclaim.") : "")
         case "saved": return request.t("Saved.") + moved(request)
         case "rerouted": return "\(request.t("Customers moved to this pool")): \(request.query("count") ?? "0")"
+        case "archived": return "\(request.t("Pool archived. Customers moved to other pools")): \(request.query("count") ?? "0")"
+        case "restored": return request.t("Pool restored: it routes and takes customers again.")
         case "rules": return "\(request.t("Rules saved as version")) \(request.query("version") ?? "")"
         default: return nil
         }

@@ -79,6 +79,10 @@ enum RuleQueryResolvers {
             let pool = PoolID(try args.requireID("poolId", .pool))
             return try context.services.pools.setRules(try RulesInput.rules(args.object("rules")), for: pool, by: context.actor)
         },
+        "setPoolArchived": { _, args, context in
+            try context.services.pools.setArchived(
+                PoolID(try args.requireID("poolId", .pool)), args.bool("archived") ?? true, by: context.actor)
+        },
         "reroutePoolCustomers": { _, args, context in
             try context.services.pools.reroute(into: PoolID(try args.requireID("poolId", .pool)), by: context.actor)
         },

@@ -34,6 +34,7 @@ enum PoolResolvers {
         "name": .string { $0.name },
         "priority": .int { $0.priority },
         "isDefault": .boolean { $0.isDefault },
+        "archived": .boolean { $0.archived },
         "ruleVersion": .int { Int($0.ruleVersion) },
     ]
 

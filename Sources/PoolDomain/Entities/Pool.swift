@@ -13,11 +13,15 @@ public struct Pool: Sendable, Equatable, Identifiable {
     /// The rules in force and their version (each save makes a new version).
     public var rules: PoolRules
     public var ruleVersion: Int64
+    /// An archived pool routes nothing, takes no customer and holds none; it stays for its
+    /// history and may be restored.
+    public var archived: Bool
 
     public init(
         id: PoolID, name: String, industries: [String], regions: [String], priority: Int,
-        isDefault: Bool, rules: PoolRules = .standard, ruleVersion: Int64 = 1
+        isDefault: Bool, rules: PoolRules = .standard, ruleVersion: Int64 = 1, archived: Bool = false
     ) {
+        self.archived = archived
         self.rules = rules
         self.ruleVersion = ruleVersion
         self.id = id

@@ -18,6 +18,9 @@ public protocol PoolSettingsStore: Sendable {
     func rerouteCount(into pool: PoolID, limit: Int) throws -> Int
     /// Moves them into the pool, each as a `move` event; returns how many moved.
     func reroute(into pool: PoolID, by actor: Actor?) throws -> Int
+    /// Archives (or restores) a pool, audited; archiving moves its customers out, each to the
+    /// pool its routing now picks (`move` events). Returns how many moved.
+    func setPoolArchived(_ pool: PoolID, _ archived: Bool, by actor: Actor?) throws -> Int
     /// Every saved version of the pool's rules, newest first.
     func ruleVersions(of pool: PoolID) throws -> [RuleVersion]
     /// Sets (or, with nil, removes) the owner limit of a scope.

@@ -82,7 +82,7 @@ public enum RowDecoding {
     /// A pool with its current rule version (`v`, joined on `pools.rule_version_id`).
     public static let poolColumns = """
         pools.id, pools.name, pools.industries, pools.regions, pools.priority, pools.is_default,
-        v.version, v.rules
+        v.version, v.rules, pools.archived_at
         """
 
     public static func pool<Row: ColumnReader>(_ row: Row) -> Pool {
@@ -91,7 +91,7 @@ public enum RowDecoding {
             industries: stringList(row.text(2)), regions: stringList(row.text(3)),
             priority: Int(row.int64(4)), isDefault: row.bool(5),
             rules: row.optionalText(7).map(decodeRules) ?? .standard,
-            ruleVersion: row.optionalInt64(6) ?? 1)
+            ruleVersion: row.optionalInt64(6) ?? 1, archived: row.optionalInt64(8) != nil)
     }
 
     /// Rules are decoded once per distinct JSON text: every request reads the pools, and

@@ -10,9 +10,8 @@ extension OwnershipWrites {
         try requireNoDuplicate(draft.duplicateKeys, except: nil, viewer: try viewer(actor))
         let placement: Placement
         if let intoPool {
-            guard try session.fetchOne("SELECT 1 FROM pools WHERE id = ?", [.int(intoPool.rawValue)], { $0.int(0) }) != nil else {
-                throw PoolError.notFound(entity: "Pool")
-            }
+            guard let pool = try settings().pool(intoPool) else { throw PoolError.notFound(entity: "Pool") }
+            if pool.archived { throw PoolError.invalidInput(field: "poolId", message: "the pool is archived") }
             placement = .inPool(intoPool)
         } else {
             placement = .owned(by: actor.userID)
@@ -56,7 +55,8 @@ extension OwnershipWrites {
         if let owner = row.owner {
             (placement, routedBy) = (.owned(by: owner), nil)
         } else if let pool = row.pool {
-            guard router.pools.contains(where: { $0.id == pool }) else { throw PoolError.notFound(entity: "Pool") }
+            guard let target = router.pools.first(where: { $0.id == pool }) else { throw PoolError.notFound(entity: "Pool") }
+            if target.archived { throw PoolError.invalidInput(field: "poolId", message: "the pool is archived") }
             (placement, routedBy) = (.inPool(pool), .explicit)
         } else {
             guard let (pool, reason) = router.route(industry: row.draft.industry, region: row.draft.region) else {

@@ -89,7 +89,8 @@ public struct OwnershipWrites<Session: SQLSession> {
     public func poolTarget(_ customer: Customer, explicit: PoolID?) throws -> (PoolID, RoutingReason) {
         let pools = try settings().pools
         if let explicit {
-            guard pools.contains(where: { $0.id == explicit }) else { throw PoolError.notFound(entity: "Pool") }
+            guard let pool = pools.first(where: { $0.id == explicit }) else { throw PoolError.notFound(entity: "Pool") }
+            if pool.archived { throw PoolError.invalidInput(field: "poolId", message: "the pool is archived") }
             return (explicit, .explicit)
         }
         guard let routed = PoolRouter(pools: pools).route(industry: customer.industry, region: customer.region) else {

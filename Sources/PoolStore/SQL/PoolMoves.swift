@@ -36,15 +36,32 @@ extension OwnershipWrites {
         return (moving, rows.last.map { $0.0.id.rawValue })
     }
 
+    /// The customers still in archived `pool` after id `after` (up to `limit`), each with the
+    /// pool its routing now picks; and the last id looked at.
+    public func evacuationCandidates(from pool: PoolID, after: Int64, limit: Int) throws -> (moves: [(Customer, Pool)], last: Int64?) {
+        let settings = try settings()
+        let router = PoolRouter(pools: settings.pools)
+        let customers = try session.fetchAll(
+            "SELECT \(RowDecoding.customerColumns) FROM customers WHERE pool_id = ? AND owner_id IS NULL AND id > ? ORDER BY id LIMIT ?",
+            [.int(pool.rawValue), .int(after), .int(Int64(limit))], RowDecoding.customer)
+        let moves = customers.compactMap { customer -> (Customer, Pool)? in
+            guard let (target, _) = router.route(industry: customer.industry, region: customer.region), target != pool,
+                let destination = settings.pool(target)
+            else { return nil }
+            return (customer, destination)
+        }
+        return (moves, customers.last?.id.rawValue)
+    }
+
     /// Moves `customer` (still in the pool it was read in) into `pool`; false when it moved
     /// meanwhile (claimed, or moved by another instance).
-    public func move(_ customer: Customer, into pool: Pool, by actor: Actor?, at now: Date) throws -> Bool {
+    public func move(_ customer: Customer, into pool: Pool, reason: String, by actor: Actor?, at now: Date) throws -> Bool {
         guard let from = customer.poolID else { return false }
         do {
             _ = try apply(
                 OwnershipChange(
                     customerID: customer.id, kind: .move, expected: .inPool(from), target: .inPool(pool.id), actorID: actor?.userID,
-                    reason: "新公海池的路由匹配 / routed to a new pool", routedBy: .matched, at: now))
+                    reason: reason, routedBy: .matched, at: now))
         } catch PoolError.alreadyOwned {
             return false
         }
@@ -64,6 +81,9 @@ public struct PoolMoves<Store: SQLTransactions> {
         self.clock = clock
     }
 
+    static var reroutedReason: String { "新公海池的路由匹配 / routed to a new pool" }
+    static var archivedReason: String { "原公海池已归档 / its pool was archived" }
+
     public func count(into pool: PoolID, limit: Int) throws -> Int {
         var (count, after) = (0, Int64(0))
         while count < limit {
@@ -75,21 +95,33 @@ public struct PoolMoves<Store: SQLTransactions> {
         return min(count, limit)
     }
 
+    /// Moves every customer of archived `pool` to the pool its routing now picks.
+    public func evacuate(_ pool: PoolID, by actor: Actor?) throws -> Int {
+        try inBatches { writes, after, now in
+            let (found, last) = try writes.evacuationCandidates(from: pool, after: after, limit: 500)
+            return (last, try found.filter { try writes.move($0.0, into: $0.1, reason: Self.archivedReason, by: actor, at: now) }.count)
+        }
+    }
+
     public func move(into pool: PoolID, by actor: Actor?) throws -> Int {
+        try inBatches { writes, after, now in
+            let (found, last) = try writes.rerouteCandidates(into: pool, after: after, limit: 500)
+            guard let target = try writes.settings().pool(pool) else { throw PoolError.notFound(entity: "Pool") }
+            return (last, try found.filter { try writes.move($0, into: target, reason: Self.reroutedReason, by: actor, at: now) }.count)
+        }
+    }
+
+    /// Runs `batch` (given the last id looked at) in a transaction each until it looks at no
+    /// more; returns the moves counted. Counted from what each transaction returns, so a
+    /// transaction run again counts once.
+    private func inBatches(_ batch: (OwnershipWrites<Store.Session>, Int64, Date) throws -> (last: Int64?, moved: Int)) throws -> Int {
         var (moved, after) = (0, Int64(0))
         while true {
             let now = clock.now()
-            // Counted from what the transaction returns: a retried transaction counts once.
-            let (last, batch): (Int64?, Int) = try store.writeTransaction { session in
-                let writes = store.writes(session)
-                let (found, last) = try writes.rerouteCandidates(into: pool, after: after, limit: 500)
-                guard let target = try writes.settings().pool(pool) else { throw PoolError.notFound(entity: "Pool") }
-                return (last, try found.filter { try writes.move($0, into: target, by: actor, at: now) }.count)
-            }
-            moved += batch
-            guard let last else { break }
+            let (last, count) = try store.writeTransaction { session in try batch(store.writes(session), after, now) }
+            moved += count
+            guard let last else { return moved }
             after = last
         }
-        return moved
     }
 }

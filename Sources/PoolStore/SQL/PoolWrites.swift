@@ -82,6 +82,19 @@ public struct PoolWrites<Session: SQLSession> {
             [.text(kind), .int(id), SQLValue(limit.maxPrivate.map(Int64.init)), SQLValue(limit.countWon), SQLValue(limit.maxLocked.map(Int64.init))])
     }
 
+    /// Archives (or restores) a pool, audited. The default pool is never archived: customers
+    /// that match no pool must have somewhere to go.
+    public func setArchived(_ id: PoolID, _ archived: Bool, by actor: Actor?, at now: Int64) throws {
+        guard let pool = try pool(id) else { throw PoolError.notFound(entity: "Pool") }
+        if archived && pool.isDefault {
+            throw PoolError.invalidInput(field: "poolId", message: "the default pool cannot be archived; make another pool the default first")
+        }
+        guard pool.archived != archived else { return }
+        try session.execute(
+            "UPDATE pools SET archived_at = ? WHERE id = ?", [archived ? .int(now) : .null, .int(id.rawValue)])
+        try people.audit(actor, archived ? "archive_pool" : "restore_pool", "pool \(id.rawValue)", before: nil, after: nil, at: now)
+    }
+
     /// Every saved version of `pool`'s rules, newest first.
     public func ruleVersions(of pool: PoolID) throws -> [RuleVersion] {
         try session.fetchAll(

@@ -52,7 +52,8 @@ extension Migrations {
     }
 
     /// v11: a pool customer may move to another pool (`move`): re-routing after a new pool's
-    /// routing matches customers already in the public sea.
+    /// routing matches customers already in the public sea, and out of a pool archived
+    /// (`pools.archived_at`).
     ///
     /// SQLite cannot alter a CHECK constraint. Allowing one more value only loosens it, which
     /// no stored row can violate, so the documented procedure for such changes applies
@@ -69,5 +70,6 @@ extension Migrations {
         guard db.changesCount == 1 else { throw DatabaseError(message: "ownership_events is not in the expected shape") }
         try db.execute(sql: "PRAGMA schema_version = \(version + 1)")
         try db.execute(sql: "PRAGMA writable_schema = OFF")
+        try db.execute(sql: "ALTER TABLE pools ADD COLUMN archived_at INTEGER")
     }
 }

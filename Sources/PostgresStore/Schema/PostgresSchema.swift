@@ -27,6 +27,7 @@ enum PostgresSchema {
         ALTER TABLE ownership_events DROP CONSTRAINT ownership_events_kind_check;
         ALTER TABLE ownership_events ADD CONSTRAINT ownership_events_kind_check CHECK (kind IN
             ('create', 'claim', 'release', 'assign', 'transfer', 'reclaim', 'move'));
+        ALTER TABLE pools ADD COLUMN archived_at BIGINT;
         """
 
     /// SQLite's v10-data-protection: who saw what, alerts, idle sessions, token last use, and
