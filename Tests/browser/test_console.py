@@ -136,3 +136,15 @@ def test_a_manager_cannot_open_admin_pages(browser, server):
     browser.get(server + "/admin/customers?lang=en")
     assert browser.find_element(By.ID, "total").text != "0"
     shot(browser, "15-manager-customers")
+
+
+def test_the_open_pool_hint_follows_the_ticks(browser, server):
+    sign_in(browser, server)
+    browser.get(server + "/admin/pools/new?lang=en")
+    hint = browser.find_element(By.CSS_SELECTOR, "[data-open-hint]")
+    assert hint.is_displayed()
+    box = browser.find_element(By.CSS_SELECTOR, "input[name=member_department]")
+    box.click()
+    assert not hint.is_displayed(), "a ticked department makes the pool closed"
+    box.click()
+    assert hint.is_displayed()
