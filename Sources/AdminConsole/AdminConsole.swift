@@ -145,7 +145,7 @@ enum ErrorText {
         case .locked: return request.t("Locked")
         case .duplicate(let match): return "\(request.t("Duplicate")) \(request.t(Labels.duplicateField(match.field))): \(match.ownerName ?? match.poolName ?? "")"
         case .limit(let refusal): return "\(request.t(Labels.limit(refusal.kind))): \(refusal.limit)"
-        case .invalidInput(let field, let message): return "\(request.t(field)): \(request.t(message))"
+        case .invalidInput(let field, let message): return "\(request.t(field)): \(Labels.message(message, request))"
         case .rateLimited(let why): return request.t(why)
         }
     }

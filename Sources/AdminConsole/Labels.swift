@@ -113,6 +113,18 @@ enum Labels {
         }
     }
 
+    /// A refusal's message in the page's language: from the catalogue, or for the two messages
+    /// that carry a value, with the value put back into the translation.
+    static func message(_ message: String, _ request: ConsoleRequest) -> String {
+        if message.hasPrefix("at most "), message.hasSuffix(" characters"), let count = Int(message.dropFirst(8).dropLast(11)) {
+            return request.t("at most %d characters").replacingOccurrences(of: "%d", with: String(count))
+        }
+        if message.hasPrefix("no active rep is named ") {
+            return request.t("no active rep is named %@").replacingOccurrences(of: "%@", with: String(message.dropFirst(23)))
+        }
+        return request.t(message)
+    }
+
     /// Texts the server stored in both languages ("客户暂无需求 / no demand"): the half in the
     /// page's language. Texts people typed come back as they are.
     static func bilingual(_ text: String, _ language: Language) -> String {

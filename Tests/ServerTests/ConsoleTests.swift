@@ -218,6 +218,14 @@ import TestSupport
         #expect(check.text.contains("id=\"count-invalid\">2<"))
         #expect(check.text.contains("<td>4</td><td>name: a name is required</td>"))
         #expect(check.text.contains("rep2"), "says where the duplicate is")
+        try admin.get("/admin/import?lang=zh")
+        let reasons = try admin.postMultipart(
+            "/admin/import", fields: [("op", "check"), ("pool", String(server.pools["east"]!.id.rawValue)), ("owner", "")],
+            file: ("file", Array("name,email,status\r\n,,\r\n坏邮箱公司,not-mail,\r\n坏状态公司,,maybe\r\n".utf8)))
+        #expect(reasons.text.contains("名称: 请填写名称"), "import reasons in Chinese")
+        #expect(reasons.text.contains("不是有效的邮箱地址"))
+        #expect(reasons.text.contains("状态: maybe"))
+        try admin.get("/admin/import?lang=en")
         #expect(try server.database.countCustomers(CustomerFilter(), scope: .all) == 1, "a check imports nothing")
         let imported = try admin.post("/admin/import", [("op", "import"), ("pool", String(server.pools["east"]!.id.rawValue)), ("owner", ""), ("csv", csv)])
         #expect(imported.text.contains("id=\"imported\">Imported: 2<"))

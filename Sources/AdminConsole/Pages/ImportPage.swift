@@ -50,7 +50,7 @@ struct ImportPage {
                 return row[index]
             }
             guard nameColumn < row.count else {
-                checked.invalid.append((line, "missing name"))
+                checked.invalid.append((line, request.t("a name is required")))
                 continue
             }
             var draft = CustomerDraft(
@@ -58,7 +58,7 @@ struct ImportPage {
                 region: value("region"), level: value("level"), source: value("source"))
             if let status = value("status"), !status.isEmpty {
                 guard let parsed = CustomerStatus(rawValue: status.lowercased()) else {
-                    checked.invalid.append((line, "status: \(status)"))
+                    checked.invalid.append((line, "\(request.t("status")): \(status)"))
                     continue
                 }
                 draft.status = parsed
