@@ -35,22 +35,9 @@ extension SQLitePoolDatabase {
     }
 
     public func purge(before cutoff: Date) throws -> RetentionReport {
-        var cleared = 0
-        var after: Int64 = 0
-        while true {
-            let (batch, last) = try writeTransaction { db in try ErasureWrites(db).purgeFollowUps(before: cutoff, after: after, batch: 5000) }
-            cleared += batch
-            guard let last else { break }
-            after = last
-        }
-        let deliveries = try writeTransaction { db in
-            let deleted = try ErasureWrites(db).purgeDeliveries(before: cutoff)
-            try PeopleWrites(db).audit(
-                nil, "retention_purge", "retention", before: nil,
-                after: "{\"cutoff\":\(Timestamp.encode(cutoff)),\"followUps\":\(cleared),\"deliveries\":\(deleted)}", at: nowMillis)
-            return deleted
-        }
+        let report = try RetentionPurge(self).purge(before: cutoff, at: clock.now())
+        // As after an erasure: the purged texts leave the write-ahead log too.
         try lifetime.run { _ = try pool.writeWithoutTransaction { try $0.checkpoint(.truncate) } }
-        return RetentionReport(cutoff: cutoff, followUpTexts: cleared, deliveries: deliveries)
+        return report
     }
 }

@@ -29,26 +29,10 @@ extension PostgresPoolDatabase {
     /// and backups keep them until they are rotated (docs/threat-model.md).
     public func eraseCustomer(_ id: CustomerID, reference: String, by actor: Actor?) throws -> ErasureReport {
         let now = clock.now()
-        let report = try writeTransaction { try ErasureWrites($0).erase(id, reference: reference, by: actor, at: now) }
-        return report
+        return try writeTransaction { try ErasureWrites($0).erase(id, reference: reference, by: actor, at: now) }
     }
 
     public func purge(before cutoff: Date) throws -> RetentionReport {
-        var cleared = 0
-        var after: Int64 = 0
-        while true {
-            let (batch, last) = try writeTransaction { try ErasureWrites($0).purgeFollowUps(before: cutoff, after: after, batch: 5000) }
-            cleared += batch
-            guard let last else { break }
-            after = last
-        }
-        let deliveries = try writeTransaction { db in
-            let deleted = try ErasureWrites(db).purgeDeliveries(before: cutoff)
-            try PeopleWrites(db).audit(
-                nil, "retention_purge", "retention", before: nil,
-                after: "{\"cutoff\":\(Timestamp.encode(cutoff)),\"followUps\":\(cleared),\"deliveries\":\(deleted)}", at: nowMillis)
-            return deleted
-        }
-        return RetentionReport(cutoff: cutoff, followUpTexts: cleared, deliveries: deliveries)
+        try RetentionPurge(self).purge(before: cutoff, at: clock.now())
     }
 }

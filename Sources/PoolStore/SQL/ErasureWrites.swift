@@ -83,3 +83,30 @@ public struct ErasureWrites<Session: SQLSession> {
             "DELETE FROM webhook_outbox WHERE status = 'delivered' AND delivered_at < ?", [.int(Timestamp.encode(cutoff))])
     }
 }
+
+/// The retention purge, once for both backends: follow-up texts in batches by id, each batch a
+/// transaction of its own (a first purge of millions never holds the writer long), then the
+/// delivered deliveries and the audit entry.
+public struct RetentionPurge<Store: SQLTransactions> {
+    let store: Store
+
+    public init(_ store: Store) { self.store = store }
+
+    public func purge(before cutoff: Date, at now: Date) throws -> RetentionReport {
+        var (cleared, after) = (0, Int64(0))
+        while true {
+            let (batch, last) = try store.writeTransaction { try ErasureWrites($0).purgeFollowUps(before: cutoff, after: after, batch: 5000) }
+            cleared += batch
+            guard let last else { break }
+            after = last
+        }
+        let deliveries = try store.writeTransaction { session in
+            let deleted = try ErasureWrites(session).purgeDeliveries(before: cutoff)
+            try PeopleWrites(session).audit(
+                nil, "retention_purge", "retention", before: nil,
+                after: "{\"cutoff\":\(Timestamp.encode(cutoff)),\"followUps\":\(cleared),\"deliveries\":\(deleted)}", at: Timestamp.encode(now))
+            return deleted
+        }
+        return RetentionReport(cutoff: cutoff, followUpTexts: cleared, deliveries: deliveries)
+    }
+}
