@@ -53,7 +53,7 @@ public struct AccessWrites<Session: SQLSession> {
         try session.fetchOne(
             """
             SELECT COUNT(*) FROM access_records
-            WHERE user_id = ? AND at >= ? AND kind IN (SELECT value FROM \(Session.dialect == .sqlite ? "json_each(?)" : "json_array_elements_text(CAST(? AS json))"))
+            WHERE user_id = ? AND at >= ? AND kind IN (\(Session.dialect.textList))
             """, [.int(user.rawValue), .int(Timestamp.encode(start)), SQLList.texts(kinds.map(\.rawValue))]
         ) { $0.int(0) } ?? 0
     }

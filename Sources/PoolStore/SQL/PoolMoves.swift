@@ -15,11 +15,11 @@ extension OwnershipWrites {
         var conditions: [String] = ["c.owner_id IS NULL", "c.pool_id <> ?", "c.id > ?"]
         var arguments: [SQLValue] = [.int(pool.rawValue), .int(after)]
         if !target.industries.isEmpty {
-            conditions.append("lower(c.industry) IN (SELECT value FROM \(Session.dialect == .sqlite ? "json_each(?)" : "json_array_elements_text(CAST(? AS json))"))")
+            conditions.append("lower(c.industry) IN (\(Session.dialect.textList))")
             arguments.append(SQLList.texts(target.industries.map { $0.lowercased() }))
         }
         if !target.regions.isEmpty {
-            conditions.append("lower(c.region) IN (SELECT value FROM \(Session.dialect == .sqlite ? "json_each(?)" : "json_array_elements_text(CAST(? AS json))"))")
+            conditions.append("lower(c.region) IN (\(Session.dialect.textList))")
             arguments.append(SQLList.texts(target.regions.map { $0.lowercased() }))
         }
         let rows = try session.fetchAll(
