@@ -18,6 +18,9 @@ public enum PoolError: Error, Sendable, Equatable {
     case invalidInput(field: String, message: String)
     /// Too many of something in a period (a manager's exports of the day).
     case rateLimited(String)
+    /// As many heavy operations (reports, previews, exports, imports) as the server runs at once
+    /// are running; try again shortly.
+    case busy
 }
 
 /// Where the existing record of a duplicate is, told only as far as the caller may see it.

@@ -25,6 +25,16 @@ public struct PoolRouter: Sendable {
         return pools.first(where: { $0.isDefault && !$0.archived }).map { ($0.id, .defaultPool) }
     }
 
+    /// The pools in the order `route` tries them: the routing pools best first, then the
+    /// default pool (archived pools route nothing). What compiles routing into SQL follows it.
+    public var routingOrder: [Pool] {
+        let routing = pools.filter { !$0.isDefault && !$0.archived && !($0.industries.isEmpty && $0.regions.isEmpty) }
+            .sorted { lhs, rhs in
+                (lhs.priority, specificity(lhs), -lhs.id.rawValue) > (rhs.priority, specificity(rhs), -rhs.id.rawValue)
+            }
+        return routing + pools.filter { $0.isDefault && !$0.archived }.prefix(1)
+    }
+
     private func matches(_ pool: Pool, _ industry: String?, _ region: String?) -> Bool {
         if pool.industries.isEmpty && pool.regions.isEmpty { return false }
         return accepts(pool.industries, industry) && accepts(pool.regions, region)

@@ -11,6 +11,16 @@ public struct SystemTimeSource: TimeSource {
     public func now() -> Date { Date() }
 }
 
+/// The wall clock's pace from another starting instant: a server previewing or benchmarking
+/// data written for another day (`serve --clock-start`) sees that day as today.
+public struct ShiftedTimeSource: TimeSource {
+    let offset: TimeInterval
+
+    public init(startingAt start: Date) { offset = start.timeIntervalSinceNow }
+
+    public func now() -> Date { Date().addingTimeInterval(offset) }
+}
+
 /// A clock that only moves when told to: for tests, demos and "what if" previews.
 public final class ManualTimeSource: TimeSource, @unchecked Sendable {
     private let lock = NSLock()

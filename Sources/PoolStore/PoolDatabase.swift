@@ -5,4 +5,4 @@ import PoolDomain
 /// second backend sits beside `SQLitePoolDatabase` without touching the domain, the services
 /// or the adapters.
 public typealias PoolDatabase = ReadSnapshots & PeopleStore & PoolRuleStore & CustomerStore & OwnershipStore
-    & SweepStore & WebhookAuditStore & MetricsStore & DataProtectionStore
+    & SweepStore & WebhookAuditStore & MetricsStore & DataProtectionStore & ReclaimForecastStore

@@ -22,7 +22,7 @@ extension SQLitePoolDatabase {
 
     /// The ownership writes on this transaction's connection (shared with PostgreSQL).
     public func writes(_ db: Database) -> OwnershipWrites<Database> {
-        OwnershipWrites(db, settings: settingsMemo, directory: directoryMemo, counters: ownershipChanges)
+        OwnershipWrites(db, settings: settingsMemo, directory: directoryMemo, calendar: calendar, counters: ownershipChanges)
     }
 
     func apply(_ change: OwnershipChange, _ db: Database) throws { try writes(db).apply(change) }

@@ -18,6 +18,8 @@ public final class SQLitePoolDatabase: PoolDatabase, @unchecked Sendable {
         let settingsMemo = TokenMemo<Settings>(token: \.settings)
         let directoryMemo = TokenMemo<Directory>(token: \.directory)
         let threadReaders: ThreadReaders
+        /// The statement time limit (see `StatementDeadlines`).
+        let deadlines: StatementDeadlines
         let lifetime = LifetimeGate()
         /// Held while this process sweeps (see `exclusively`).
         let sweeping = NSLock()
@@ -26,8 +28,10 @@ public final class SQLitePoolDatabase: PoolDatabase, @unchecked Sendable {
 
         init(
             pool: DatabasePool, clock: any TimeSource, calendar: LocalCalendar, metrics: (any MetricsFactory)?,
-            ownershipChanges: [OwnershipEventKind: Counter], path: String, tokens: TokenCache, threadReaders: ThreadReaders
+            ownershipChanges: [OwnershipEventKind: Counter], path: String, tokens: TokenCache, threadReaders: ThreadReaders,
+            deadlines: StatementDeadlines
         ) {
+            self.deadlines = deadlines
             self.pool = pool
             self.clock = clock
             self.calendar = calendar
@@ -71,9 +75,10 @@ public final class SQLitePoolDatabase: PoolDatabase, @unchecked Sendable {
     public init(
         path: String, clock: any TimeSource = SystemTimeSource(), timeZone: TimeZone = .current,
         statementObserver: (@Sendable (String) -> Void)? = nil, metrics: (any MetricsFactory)? = nil,
-        tokenCacheLifetime: Duration = .seconds(1)
+        tokenCacheLifetime: Duration = .seconds(1), statementTimeout: Duration? = nil
     ) throws {
         let tokens = TokenCache(lifetime: tokenCacheLifetime)
+        let deadlines = StatementDeadlines(limit: statementTimeout)
         let ownershipChanges = OwnershipWrites<Database>.counters(metrics)
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
@@ -83,6 +88,7 @@ public final class SQLitePoolDatabase: PoolDatabase, @unchecked Sendable {
             // Deleted and overwritten content is zeroed in the file, so an erased customer's
             // old name or phone number does not linger in free space (erasure, retention).
             try db.execute(cachedSQL: "PRAGMA secure_delete = ON")
+            deadlines.install(on: db)
             if let statementObserver {
                 db.trace { statementObserver($0.expandedDescription) }
             }
@@ -93,10 +99,15 @@ public final class SQLitePoolDatabase: PoolDatabase, @unchecked Sendable {
         let threadReaders = ThreadReaders(limit: 64) { try DatabaseQueue(path: path, configuration: readOnly) }
         shared = Shared(
             pool: pool, clock: clock, calendar: LocalCalendar(timeZone: timeZone), metrics: metrics,
-            ownershipChanges: ownershipChanges, path: path, tokens: tokens, threadReaders: threadReaders)
+            ownershipChanges: ownershipChanges, path: path, tokens: tokens, threadReaders: threadReaders, deadlines: deadlines)
         snapshot = nil
         try Migrations.migrator.migrate(pool)
         pool.add(transactionObserver: TokenCacheInvalidation(tokens), extent: .databaseLifetime)
+        let calendar = shared.calendar
+        // Maintenance as the store opens runs without the statement time limit: counting the
+        // facts of a million customers' history for the first time takes a minute.
+        _ = try writeTransaction(bounded: false) { try DailyFacts($0, calendar: calendar).ensure() }
+        _ = try refreshForecastsIfStale()
     }
 
     /// A handle whose every read answers from `snapshot`.
@@ -108,13 +119,18 @@ public final class SQLitePoolDatabase: PoolDatabase, @unchecked Sendable {
     /// Runs `body` in a `BEGIN IMMEDIATE` transaction: the write lock is taken before the first
     /// read, so the facts a decision reads cannot change before its conditional write.
     public func writeTransaction<T>(_ body: (Database) throws -> T) throws -> T {
+        try writeTransaction(bounded: true, body)
+    }
+
+    func writeTransaction<T>(bounded: Bool, _ body: (Database) throws -> T) throws -> T {
         // A write inside a snapshot would not be seen by the snapshot's later reads.
         guard snapshot == nil else { throw ReadSnapshot.Refused() }
+        let deadlines = shared.deadlines
         return try lifetime.run {
             try pool.writeWithoutTransaction { db in
                 var result: T?
                 try db.inTransaction(.immediate) {
-                    result = try body(db)
+                    result = bounded ? try deadlines.bounded(db) { try body(db) } : try body(db)
                     return .commit
                 }
                 return result!
@@ -124,10 +140,14 @@ public final class SQLitePoolDatabase: PoolDatabase, @unchecked Sendable {
 
     /// Runs on this handle's snapshot when it is one (see `ReadSnapshot`).
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
-        if let snapshot { return try body(snapshot.connection()) }
-        return try lifetime.run {
-            if let value = try threadReaders.read(body) { return value }
-            return try pool.read(body)
+        let deadlines = shared.deadlines
+        return try withoutActuallyEscaping(body) { body in
+            let bounded = { (db: Database) throws -> T in try deadlines.bounded(db) { try body(db) } }
+            if let snapshot { return try bounded(snapshot.connection()) }
+            return try lifetime.run {
+                if let value = try threadReaders.read(bounded) { return value }
+                return try pool.read(bounded)
+            }
         }
     }
 

@@ -25,19 +25,23 @@ extension PostgresPoolDatabase: SQLSweeping {
 /// Metrics on PostgreSQL: the shared `MetricsQueries`.
 extension PostgresPoolDatabase {
     public func repMetrics(users: [UserID], from: Date, to: Date) throws -> [RepMetrics] {
-        try read { try MetricsQueries($0).repMetrics(users: users, from: from, to: to) }
+        try read { try MetricsQueries($0, calendar: calendar).repMetrics(users: users, from: from, to: to) }
     }
 
     public func poolMetrics(pools: [PoolID], from: Date, to: Date) throws -> [PoolMetrics] {
         let now = clock.now()
-        return try read { try MetricsQueries($0).poolMetrics(pools: pools, from: from, to: to, now: now) }
+        return try read { try MetricsQueries($0, calendar: calendar).poolMetrics(pools: pools, from: from, to: to, now: now) }
+    }
+
+    public func poolSizes() throws -> [PoolID: Int] {
+        try read { try MetricsQueries($0, calendar: calendar).poolSizes() }
     }
 
     public func assignmentFairness(pool: PoolID, from: Date, to: Date) throws -> AssignmentFairness {
-        try read { try MetricsQueries($0).assignmentFairness(writes($0), pool: pool, from: from, to: to) }
+        try read { try MetricsQueries($0, calendar: calendar).assignmentFairness(writes($0), pool: pool, from: from, to: to) }
     }
 
     public func dailyEventCounts(days: Int, through: Day) throws -> [Day: [String: Int]] {
-        try read { try MetricsQueries($0).dailyEventCounts(days: days, through: through, calendar: calendar) }
+        try read { try MetricsQueries($0, calendar: calendar).dailyEventCounts(days: days, through: through) }
     }
 }

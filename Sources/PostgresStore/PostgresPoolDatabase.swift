@@ -61,6 +61,9 @@ public final class PostgresPoolDatabase: PoolDatabase, @unchecked Sendable {
         calendar = LocalCalendar(timeZone: timeZone)
         ownershipChanges = OwnershipWrites<PostgresConnection>.counters(metrics)
         _ = try pool.withConnection { try PostgresMigrator.migrate($0) }
+        let calendar = calendar
+        _ = try writeTransaction { try DailyFacts($0, calendar: calendar).ensure() }
+        _ = try refreshForecastsIfStale()
     }
 
     /// A handle on the same store whose reads all run on `snapshot`.
@@ -106,7 +109,7 @@ public final class PostgresPoolDatabase: PoolDatabase, @unchecked Sendable {
     var nowMillis: Int64 { Timestamp.encode(clock.now()) }
 
     public func writes(_ connection: PostgresConnection) -> OwnershipWrites<PostgresConnection> {
-        OwnershipWrites(connection, settings: settingsMemo, directory: directoryMemo, counters: ownershipChanges)
+        OwnershipWrites(connection, settings: settingsMemo, directory: directoryMemo, calendar: calendar, counters: ownershipChanges)
     }
 }
 

@@ -195,3 +195,25 @@ import Testing
         #expect(!access.isAdmin(UserID(7), role: .rep, ancestry: [], of: PoolID(1)))
     }
 }
+
+/// The team's calendar day of an instant, worked out from the zone's offset, is Foundation's
+/// calendar day, across daylight-saving changes and zones with half-hour offsets; and a day's
+/// ordinal round-trips.
+@Suite struct LocalCalendarTests {
+    @Test(arguments: ["UTC", "Asia/Shanghai", "America/New_York", "Europe/Berlin", "Asia/Kolkata", "Australia/Lord_Howe", "Pacific/Kiritimati"])
+    func dayOfAnInstantIsFoundationsCalendarDay(_ zone: String) {
+        let timeZone = TimeZone(identifier: zone)!
+        let local = LocalCalendar(timeZone: timeZone)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<5_000 {
+            let date = Date(timeIntervalSince1970: Double.random(in: -2_000_000_000...4_000_000_000, using: &generator))
+            let parts = calendar.dateComponents([.year, .month, .day], from: date)
+            #expect(local.day(of: date) == Day(year: parts.year!, month: parts.month!, day: parts.day!), "\(zone) \(date)")
+        }
+        for ordinal in stride(from: -30_000, to: 60_000, by: 7) {
+            #expect(Day(ordinal: ordinal).ordinal == ordinal)
+        }
+    }
+}

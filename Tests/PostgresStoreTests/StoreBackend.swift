@@ -16,6 +16,23 @@ enum StoreBackend: String, CaseIterable, CustomTestStringConvertible {
     case sqlite, postgres
     var testDescription: String { rawValue }
 
+    /// One whole store on a new database, with this clock and time zone, open to the tests'
+    /// checks of its shared SQL.
+    func store(
+        clock: ManualTimeSource, timeZone: TimeZone, statementTimeout: Duration = .seconds(30)
+    ) throws -> any PoolDatabase & SQLTransactionsCheck & ForecastCheck {
+        switch self {
+        case .sqlite:
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString).sqlite").path
+            return try SQLitePoolDatabase(
+                path: path, clock: clock, timeZone: timeZone, tokenCacheLifetime: .zero, statementTimeout: statementTimeout)
+        case .postgres:
+            let url = try PostgresTestCluster.shared.get().migratedDatabase()
+            return try PostgresPoolDatabase(
+                url: url, clock: clock, timeZone: timeZone, connections: 4, statementTimeout: statementTimeout, tokenCacheLifetime: .zero)
+        }
+    }
+
     func pair() throws -> (any SharedStore, any SharedStore) {
         let (first, second, _) = try pairWithSQL()
         return (first, second)

@@ -11,7 +11,7 @@ public struct RepMetrics: Sendable, Equatable {
     public var followUps = 0
     /// Median hours from a claim to the claimant's first follow-up of that customer.
     public var medianHoursToFirstFollowUp: Double?
-    /// Customers the rep got from a pool in the period that are now won.
+    /// Customers the rep got from a pool in the period, still owns, and has won.
     public var convertedToWon = 0
     public var wonAmountCents: Int64 = 0
 

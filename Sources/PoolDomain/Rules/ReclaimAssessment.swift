@@ -32,6 +32,21 @@ public struct ReclaimFacts: Sendable, Equatable {
     public var lastFollowUpAt: Date?
     public var lastProgressAt: Date?
 
+    public init(
+        customerID: CustomerID, ownerID: UserID, level: String?, status: CustomerStatus, locked: Bool, createdAt: Date,
+        ownerSince: Date?, lastFollowUpAt: Date?, lastProgressAt: Date?
+    ) {
+        self.customerID = customerID
+        self.ownerID = ownerID
+        self.level = level
+        self.status = status
+        self.locked = locked
+        self.createdAt = createdAt
+        self.ownerSince = ownerSince
+        self.lastFollowUpAt = lastFollowUpAt
+        self.lastProgressAt = lastProgressAt
+    }
+
     public init(_ customer: Customer) {
         customerID = customer.id
         ownerID = customer.ownerID ?? UserID(0)

@@ -4,6 +4,11 @@ public struct RulePreview: Sendable, Equatable {
     public struct Entry: Sendable, Equatable {
         public let customer: Customer
         public let due: ReclaimDue
+
+        public init(customer: Customer, due: ReclaimDue) {
+            self.customer = customer
+            self.due = due
+        }
     }
 
     public struct OwnerCounts: Sendable, Equatable {
@@ -18,21 +23,32 @@ public struct RulePreview: Sendable, Equatable {
     public var within7Days = 0
     public var within30Days = 0
     public var perOwner: [OwnerCounts] = []
-    /// Customers due within 30 days, soonest first.
+    /// Customers due within 30 days, soonest first (a store lists the first 200).
     public var entries: [Entry] = []
 
     public init() {}
 
     /// Adds the customers governed by the pool (already selected by routing).
     public mutating func add(_ customers: [Customer], rules: ReclaimRules, today day: Day, calendar: LocalCalendar) {
+        let due = count(customers.filter { $0.ownerID != nil }.map(ReclaimFacts.init), rules: rules, today: day, calendar: calendar)
+        let byID = Dictionary(uniqueKeysWithValues: customers.map { ($0.id, $0) })
+        entries += due.compactMap { id, due in byID[id].map { Entry(customer: $0, due: due) } }
+        entries.sort { ($0.due.reclaimOn, $0.customer.id) < ($1.due.reclaimOn, $1.customer.id) }
+    }
+
+    /// Counts the governed customers' facts (each one evaluated); returns those due within 30
+    /// days with their due, soonest first, for the caller to list (`entries`) as far as it wants.
+    public mutating func count(
+        _ facts: [ReclaimFacts], rules: ReclaimRules, today day: Day, calendar: LocalCalendar
+    ) -> [(CustomerID, ReclaimDue)] {
         var owners = Dictionary(uniqueKeysWithValues: perOwner.map { ($0.ownerID, $0) })
-        for customer in customers {
-            guard let owner = customer.ownerID else { continue }
+        var listed: [(CustomerID, ReclaimDue)] = []
+        for fact in facts {
             evaluated += 1
-            guard let due = ReclaimEvaluator.assess(ReclaimFacts(customer), rules: rules, calendar: calendar).due else { continue }
+            guard let due = ReclaimEvaluator.assess(fact, rules: rules, calendar: calendar).due else { continue }
             let daysAway = calendar.days(from: day, to: due.reclaimOn)
             guard daysAway <= 30 else { continue }
-            var counts = owners[owner] ?? OwnerCounts(ownerID: owner)
+            var counts = owners[fact.ownerID] ?? OwnerCounts(ownerID: fact.ownerID)
             if daysAway <= 0 {
                 today += 1
                 counts.today += 1
@@ -43,10 +59,10 @@ public struct RulePreview: Sendable, Equatable {
             }
             within30Days += 1
             counts.within30Days += 1
-            owners[owner] = counts
-            entries.append(Entry(customer: customer, due: due))
+            owners[fact.ownerID] = counts
+            listed.append((fact.customerID, due))
         }
         perOwner = owners.values.sorted { ($0.within30Days, $1.ownerID) > ($1.within30Days, $0.ownerID) }
-        entries.sort { ($0.due.reclaimOn, $0.customer.id) < ($1.due.reclaimOn, $1.customer.id) }
+        return listed.sorted { ($0.1.reclaimOn, $0.0) < ($1.1.reclaimOn, $1.0) }
     }
 }

@@ -30,7 +30,7 @@ public protocol PoolSettingsStore: Sendable {
 /// The settings and what their rules would do: the preview evaluates the sweep's rules.
 public protocol PoolRuleStore: PoolSettingsStore {
     /// What `rules` would reclaim and warn in `pool` as of `today`; writes nothing.
-    func previewRules(_ rules: PoolRules, for pool: PoolID, today: Day, batchSize: Int) throws -> RulePreview
+    func previewRules(_ rules: PoolRules, for pool: PoolID, today: Day) throws -> RulePreview
 }
 
 extension PoolSettingsStore {

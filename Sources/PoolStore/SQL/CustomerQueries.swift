@@ -224,7 +224,10 @@ public struct CustomerQueries<Session: SQLSession> {
         case .integer(let number): value = .int(number)
         case .text(let text): value = .text(text)
         }
-        return SQLFragment("(\(key) \(op) ? OR (\(key) = ? AND id \(op) ?))", [value, value, .int(cursor.id.rawValue)])
+        // A row comparison, which both databases read as one range of the (key, id) index;
+        // PostgreSQL cannot for the equivalent OR, and read every page from the list's start
+        // (an export of a million customers took minutes).
+        return SQLFragment("((\(key), id) \(op) (?, ?))", [value, .int(cursor.id.rawValue)])
     }
 
     static func escapeLike(_ text: String) -> String {

@@ -92,6 +92,7 @@ extension OwnershipWrites {
                 SQLValue(draft.source), .text(draft.status.rawValue), SQLValue(draft.dealAmountCents), .int(now),
                 SQLValue(progressed), .int(now), .int(id.rawValue),
             ])
+        try refreshForecast(id)
         guard let customer = try customer(id) else { throw PoolError.notFound(entity: "Customer") }
         return customer
     }
@@ -114,6 +115,7 @@ extension OwnershipWrites {
                 .int(now), placement.ownerID == nil ? .null : .int(now), .int(now), .int(now),
                 placement.poolID == nil ? .null : .int(now),
             ])
+        if placement.ownerID != nil { try refreshForecast(CustomerID(id)) }
         return CustomerID(id)
     }
 
@@ -163,9 +165,11 @@ extension OwnershipWrites {
         let followUpID = try session.insert(
             "INSERT INTO follow_ups (customer_id, kind, text, at, by_user_id) VALUES (?, ?, ?, ?, ?)",
             [.int(id.rawValue), .text(kind.rawValue), .text(text), .int(millis), .int(actor.userID.rawValue)])
+        try DailyFacts(session, calendar: calendar).recordFollowUp(customer: id, by: actor.userID, at: at)
         try session.execute(
             "UPDATE customers SET last_follow_up_at = \(Session.dialect.greatest)(coalesce(last_follow_up_at, 0), ?), updated_at = ? WHERE id = ?",
             [.int(millis), .int(Timestamp.encode(now)), .int(id.rawValue)])
+        try refreshForecast(id)
         return FollowUp(id: FollowUpID(followUpID), customerID: id, kind: kind, text: text, at: at, byID: actor.userID)
     }
 }

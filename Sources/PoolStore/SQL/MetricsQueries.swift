@@ -4,55 +4,39 @@ import PoolDomain
 /// Counts over ownership history for reports, the same on both backends; reads only.
 public struct MetricsQueries<Session: SQLSession> {
     public let session: Session
+    public let calendar: LocalCalendar
 
-    public init(_ session: Session) { self.session = session }
+    public init(_ session: Session, calendar: LocalCalendar) {
+        self.session = session
+        self.calendar = calendar
+    }
 
     private var idList: String { Session.dialect.idList }
 
     public func repMetrics(users: [UserID], from: Date, to: Date) throws -> [RepMetrics] {
         guard !users.isEmpty else { return [] }
-        let ids = SQLList.ids(users.map(\.rawValue))
-        let (start, end) = (SQLValue.int(Timestamp.encode(from)), SQLValue.int(Timestamp.encode(to)))
         var metrics = Dictionary(uniqueKeysWithValues: users.map { ($0, RepMetrics(userID: $0)) })
-        let rows = try session.fetchAll(
-            """
-            WITH ev AS (SELECT * FROM ownership_events WHERE at >= ? AND at < ?),
-                 taken AS (SELECT DISTINCT customer_id, to_owner_id FROM ev
-                           WHERE kind IN ('claim', 'assign') AND from_pool_id IS NOT NULL)
-            SELECT u.id,
-              (SELECT COUNT(*) FROM ev WHERE kind = 'claim' AND to_owner_id = u.id),
-              (SELECT COUNT(*) FROM ev WHERE kind = 'assign' AND to_owner_id = u.id),
-              (SELECT COUNT(*) FROM ev WHERE kind = 'release' AND from_owner_id = u.id),
-              (SELECT COUNT(*) FROM ev WHERE kind = 'reclaim' AND from_owner_id = u.id),
-              (SELECT COUNT(*) FROM follow_ups f WHERE f.by_user_id = u.id AND f.at >= ? AND f.at < ?),
-              (SELECT COUNT(*) FROM taken t JOIN customers c ON c.id = t.customer_id
-                WHERE t.to_owner_id = u.id AND c.owner_id = u.id AND c.status = 'won'),
-              (SELECT coalesce(SUM(c.deal_amount_cents), 0) FROM taken t JOIN customers c ON c.id = t.customer_id
-                WHERE t.to_owner_id = u.id AND c.owner_id = u.id AND c.status = 'won')
-            FROM users u WHERE u.id IN (\(idList))
-            """, [start, end, start, end, ids]
-        ) { row in (UserID(row.int64(0)), (1...7).map { row.int64(Int32($0)) }) }
-        for (id, counts) in rows {
-            metrics[id]?.claimed = Int(counts[0])
-            metrics[id]?.assigned = Int(counts[1])
-            metrics[id]?.released = Int(counts[2])
-            metrics[id]?.reclaimed = Int(counts[3])
-            metrics[id]?.followUps = Int(counts[4])
-            metrics[id]?.convertedToWon = Int(counts[5])
-            metrics[id]?.wonAmountCents = counts[6]
+        for (user, row) in try DailyFacts(session, calendar: calendar).repTotals(from: from, to: to) where metrics[user] != nil {
+            metrics[user]?.claimed = row.claimed
+            metrics[user]?.assigned = row.assigned
+            metrics[user]?.released = row.released
+            metrics[user]?.reclaimed = row.reclaimed
+            metrics[user]?.followUps = row.followUps
+        }
+        let (start, end) = (SQLValue.int(Timestamp.encode(from)), SQLValue.int(Timestamp.encode(to)))
+        let won = try Self.converted(session, by: "owner_id", from: from, to: to) { row in (UserID(row.int64(0)), row.int(1), row.int64(2)) }
+        for (user, count, cents) in won where metrics[user] != nil {
+            metrics[user]?.convertedToWon = count
+            metrics[user]?.wonAmountCents = cents
         }
         let delays = try session.fetchAll(
             """
-            SELECT e.to_owner_id,
-              (SELECT min(f.at) FROM follow_ups f WHERE f.customer_id = e.customer_id
-                 AND f.by_user_id = e.to_owner_id AND f.at >= e.at) - e.at
-            FROM ownership_events e WHERE e.kind = 'claim' AND e.at >= ? AND e.at < ?
-              AND e.to_owner_id IN (\(idList))
-            """, [start, end, ids]
-        ) { row in (UserID(row.int64(0)), row.optionalInt64(1)) }
+            SELECT user_id, first_follow_up_at - claimed_at FROM claim_follow_ups
+            WHERE claimed_at >= ? AND claimed_at < ? AND first_follow_up_at IS NOT NULL
+            """, [start, end]
+        ) { row in (UserID(row.int64(0)), row.int64(1)) }
         var hours: [UserID: [Double]] = [:]
-        for (user, delay) in delays {
-            guard let delay else { continue }
+        for (user, delay) in delays where metrics[user] != nil {
             hours[user, default: []].append(Double(delay) / 3_600_000)
         }
         for (user, values) in hours { metrics[user]?.medianHoursToFirstFollowUp = Median.of(values) }
@@ -64,38 +48,63 @@ public struct MetricsQueries<Session: SQLSession> {
         let day: Int64 = 86_400_000
         let nowMillis = Timestamp.encode(now)
         let (week, month, quarter) = (SQLValue.int(nowMillis - 7 * day), SQLValue.int(nowMillis - 30 * day), SQLValue.int(nowMillis - 90 * day))
-        return try session.fetchAll(
+        // Sizes and ages in one pass over the pools' entries of `customers_pool_entered`.
+        let ages = Dictionary(uniqueKeysWithValues: try session.fetchAll(
             """
-            WITH ev AS (SELECT * FROM ownership_events WHERE at >= ? AND at < ?)
-            SELECT p.id,
-              (SELECT COUNT(*) FROM customers c WHERE c.pool_id = p.id),
-              (SELECT COUNT(*) FROM customers c WHERE c.pool_id = p.id AND coalesce(c.entered_pool_at, c.created_at) > ?),
-              (SELECT COUNT(*) FROM customers c WHERE c.pool_id = p.id AND coalesce(c.entered_pool_at, c.created_at) <= ?
-                 AND coalesce(c.entered_pool_at, c.created_at) > ?),
-              (SELECT COUNT(*) FROM customers c WHERE c.pool_id = p.id AND coalesce(c.entered_pool_at, c.created_at) <= ?
-                 AND coalesce(c.entered_pool_at, c.created_at) > ?),
-              (SELECT COUNT(*) FROM customers c WHERE c.pool_id = p.id AND coalesce(c.entered_pool_at, c.created_at) <= ?),
-              (SELECT COUNT(*) FROM ev WHERE to_pool_id = p.id),
-              (SELECT COUNT(*) FROM ev WHERE from_pool_id = p.id AND to_owner_id IS NOT NULL),
-              (SELECT COUNT(*) FROM ev WHERE from_pool_id = p.id AND kind = 'claim'),
-              (SELECT COUNT(*) FROM ev WHERE to_pool_id = p.id AND kind = 'reclaim'),
-              (SELECT COUNT(DISTINCT ev.customer_id) FROM ev JOIN customers c ON c.id = ev.customer_id
-                 WHERE ev.from_pool_id = p.id AND ev.to_owner_id IS NOT NULL AND c.status = 'won')
-            FROM pools p WHERE p.id IN (\(idList)) ORDER BY p.priority DESC, p.id
+            SELECT pool_id, COUNT(*),
+              SUM(CASE WHEN coalesce(entered_pool_at, created_at) > ? THEN 1 ELSE 0 END),
+              SUM(CASE WHEN coalesce(entered_pool_at, created_at) > ? THEN 1 ELSE 0 END),
+              SUM(CASE WHEN coalesce(entered_pool_at, created_at) > ? THEN 1 ELSE 0 END)
+            FROM customers WHERE pool_id IS NOT NULL AND pool_id IN (\(idList)) GROUP BY pool_id
             """,
-            [.int(Timestamp.encode(from)), .int(Timestamp.encode(to)), week, week, month, month, quarter, quarter,
-             SQLList.ids(pools.map(\.rawValue))]
-        ) { row in
-            var metrics = PoolMetrics(poolID: PoolID(row.int64(0)))
-            metrics.size = row.int(1)
-            metrics.ageBuckets = [row.int(2), row.int(3), row.int(4), row.int(5)]
-            metrics.inflow = row.int(6)
-            metrics.outflow = row.int(7)
-            metrics.claimed = row.int(8)
-            metrics.reclaimedInto = row.int(9)
-            metrics.convertedToWon = row.int(10)
+            [week, month, quarter, SQLList.ids(pools.map(\.rawValue))]
+        ) { row in (PoolID(row.int64(0)), (1...4).map { row.int(Int32($0)) }) })
+        let order = try session.fetchAll(
+            "SELECT id FROM pools WHERE id IN (\(idList)) ORDER BY priority DESC, id", [SQLList.ids(pools.map(\.rawValue))]
+        ) { PoolID($0.int64(0)) }
+        var metrics = order.map { id in
+            var metrics = PoolMetrics(poolID: id)
+            let counts = ages[id] ?? [0, 0, 0, 0]
+            let (size, underWeek, underMonth, underQuarter) = (counts[0], counts[1], counts[2], counts[3])
+            metrics.size = size
+            metrics.ageBuckets = [underWeek, underMonth - underWeek, underQuarter - underMonth, size - underQuarter]
             return metrics
         }
+        let flows = try DailyFacts(session, calendar: calendar).poolTotals(from: from, to: to)
+        let converted = Dictionary(uniqueKeysWithValues: try Self.converted(session, by: "acquired_from_pool_id", from: from, to: to) {
+            (PoolID($0.int64(0)), $0.int(1))
+        })
+        for index in metrics.indices {
+            let id = metrics[index].poolID
+            let flow = flows[id] ?? PoolCounts()
+            metrics[index].inflow = flow.inflow
+            metrics[index].outflow = flow.outflow
+            metrics[index].claimed = flow.claimed
+            metrics[index].reclaimedInto = flow.reclaimedInto
+            metrics[index].convertedToWon = converted[id] ?? 0
+        }
+        return metrics
+    }
+
+    /// Customers per pool, from the tallies the customer triggers keep.
+    public func poolSizes() throws -> [PoolID: Int] {
+        Dictionary(uniqueKeysWithValues: try session.fetchAll(
+            "SELECT pool_id, SUM(customers) FROM customer_tallies WHERE pool_id <> 0 GROUP BY pool_id"
+        ) { (PoolID($0.int64(0)), $0.int(1)) })
+    }
+
+    /// Won customers whose current owner took them from a pool in the period, grouped by
+    /// `column` (the owner, or the pool they came from), with their count and deal amounts: read
+    /// from `customers_won_since` alone, not from the period's history.
+    private static func converted<T>(
+        _ session: Session, by column: String, from: Date, to: Date, _ decode: (Session.Row) throws -> T
+    ) throws -> [T] {
+        try session.fetchAll(
+            """
+            SELECT \(column), COUNT(*), coalesce(SUM(deal_amount_cents), 0) FROM customers
+            WHERE status = 'won' AND owner_since >= ? AND owner_since < ? AND acquired_from_pool_id IS NOT NULL
+            GROUP BY \(column)
+            """, [.int(Timestamp.encode(from)), .int(Timestamp.encode(to))], decode)
     }
 
     /// Auto-assignments per eligible member of the pool in the period, zeros included.
@@ -114,24 +123,24 @@ public struct MetricsQueries<Session: SQLSession> {
     }
 
     /// Ownership events per day and kind for the console's charts: "inflow" and "outflow" of
-    /// pools, and "claim" and "reclaim", for the `days` days through `through`.
-    public func dailyEventCounts(days: Int, through: Day, calendar: LocalCalendar) throws -> [Day: [String: Int]] {
+    /// pools, and "claim" and "reclaim", for the `days` days through `through`, from the pools'
+    /// daily facts (every claim leaves a pool and every reclaim enters one).
+    public func dailyEventCounts(days: Int, through: Day) throws -> [Day: [String: Int]] {
         let first = calendar.adding(-(days - 1), to: through)
-        let start = Timestamp.encode(calendar.start(of: first))
-        let end = Timestamp.encode(calendar.start(of: calendar.adding(1, to: through)))
+        let byOrdinal = Dictionary(uniqueKeysWithValues: (0..<days).map { offset in
+            let day = calendar.adding(offset, to: first)
+            return (day.ordinal, day)
+        })
         let rows = try session.fetchAll(
             """
-            SELECT at, kind, CASE WHEN to_pool_id IS NOT NULL THEN 1 ELSE 0 END,
-              CASE WHEN from_pool_id IS NOT NULL AND to_owner_id IS NOT NULL THEN 1 ELSE 0 END
-            FROM ownership_events WHERE at >= ? AND at < ?
-            """, [.int(start), .int(end)]
-        ) { row in (row.int64(0), row.text(1), row.bool(2), row.bool(3)) }
+            SELECT day, SUM(inflow), SUM(outflow), SUM(claimed), SUM(reclaimed_into)
+            FROM pool_day_facts WHERE day >= ? AND day <= ? GROUP BY day
+            """, [.int(Int64(first.ordinal)), .int(Int64(through.ordinal))]
+        ) { row in (row.int(0), (1...4).map { row.int(Int32($0)) }) }
         var counts: [Day: [String: Int]] = [:]
-        for (at, kind, inflow, outflow) in rows {
-            let day = calendar.day(of: Timestamp.decode(at))
-            if inflow { counts[day, default: [:]]["inflow", default: 0] += 1 }
-            if outflow { counts[day, default: [:]]["outflow", default: 0] += 1 }
-            if kind == "claim" || kind == "reclaim" { counts[day, default: [:]][kind, default: 0] += 1 }
+        for (ordinal, values) in rows {
+            guard let day = byOrdinal[ordinal] else { continue }
+            counts[day] = Dictionary(uniqueKeysWithValues: zip(["inflow", "outflow", "claim", "reclaim"], values).filter { $0.1 > 0 })
         }
         return counts
     }

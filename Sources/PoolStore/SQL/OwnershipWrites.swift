@@ -14,12 +14,15 @@ public struct OwnershipWrites<Session: SQLSession> {
     let settingsMemo: TokenMemo<Settings>
     let directoryMemo: TokenMemo<Directory>
     let counters: [OwnershipEventKind: Counter]
+    /// The team's calendar, for the daily facts each event is counted in.
+    public let calendar: LocalCalendar
 
     public init(
-        _ session: Session, settings: TokenMemo<Settings>, directory: TokenMemo<Directory>,
+        _ session: Session, settings: TokenMemo<Settings>, directory: TokenMemo<Directory>, calendar: LocalCalendar,
         counters: [OwnershipEventKind: Counter] = [:]
     ) {
         self.session = session
+        self.calendar = calendar
         self.settingsMemo = settings
         self.directoryMemo = directory
         self.counters = counters
@@ -131,6 +134,7 @@ public struct OwnershipWrites<Session: SQLSession> {
             UPDATE customers SET owner_id = ?, pool_id = ?,
               previous_owner_id = coalesce(?, previous_owner_id),
               owner_since = CASE WHEN CAST(? AS BIGINT) IS NULL THEN NULL ELSE CAST(? AS BIGINT) END,
+              acquired_from_pool_id = CASE WHEN CAST(? AS BIGINT) IS NULL THEN NULL ELSE CAST(? AS BIGINT) END,
               entered_pool_at = CASE WHEN CAST(? AS BIGINT) IS NULL THEN entered_pool_at ELSE CAST(? AS BIGINT) END,
               locked = CASE WHEN CAST(? AS BIGINT) IS NULL THEN 0 ELSE locked END,
               updated_at = ?
@@ -139,7 +143,8 @@ public struct OwnershipWrites<Session: SQLSession> {
             RETURNING \(RowDecoding.customerColumns)
             """,
             [
-                owner, pool, SQLValue(change.leavingOwner?.rawValue), owner, .int(at), pool, .int(at), owner, .int(at),
+                owner, pool, SQLValue(change.leavingOwner?.rawValue), owner, .int(at), owner, SQLValue(change.expected.poolID?.rawValue),
+                pool, .int(at), owner, .int(at),
                 .int(change.customerID.rawValue), SQLValue(change.expected.ownerID?.rawValue),
                 SQLValue(change.expected.poolID?.rawValue), expectedUpdate, expectedUpdate,
             ], RowDecoding.customer)
@@ -150,6 +155,7 @@ public struct OwnershipWrites<Session: SQLSession> {
             }
             throw PoolError.alreadyOwned(ownerName: try current.flatMap { try ownerName($0) })
         }
+        try refreshForecast(change.customerID)
         try insertEvent(
             customer: change.customerID, kind: change.kind, from: change.expected,
             to: change.target, actor: change.actorID, reason: change.reason,
@@ -175,9 +181,20 @@ public struct OwnershipWrites<Session: SQLSession> {
                 SQLValue(from?.poolID?.rawValue), SQLValue(to.poolID?.rawValue), SQLValue(actor?.rawValue), SQLValue(reason),
                 SQLValue(routedBy?.rawValue), .int(Timestamp.encode(at)), SQLValue(rule), SQLValue(ruleVersion), SQLValue(sweepRun),
             ])
+        try DailyFacts(session, calendar: calendar).record(
+            FactEvent(customer: customer, kind: kind, fromOwner: from?.ownerID, toOwner: to.ownerID,
+                      fromPool: from?.poolID, toPool: to.poolID, at: at),
+            eventID: eventID)
         try enqueueWebhooks(kind: WebhookEventKind(kind), at: at) {
             try webhookPayload(customer: customer, eventID: eventID, from: from, to: to, reason: reason, rule: rule)
         }
+    }
+
+    /// Sets the customer's forecast reclaim instant from the pools as they are in this
+    /// transaction (`ReclaimForecastSQL.dueInstant`), after any write to what it depends on.
+    public func refreshForecast(_ id: CustomerID) throws {
+        let forecast = ReclaimForecastSQL(pools: try settings().pools, calendar: calendar, dialect: Session.dialect)
+        try session.execute(forecast.assignment(where: SQLFragment("id = ?", [.int(id.rawValue)])))
     }
 
     /// One outbox row per active endpoint subscribed to `kind`, in the change's transaction.
@@ -334,6 +351,7 @@ extension OwnershipWrites {
         try session.execute(
             "UPDATE customers SET locked = ?, updated_at = ? WHERE id = ? AND owner_id IS NOT NULL",
             [SQLValue(locked), .int(Timestamp.encode(now)), .int(id.rawValue)])
+        try refreshForecast(id)
         guard let after = try customer(id) else { throw PoolError.notFound(entity: "Customer") }
         return after
     }

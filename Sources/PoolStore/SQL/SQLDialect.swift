@@ -29,6 +29,15 @@ public enum SQLDialect: Sendable {
         }
     }
 
+    /// Taken first by the transaction that may count the daily facts again (`DailyFacts.ensure`):
+    /// PostgreSQL's instances may start together; SQLite's write transaction is already alone.
+    public var factsLock: String? {
+        switch self {
+        case .sqlite: return nil
+        case .postgres: return "SELECT pg_advisory_xact_lock(7305017)"
+        }
+    }
+
     /// Whether an error inside a transaction aborts it: PostgreSQL refuses every later
     /// statement of a transaction after an error; SQLite undoes only the failed statement.
     public var errorAbortsTransaction: Bool { self == .postgres }

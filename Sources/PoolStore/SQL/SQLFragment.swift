@@ -26,6 +26,9 @@ public struct SQLFragment: ExpressibleByStringLiteral, Sendable {
 }
 
 extension SQLSession {
+    @discardableResult
+    public func execute(_ fragment: SQLFragment) throws -> Int { try execute(fragment.sql, fragment.arguments) }
+
     public func fetchAll<T>(_ fragment: SQLFragment, _ decode: (Row) throws -> T) throws -> [T] {
         try fetchAll(fragment.sql, fragment.arguments, decode)
     }

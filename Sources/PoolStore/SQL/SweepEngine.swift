@@ -287,22 +287,50 @@ public struct SweepEngine<Store: SQLTransactions> {
     // MARK: Previews
 
     /// What `rules` would reclaim among the private customers governed by `pool`; writes nothing.
-    public func preview(_ rules: PoolRules, for pool: PoolID, today: Day, batchSize: Int) throws -> RulePreview {
+    ///
+    /// The governed customers are the (industry, region) pairs the router sends to the pool, read
+    /// from the tallies of private customers (their count is `evaluated`); the database selects
+    /// among them those the proposed rules could reclaim within 30 days (`ReclaimForecastSQL`),
+    /// and only their facts are read and evaluated here by the sweep's own evaluator. The first
+    /// `listed` of them, soonest first, are read whole for the list.
+    public func preview(_ rules: PoolRules, for pool: PoolID, today: Day, listed: Int = 200) throws -> RulePreview {
         let pools = try store.pools()
         guard pools.contains(where: { $0.id == pool }) else { throw PoolError.notFound(entity: "Pool") }
         let rules = try rules.validated()
         let router = PoolRouter(pools: pools)
-        var routes = RouteMemo()
+        let pairs = try store.read { session in
+            try session.fetchAll("SELECT industry, region, customers FROM customer_tallies WHERE pool_id = 0 AND customers > 0") {
+                (industry: $0.text(0), region: $0.text(1), customers: $0.int(2))
+            }
+        }.filter { router.route(industry: $0.industry.isEmpty ? nil : $0.industry, region: $0.region.isEmpty ? nil : $0.region)?.0 == pool }
         var preview = RulePreview()
-        var lastID: Int64 = 0
-        while true {
-            let batch = try store.read { try CustomerQueries($0).privateCustomers(after: lastID, limit: batchSize) }
-            guard let last = batch.last else { break }
-            lastID = last.id.rawValue
-            let governed = batch.filter { routes.route($0, router)?.0 == pool }
-            preview.add(governed, rules: rules.reclaim, today: today, calendar: calendar)
-        }
+        guard !pairs.isEmpty else { return preview }
+        let forecast = ReclaimForecastSQL(pools: pools, calendar: calendar, dialect: Session.dialect, override: (pool, rules.reclaim))
+        let governed = SQLFragment(
+            "(coalesce(industry, ''), coalesce(region, '')) IN (VALUES " + pairs.map { _ in "(?, ?)" }.joined(separator: ", ") + ")",
+            pairs.flatMap { [SQLValue.text($0.industry), .text($0.region)] })
+        // One statement in no particular order: the owned customers' covering index
+        // (`customers_reclaim_at`) answers it without reading the table.
+        let statement = SQLFragment(
+            """
+            SELECT id, owner_id, level, status, locked, created_at, owner_since, last_follow_up_at, last_progress_at
+            FROM customers WHERE
+            """) + SQLFragment.all([governed, forecast.due(by: calendar.adding(30, to: today), kept: false)])
+        let facts = try store.read { try $0.fetchAll(statement, Self.facts) }
+        let due = preview.count(facts, rules: rules.reclaim, today: today, calendar: calendar)
+        preview.evaluated = pairs.map(\.customers).reduce(0, +)
+        let shown = Array(due.prefix(listed))
+        let customers = try store.read { try CustomerReads($0).customers(ids: shown.map(\.0)) }
+        preview.entries = shown.compactMap { id, due in customers[id].map { RulePreview.Entry(customer: $0, due: due) } }
         return preview
+    }
+
+    private static func facts(_ row: Session.Row) -> ReclaimFacts {
+        ReclaimFacts(
+            customerID: CustomerID(row.int64(0)), ownerID: UserID(row.int64(1)), level: row.optionalText(2),
+            status: CustomerStatus(rawValue: row.text(3)) ?? .lead, locked: row.bool(4), createdAt: Timestamp.decode(row.int64(5)),
+            ownerSince: Timestamp.decode(optional: row.optionalInt64(6)), lastFollowUpAt: Timestamp.decode(optional: row.optionalInt64(7)),
+            lastProgressAt: Timestamp.decode(optional: row.optionalInt64(8)))
     }
 }
 
@@ -357,7 +385,7 @@ extension SQLSweeping {
         try SweepEngine(self, now: clock.now()).items(run, outcome: outcome, after: customerID, first: first)
     }
 
-    public func previewRules(_ rules: PoolRules, for pool: PoolID, today: Day, batchSize: Int = 1000) throws -> RulePreview {
-        try SweepEngine(self, now: clock.now()).preview(rules, for: pool, today: today, batchSize: batchSize)
+    public func previewRules(_ rules: PoolRules, for pool: PoolID, today: Day) throws -> RulePreview {
+        try SweepEngine(self, now: clock.now()).preview(rules, for: pool, today: today)
     }
 }

@@ -17,6 +17,7 @@ enum Migrations {
         migrator.registerMigration("v9-token-scope", migrate: tokenScope)
         migrator.registerMigration("v10-data-protection", migrate: dataProtection)
         migrator.registerMigration("v11-pool-moves", migrate: poolMoves)
+        migrator.registerMigration("v12-facts", migrate: facts)
         return migrator
     }
 

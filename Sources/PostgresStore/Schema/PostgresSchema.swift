@@ -20,7 +20,60 @@ enum PostgresSchema {
         PostgresMigration(version: 2, name: "token-scope", sql: tokenScope),
         PostgresMigration(version: 3, name: "data-protection", sql: dataProtection),
         PostgresMigration(version: 4, name: "pool-moves", sql: poolMoves),
+        PostgresMigration(version: 5, name: "facts", sql: facts),
     ]
+
+    /// SQLite's v12-facts: daily facts per rep and pool, each claim's first follow-up, and the
+    /// indexes reports read at a million customers.
+    private static let facts = """
+        CREATE TABLE rep_day_facts (
+            day INTEGER NOT NULL,
+            user_id BIGINT NOT NULL,
+            claimed BIGINT NOT NULL DEFAULT 0,
+            assigned BIGINT NOT NULL DEFAULT 0,
+            released BIGINT NOT NULL DEFAULT 0,
+            reclaimed BIGINT NOT NULL DEFAULT 0,
+            follow_ups BIGINT NOT NULL DEFAULT 0,
+            PRIMARY KEY (day, user_id)
+        );
+        CREATE TABLE pool_day_facts (
+            day INTEGER NOT NULL,
+            pool_id BIGINT NOT NULL,
+            inflow BIGINT NOT NULL DEFAULT 0,
+            outflow BIGINT NOT NULL DEFAULT 0,
+            claimed BIGINT NOT NULL DEFAULT 0,
+            reclaimed_into BIGINT NOT NULL DEFAULT 0,
+            PRIMARY KEY (day, pool_id)
+        );
+        CREATE TABLE claim_follow_ups (
+            event_id BIGINT PRIMARY KEY,
+            customer_id BIGINT NOT NULL,
+            user_id BIGINT NOT NULL,
+            claimed_at BIGINT NOT NULL,
+            first_follow_up_at BIGINT
+        );
+        CREATE INDEX claim_follow_ups_customer ON claim_follow_ups(customer_id);
+        CREATE INDEX claim_follow_ups_claimed ON claim_follow_ups(claimed_at);
+        CREATE TABLE facts_state (id INTEGER PRIMARY KEY CHECK (id = 1), time_zone TEXT NOT NULL);
+        CREATE INDEX ownership_events_at ON ownership_events(at);
+        CREATE INDEX follow_ups_at ON follow_ups(at, by_user_id);
+        CREATE INDEX customers_pool_entered ON customers(pool_id, (coalesce(entered_pool_at, created_at)))
+            WHERE pool_id IS NOT NULL;
+        ALTER TABLE customers ADD COLUMN acquired_from_pool_id BIGINT;
+        UPDATE customers SET acquired_from_pool_id = (
+            SELECT e.from_pool_id FROM ownership_events e
+            WHERE e.customer_id = customers.id AND e.to_owner_id = customers.owner_id
+            ORDER BY e.at DESC, e.id DESC LIMIT 1)
+        WHERE owner_id IS NOT NULL;
+        CREATE INDEX customers_won_since ON customers(owner_since) INCLUDE (owner_id, acquired_from_pool_id, deal_amount_cents)
+            WHERE status = 'won';
+        ALTER TABLE customers ADD COLUMN reclaim_at BIGINT;
+        CREATE INDEX customers_reclaim_at ON customers(reclaim_at)
+            INCLUDE (id, owner_since, created_at, last_follow_up_at, last_progress_at, level, industry, region, status, locked, owner_id)
+            WHERE owner_id IS NOT NULL;
+        CREATE TABLE forecast_state (
+            id INTEGER PRIMARY KEY CHECK (id = 1), settings_token BIGINT NOT NULL, time_zone TEXT NOT NULL);
+        """
 
     /// SQLite's v11-pool-moves: a pool customer may move to another pool.
     private static let poolMoves = """
