@@ -71,6 +71,11 @@ public final class AdminConsole: Sendable {
             return try dispatch(console)
         } catch let error as PoolError {
             return Layout.message(console, status: Self.status(of: error), title: Self.title(of: error), ErrorText.describe(error, console))
+        } catch let error as any StoreFaultReporting where error.storeFault != nil {
+            log("console \(request.method) \(request.path): database fault: \(String(reflecting: error))")
+            return Layout.message(
+                console, status: 503, title: "Busy",
+                console.t("The request ran past its time limit or the database cannot be reached; try again shortly."))
         } catch {
             // Details go to the log only, under an id the page shows, as the API does.
             let reference = UUID().uuidString.prefix(8).lowercased()
@@ -98,7 +103,7 @@ public final class AdminConsole: Sendable {
         case "tokens": return try TokenPages(console: self).handle(request)
         case "customers": return try CustomerPages(console: self).handle(request)
         case "import": return try ImportPage(console: self).handle(request)
-        case "export.csv": return try ImportPage(console: self).export(request)
+        case "export.csv": return try CustomerExport(console: self).respond(request)
         case "audit": return try AuditPage(console: self).render(request)
         case "access": return try AccessPage(console: self).handle(request)
         case "limits": return try LimitsPage(console: self).handle(request)
@@ -115,6 +120,7 @@ public final class AdminConsole: Sendable {
         case .notFound: return 404
         case .forbidden: return 403
         case .rateLimited: return 429
+        case .busy: return 503
         case .invalidInput: return 422
         case .alreadyOwned, .notOwner, .locked, .duplicate, .limit: return 409
         }
@@ -125,6 +131,7 @@ public final class AdminConsole: Sendable {
         case .notFound: return "Not found"
         case .forbidden: return "Forbidden"
         case .rateLimited: return "Too many requests"
+        case .busy: return "Busy"
         default: return "Refused"
         }
     }
@@ -147,6 +154,7 @@ enum ErrorText {
         case .limit(let refusal): return "\(request.t(Labels.limit(refusal.kind))): \(refusal.limit)"
         case .invalidInput(let field, let message): return "\(request.t(field)): \(Labels.message(message, request))"
         case .rateLimited(let why): return request.t(why)
+        case .busy: return request.t("The server is busy with other reports, previews, exports or imports; try again in a moment.")
         }
     }
 }

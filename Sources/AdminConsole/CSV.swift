@@ -43,8 +43,14 @@ enum CSV {
 
     /// A CSV file Excel opens with Chinese intact: UTF-8 with a byte-order mark, CRLF lines.
     static func write(_ rows: [[String]]) -> [UInt8] {
-        let lines = rows.map { $0.map(quote).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
-        return [0xEF, 0xBB, 0xBF] + Array(lines.utf8)
+        byteOrderMark + rows.flatMap(line)
+    }
+
+    static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+
+    /// One row and its CRLF, for files written a row at a time (`CustomerExport`).
+    static func line(_ fields: [String]) -> [UInt8] {
+        Array((fields.map(quote).joined(separator: ",") + "\r\n").utf8)
     }
 
     private static func quote(_ field: String) -> String {

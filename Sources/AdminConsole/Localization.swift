@@ -171,6 +171,9 @@ enum Strings {
             "记录范围：CSV 导出、查看被隐藏的联系方式、API 令牌读取未隐藏的联系方式，以及 API 令牌翻过第一页或一次读取 100 条以上的客户列表。",
         "On the customer's request: the name becomes a tombstone; phone, e-mail, follow-up texts, typed reasons and webhook payloads are cleared. Ownership history is kept with ids only. This cannot be undone.":
             "应客户要求（《个人信息保护法》第四十七条）：名称替换为删除标记，电话、邮箱、跟进内容、填写的原因和 Webhook 内容全部清除，归属历史只保留编号。此操作不可撤销。",
+        "The server is busy with other reports, previews, exports or imports; try again in a moment.": "服务器正在处理其他报表、预览、导出或导入，请稍后再试。",
+        "The request ran past its time limit or the database cannot be reached; try again shortly.": "请求超过时间限制或数据库暂时无法连接，请稍后再试。",
+        "Busy": "服务器繁忙",
         "The daily export limit for managers is reached; try again tomorrow or ask an administrator": "经理今日导出次数已达上限，请明天再试或联系管理员",
         "Too many sign-in attempts from this address. Try again in": "此地址登录尝试过多，请稍后重试，等待",
         "Sales reps use the app, not the console.": "销售代表请使用应用，不能登录管理台。",

@@ -97,9 +97,9 @@ static inline int gh_respond(
 static inline int gh_respond_stream(
     struct MHD_Connection *connection, unsigned int status,
     const char *const *header_names, const char *const *header_values, size_t header_count,
-    MHD_ContentReaderCallback reader, void *cls, MHD_ContentReaderFreeCallback release)
+    size_t block_size, MHD_ContentReaderCallback reader, void *cls, MHD_ContentReaderFreeCallback release)
 {
-    struct MHD_Response *response = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, reader, cls, release);
+    struct MHD_Response *response = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, block_size, reader, cls, release);
     if (response == NULL) {
         release(cls);
         return 0;

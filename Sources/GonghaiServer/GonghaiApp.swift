@@ -18,7 +18,7 @@ public final class GonghaiApp: @unchecked Sendable {
     public init(
         database address: String, schemaSDL: String, http: HTTPServerConfiguration,
         limits: APILimits = APILimits(), clock: any TimeSource = SystemTimeSource(), timeZone: TimeZone = .current,
-        statementObserver: (@Sendable (String) -> Void)? = nil,
+        statementTimeout: Duration = .seconds(30), statementObserver: (@Sendable (String) -> Void)? = nil,
         logger: Logger = Logger(label: "gonghai"), assets: StaticAssets = .locate(explicit: nil),
         passwordHasher: PasswordHasher = .standard, metricsToken: String? = nil, rateLimitPerMinute: Int = 0,
         executor: ExecutorMode = .compiled, benchRoutes: Bool = false, trustedDocuments: [String: String]? = nil,
@@ -30,7 +30,7 @@ public final class GonghaiApp: @unchecked Sendable {
         // sender and a read snapshot's nested reads need a few more.
         database = try StoreOpener.open(
             DatabaseAddress(address), clock: clock, timeZone: timeZone, connections: http.threads + 4,
-            statementObserver: statementObserver, metrics: telemetry.factory)
+            statementTimeout: statementTimeout, statementObserver: statementObserver, metrics: telemetry.factory)
         endpoint = try GraphQLEndpoint(
             schemaSDL: schemaSDL, database: database, limits: limits, clock: clock, rateLimitPerMinute: rateLimitPerMinute,
             executor: executor, persisted: PersistedOperations(trusted: trustedDocuments), live: live, settings: settings, log: log)

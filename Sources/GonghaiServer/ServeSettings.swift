@@ -47,6 +47,14 @@ public struct ServeSettings: Sendable, Equatable {
     public var accessAlertThreshold = 20
     /// A file holding the key that seals webhook secrets (else `GONGHAI_SECRET_KEY`).
     public var secretKeyFile: String?
+    /// Seconds a statement may run (on SQLite, a transaction's statements together) before it
+    /// is cancelled with `QUERY_TIMEOUT`.
+    public var statementTimeout = 30
+    /// Heavy operations (metrics, previews, exports, imports) running at once; more answer
+    /// `BUSY`. Default: one fewer than the worker threads, at least one.
+    public var heavyOperations: Int?
+    /// The heavy operations' limit in effect.
+    public var heavyOperationsLimit: Int { heavyOperations ?? max(1, threads - 1) }
 
     public init() {}
 
@@ -56,7 +64,7 @@ public struct ServeSettings: Sendable, Equatable {
         "log-level", "metrics-token", "max-depth", "max-cost", "rate-limit", "connection-timeout", "max-connections",
         "max-body-bytes", "executor", "trusted-documents", "max-connections-per-address", "trusted-proxies",
         "webhook-allow-private", "session-idle-minutes", "retention-days", "manager-exports-per-day", "access-alert-threshold",
-        "secret-key-file",
+        "secret-key-file", "statement-timeout", "heavy-operations",
     ]
 
     public static func environmentName(_ key: String) -> String {
@@ -128,6 +136,8 @@ public struct ServeSettings: Sendable, Equatable {
         if let exports = try int("manager-exports-per-day", 0...10_000) { settings.managerExportsPerDay = exports == 0 ? nil : exports }
         if let threshold = try int("access-alert-threshold", 1...1_000_000) { settings.accessAlertThreshold = threshold }
         settings.secretKeyFile = value("secret-key-file")
+        if let seconds = try int("statement-timeout", 1...3600) { settings.statementTimeout = seconds }
+        if let heavy = try int("heavy-operations", 1...256) { settings.heavyOperations = heavy }
         if let zone = value("time-zone") {
             guard TimeZone(identifier: zone) != nil else { throw Problem("time-zone: unknown zone \(zone)") }
             settings.timeZone = zone
@@ -195,6 +205,7 @@ public struct ServeSettings: Sendable, Equatable {
             ("webhook-allow-private", String(webhookAllowPrivate)), ("session-idle-minutes", String(sessionIdleMinutes)),
             ("retention-days", retention), ("manager-exports-per-day", exports),
             ("access-alert-threshold", String(accessAlertThreshold)), ("secret-key-file", secretKeyFile ?? "(none)"),
+            ("statement-timeout", String(statementTimeout)), ("heavy-operations", String(heavyOperationsLimit)),
         ]
     }
 }

@@ -9,16 +9,18 @@ import PostgresStore
 public enum StoreOpener {
     public static func open(
         _ address: DatabaseAddress, clock: any TimeSource = SystemTimeSource(), timeZone: TimeZone = .current,
-        connections: Int = 16, statementObserver: (@Sendable (String) -> Void)? = nil, metrics: (any MetricsFactory)? = nil
+        connections: Int = 16, statementTimeout: Duration = .seconds(30), statementObserver: (@Sendable (String) -> Void)? = nil,
+        metrics: (any MetricsFactory)? = nil
     ) throws -> any ServingStore {
         switch address {
         case .sqlite(let path):
             return try SQLitePoolDatabase(
-                path: path, clock: clock, timeZone: timeZone, statementObserver: statementObserver, metrics: metrics)
+                path: path, clock: clock, timeZone: timeZone, statementObserver: statementObserver, metrics: metrics,
+                statementTimeout: statementTimeout)
         case .postgres(let url):
             return try PostgresPoolDatabase(
-                url: url, clock: clock, timeZone: timeZone, connections: connections, statementObserver: statementObserver,
-                metrics: metrics)
+                url: url, clock: clock, timeZone: timeZone, connections: connections, statementTimeout: statementTimeout,
+                statementObserver: statementObserver, metrics: metrics)
         }
     }
 }

@@ -5,7 +5,9 @@ import PoolServices
 import PoolStore
 
 /// Runs the reclaim sweep inside `serve` once a day at a configured local time, catching up
-/// days missed while the server was down. A plain thread: the sweep is synchronous SQLite work.
+/// days missed while the server was down, and brings the customers' reclaim forecasts up to date
+/// after pools or rules change (`refreshForecastsIfStale`), also when this server does not
+/// sweep. A plain thread: the sweep is synchronous SQLite work.
 public final class SweepScheduler: @unchecked Sendable {
     let database: any ServingStore
     let clock: any TimeSource
@@ -21,9 +23,13 @@ public final class SweepScheduler: @unchecked Sendable {
     private let exited = DispatchSemaphore(value: 0)
     private let lock = NSLock()
     private var running = true
+    /// Whether this server runs the daily sweep and retention (`--no-sweep`: forecasts only).
+    let sweeps: Bool
 
     /// - Parameter at: local time `HH:MM` in the database calendar's time zone.
-    public init(database: any ServingStore, clock: any TimeSource, at: String, logger: Logger, retentionDays: Int? = nil) throws {
+    public init(
+        database: any ServingStore, clock: any TimeSource, at: String, logger: Logger, retentionDays: Int? = nil, sweeps: Bool = true
+    ) throws {
         let parts = at.split(separator: ":").compactMap { Int($0) }
         guard parts.count == 2, (0..<24).contains(parts[0]), (0..<60).contains(parts[1]) else {
             throw SchedulerError.badTime(at)
@@ -34,6 +40,7 @@ public final class SweepScheduler: @unchecked Sendable {
         self.minute = parts[1]
         self.logger = logger
         self.retentionDays = retentionDays
+        self.sweeps = sweeps
     }
 
     public enum SchedulerError: Error, CustomStringConvertible {
@@ -72,6 +79,8 @@ public final class SweepScheduler: @unchecked Sendable {
     }
 
     func tick() {
+        refreshForecasts()
+        guard sweeps else { return }
         do {
             for report in try SweepService(store: database, clock: clock).catchUp(through: dueThrough(clock.now())) {
                 logger.info(
@@ -88,6 +97,20 @@ public final class SweepScheduler: @unchecked Sendable {
             logger.error("sweep failed: \(String(reflecting: error))")
         }
         purgeIfDue()
+    }
+
+    /// Recomputes every private customer's reclaim forecast when pools or rules changed since
+    /// (the dashboard answers exactly but slower until it has).
+    func refreshForecasts() {
+        do {
+            let started = DispatchTime.now()
+            if try database.refreshForecastsIfStale() {
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+                logger.info("reclaim forecasts refreshed", metadata: ["seconds": "\(String(format: "%.1f", seconds))"])
+            }
+        } catch {
+            logger.error("reclaim forecast refresh failed: \(String(reflecting: error))")
+        }
     }
 
     /// The retention purge, once a day at the sweep's time (each instance may run it; it is

@@ -31,6 +31,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case tooManySubscriptions = "TOO_MANY_SUBSCRIPTIONS"
     case unavailable = "UNAVAILABLE"
     case queryTimeout = "QUERY_TIMEOUT"
+    case busy = "BUSY"
     case internalError = "INTERNAL"
 
     /// The HTTP status of a request-level error under `application/graphql-response+json`.
@@ -42,7 +43,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
         case .unauthenticated: return 401
         case .rateLimited, .tooManySubscriptions: return 429
         case .internalError: return 500
-        case .unavailable, .queryTimeout: return 503
+        case .unavailable, .queryTimeout, .busy: return 503
         default: return 400
         }
     }

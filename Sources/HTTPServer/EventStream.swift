@@ -1,14 +1,16 @@
 import CMicroHTTPD
 import Foundation
 
-/// A response body written while the connection stays open: Server-Sent Events.
+/// A response body written while the connection stays open: Server-Sent Events, and large
+/// downloads written as they are read (a CSV export), which wait for the socket instead of
+/// piling up in memory (`send(_:waitingBelow:)`).
 ///
 /// The writer (any thread) `send`s bytes and finally `finish`es. libmicrohttpd reads them from
 /// its worker thread as the socket takes them; when nothing is waiting, the connection is
 /// suspended (it leaves the event loop, holds no thread and does not time out) and `send`
 /// resumes it. A stream never blocks a worker thread, however long it stays open.
 public final class EventStream: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = NSCondition()
     private var pending: [UInt8] = []
     private var finished = false
     private var closed = false
@@ -16,7 +18,10 @@ public final class EventStream: @unchecked Sendable {
     private var connection: OpaquePointer?
     private var closeHandlers: [@Sendable () -> Void] = []
 
-    public init() {}
+    /// The most bytes libmicrohttpd asks for at once.
+    public let blockSize: Int
+
+    public init(blockSize: Int = 4096) { self.blockSize = blockSize }
 
     /// Queues `bytes`; false once the connection is gone (the client left or the server stopped).
     @discardableResult
@@ -29,11 +34,26 @@ public final class EventStream: @unchecked Sendable {
         }
     }
 
+    /// Queues `bytes` once fewer than `limit` bytes are waiting for the socket, so a producer
+    /// faster than the client holds at most about `limit` bytes: blocks the calling thread
+    /// (never one of the server's). False once the connection is gone.
+    @discardableResult
+    public func send(_ bytes: [UInt8], waitingBelow limit: Int) -> Bool {
+        lock.withLock {
+            while pending.count >= limit && !closed && !finished { lock.wait() }
+            guard !closed, !finished else { return false }
+            pending.append(contentsOf: bytes)
+            wake()
+            return true
+        }
+    }
+
     /// Ends the stream once what is queued has been sent.
     public func finish() {
         lock.withLock {
             guard !finished else { return }
             finished = true
+            lock.broadcast()
             wake()
         }
     }
@@ -71,6 +91,7 @@ public final class EventStream: @unchecked Sendable {
                     buffer.withMemoryRebound(to: UInt8.self, capacity: count) { $0.update(from: source.baseAddress!, count: count) }
                 }
                 pending.removeFirst(count)
+                lock.broadcast()
                 return count
             }
             if finished || connection == nil { return Int(gh_end_of_stream()) }
@@ -85,6 +106,7 @@ public final class EventStream: @unchecked Sendable {
         let handlers = lock.withLock { () -> [@Sendable () -> Void] in
             closed = true
             connection = nil
+            lock.broadcast()
             defer { closeHandlers = [] }
             return closeHandlers
         }

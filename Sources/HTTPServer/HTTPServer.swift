@@ -166,8 +166,8 @@ public final class HTTPServer: @unchecked Sendable {
                 namesBuffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: namesBuffer.count) { n in
                     valuesBuffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: valuesBuffer.count) { v in
                         gh_respond_stream(
-                            connection, UInt32(response.status), n, v, response.headers.count, mhdStreamReader, retained,
-                            mhdStreamReleased)
+                            connection, UInt32(response.status), n, v, response.headers.count, stream.blockSize, mhdStreamReader,
+                            retained, mhdStreamReleased)
                     }
                 }
             }

@@ -6,6 +6,7 @@ import PoolStore
 /// the file), and each import as a whole audited.
 public struct CustomerImport: Sendable {
     let store: any PoolDatabase
+    var heavyWork = HeavyWork(limit: 1)
 
     /// One row as a partner sends it: the customer, and who owns it (by name) or which pool
     /// takes it; neither routes it by industry and region.
@@ -31,6 +32,10 @@ public struct CustomerImport: Sendable {
     /// every row in one transaction, rolled back, so duplicates between any two rows show.
     public func importRows(_ rows: [Row], dryRun: Bool, by actor: Actor) throws -> [ImportOutcome] {
         try AccessPolicy.require(.importCustomers, by: actor)
+        return try heavyWork.run { try checkedAndImported(rows, dryRun: dryRun, by: actor) }
+    }
+
+    private func checkedAndImported(_ rows: [Row], dryRun: Bool, by actor: Actor) throws -> [ImportOutcome] {
         let reps = Dictionary(try store.users().filter(\.takesCustomers).map { ($0.name, $0.id) }, uniquingKeysWith: { first, _ in first })
         var outcomes = [ImportOutcome?](repeating: nil, count: rows.count)
         var accepted: [(index: Int, row: ImportRow)] = []

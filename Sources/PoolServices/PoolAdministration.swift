@@ -6,6 +6,7 @@ import PoolStore
 public struct PoolAdministration: Sendable {
     let store: any PoolDatabase
     let clock: any TimeSource
+    var heavyWork = HeavyWork(limit: 1)
 
     public func create(_ draft: PoolDraft, by actor: Actor?) throws -> Pool {
         try require(.managePools, by: actor)
@@ -33,7 +34,7 @@ public struct PoolAdministration: Sendable {
     public func preview(_ rules: PoolRules, for pool: PoolID, by actor: Actor) throws -> RulePreview {
         try requireRulesAdmin(pool, actor)
         let today = store.calendar.day(of: clock.now())
-        return try store.previewRules(rules, for: pool, today: today, batchSize: 1000)
+        return try heavyWork.run { try store.previewRules(rules, for: pool, today: today) }
     }
 
     /// How many customers in other pools this pool's routing now picks (up to 10,000 counted):

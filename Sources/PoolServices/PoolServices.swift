@@ -21,13 +21,15 @@ public struct PoolServices: Sendable {
     }
 
     public var sweeps: SweepService { SweepService(store: store, clock: clock) }
-    public var pools: PoolAdministration { PoolAdministration(store: store, clock: clock) }
+    public var pools: PoolAdministration { PoolAdministration(store: store, clock: clock, heavyWork: settings.heavyWork) }
     public var people: PeopleAdministration { PeopleAdministration(store: store, clock: clock) }
     public var webhooks: WebhookAdministration { WebhookAdministration(store: store, targets: settings.webhookTargets) }
-    public var metrics: TeamMetrics { TeamMetrics(store: store) }
+    public var metrics: TeamMetrics { TeamMetrics(store: store, clock: clock, heavyWork: settings.heavyWork) }
     public var customers: CustomerAccess { CustomerAccess(store: store) }
     public var operations: CustomerOperations { CustomerOperations(store: store, access: accessRecords) }
-    public var imports: CustomerImport { CustomerImport(store: store) }
+    public var imports: CustomerImport { CustomerImport(store: store, heavyWork: settings.heavyWork) }
+    /// The gate of the heavy operations (a streamed export takes its place here).
+    public var heavyWork: HeavyWork { settings.heavyWork }
     public var notifications: Notifications { Notifications(store: store) }
     public var sessions: Sessions { Sessions(store: store, idleTimeout: settings.sessionIdleTimeout) }
     public var accessRecords: AccessRecords { AccessRecords(store: store, clock: clock, watch: settings.accessWatch, onAlert: settings.onAlert) }

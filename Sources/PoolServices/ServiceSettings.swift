@@ -15,12 +15,15 @@ public struct ServiceSettings: Sendable {
     public var retentionDays: Int?
     /// Told of every access alert (the server writes it to its log).
     public var onAlert: @Sendable (AccessOutcome) -> Void
+    /// How many heavy operations run at once (see `HeavyWork`).
+    public var heavyWork: HeavyWork
 
     public init(
         webhookTargets: WebhookTargets = WebhookTargets(), accessWatch: AccessWatch = .standard,
         sessionIdleTimeout: TimeInterval = 30 * 60, retentionDays: Int? = nil,
-        onAlert: @escaping @Sendable (AccessOutcome) -> Void = { _ in }
+        onAlert: @escaping @Sendable (AccessOutcome) -> Void = { _ in }, heavyOperations: Int = 2
     ) {
+        self.heavyWork = HeavyWork(limit: heavyOperations)
         self.webhookTargets = webhookTargets
         self.accessWatch = accessWatch
         self.sessionIdleTimeout = sessionIdleTimeout
@@ -28,5 +31,6 @@ public struct ServiceSettings: Sendable {
         self.onAlert = onAlert
     }
 
-    public static let standard = ServiceSettings()
+    /// The defaults, each time with a gate of its own (one server's adapters share theirs).
+    public static var standard: ServiceSettings { ServiceSettings() }
 }

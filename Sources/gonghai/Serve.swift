@@ -37,6 +37,11 @@ struct ServeOptions: ParsableArguments {
     @Flag(name: .customLong("no-sweep"), help: "Do not run the daily sweep inside this server.")
     var noSweep = false
 
+    @Option(
+        name: .customLong("clock-start"),
+        help: "Start the server's clock at this instant (ISO 8601, e.g. 2026-11-01T00:00:00Z) and run it from there: for previews and benchmarks of data written for another day.")
+    var clockStart: String?
+
     @Option(name: .customLong("time-zone"), help: "The team's time zone, e.g. Asia/Shanghai. Default: the system's.")
     var timeZone: String?
 
@@ -97,6 +102,12 @@ struct ServeOptions: ParsableArguments {
     @Option(name: .customLong("secret-key-file"), help: "A file holding the key that seals webhook secrets at rest (else GONGHAI_SECRET_KEY).")
     var secretKeyFile: String?
 
+    @Option(name: .customLong("statement-timeout"), help: "Seconds a database statement may run (on SQLite, a transaction's statements together) before it is cancelled with QUERY_TIMEOUT. Default 30.")
+    var statementTimeout: String?
+
+    @Option(name: .customLong("heavy-operations"), help: "Heavy operations (metrics, rule previews, exports, imports) run at once; more answer BUSY. Default: one fewer than --threads, at least 1.")
+    var heavyOperations: String?
+
     @Option(help: "A config file of `key = value` lines with the same names as these options.")
     var config: String?
 
@@ -111,7 +122,7 @@ struct ServeOptions: ParsableArguments {
             ("max-connections-per-address", maxConnectionsPerAddress), ("trusted-proxies", trustedProxies),
             ("session-idle-minutes", sessionIdleMinutes), ("retention-days", retentionDays),
             ("manager-exports-per-day", managerExportsPerDay), ("access-alert-threshold", accessAlertThreshold),
-            ("secret-key-file", secretKeyFile),
+            ("secret-key-file", secretKeyFile), ("statement-timeout", statementTimeout), ("heavy-operations", heavyOperations),
         ]
         for case (let key, let value?) in given { flags[key] = value }
         if noSweep { flags["sweep"] = "false" }
@@ -184,10 +195,12 @@ struct Serve: ParsableCommand {
                 alerts.warning(
                     "access alert: a user's exports and reveals today went past the threshold",
                     metadata: ["user": "\(outcome.record.userID.rawValue)", "records": "\(outcome.todays)"])
-            })
+            }, heavyOperations: settings.heavyOperationsLimit)
+        let clock = try serverClock()
         let app = try GonghaiApp(
             database: settings.database, schemaSDL: sdl, http: http,
-            limits: APILimits(maxDepth: settings.maxDepth, maxCost: settings.maxCost), timeZone: zone,
+            limits: APILimits(maxDepth: settings.maxDepth, maxCost: settings.maxCost), clock: clock, timeZone: zone,
+            statementTimeout: .seconds(settings.statementTimeout),
             logger: Logger(label: "gonghai"), assets: .locate(explicit: settings.publicDirectory),
             metricsToken: settings.metricsToken, rateLimitPerMinute: settings.rateLimit,
             executor: ExecutorMode(rawValue: settings.executor) ?? .compiled, benchRoutes: benchRoutes, trustedDocuments: trusted,
@@ -200,13 +213,11 @@ struct Serve: ParsableCommand {
             if let seeded { print("demo data: \(seeded.users) users, \(seeded.pools) pools, \(seeded.customers) customers") }
             token = issued
         }
-        let scheduler = settings.sweep
-            ? try SweepScheduler(
-                database: app.database, clock: SystemTimeSource(), at: settings.sweepAt, logger: Logger(label: "gonghai.sweep"),
-                retentionDays: settings.retentionDays)
-            : nil
+        let scheduler: SweepScheduler? = try SweepScheduler(
+            database: app.database, clock: clock, at: settings.sweepAt, logger: Logger(label: "gonghai.sweep"),
+            retentionDays: settings.retentionDays, sweeps: settings.sweep)
         let dispatcher = WebhookDispatcher(
-            database: app.database, clock: SystemTimeSource(), logger: Logger(label: "gonghai.webhooks"), targets: services.webhookTargets)
+            database: app.database, clock: clock, logger: Logger(label: "gonghai.webhooks"), targets: services.webhookTargets)
         try app.start()
         scheduler?.start()
         dispatcher.start()
@@ -226,6 +237,15 @@ struct Serve: ParsableCommand {
         scheduler?.stop()
         dispatcher.stop()
         app.stop()
+    }
+
+    /// The wall clock, or the wall clock's pace from `--clock-start`.
+    private func serverClock() throws -> any TimeSource {
+        guard let clockStart = options.clockStart else { return SystemTimeSource() }
+        guard let start = ISO8601DateFormatter().date(from: clockStart) else {
+            throw ValidationError("--clock-start takes an ISO 8601 instant such as 2026-11-01T00:00:00Z, not \"\(clockStart)\"")
+        }
+        return ShiftedTimeSource(startingAt: start)
     }
 }
 

@@ -236,6 +236,26 @@ import TestSupport
         #expect(export.text.contains("杭州新客户有限公司") && export.text.contains("\"Quoted, Inc.\""))
     }
 
+    /// The export is written as it is read, page after page (chunked, no length known up
+    /// front), every row the user may see, not the first page or a cap; and it is recorded when
+    /// it ends with the rows written.
+    @Test func anExportStreamsEveryRowTheUserSeesPageAfterPage() throws {
+        let admin = try server.console(as: "admin")
+        let creator = Actor(server.users["admin"]!)
+        for index in 0..<1_234 {
+            _ = try server.database.createCustomer(CustomerDraft(name: "Streamed \(index)"), by: creator, intoPool: server.pools["east"]!.id)
+        }
+        let before = try server.database.countCustomers(CustomerFilter(), scope: .all)
+        let export = try admin.get("/admin/export.csv")
+        #expect(export.status == 200)
+        #expect(export.headers["transfer-encoding"]?.lowercased() == "chunked" && export.headers["content-length"] == nil)
+        let lines = export.text.split(separator: "\r\n")
+        #expect(lines.count == before + 1, "a header and every customer")
+        #expect(Set(lines.filter { $0.hasPrefix("Streamed ") }.map { $0.split(separator: ",")[0] }).count == 1_234)
+        let record = try #require(try server.database.accessRecords(AccessRecordFilter(), first: 1, before: nil).first)
+        #expect(record.kind == .export && record.rows == before)
+    }
+
     @Test func theInterfaceSpeaksChineseOrEnglishAsAskedAndRemembersIt() throws {
         let chinese = try server.console(as: "admin", language: "zh-CN,zh;q=0.9")
         #expect(try chinese.get("/admin").text.contains("仪表盘"))

@@ -13,19 +13,15 @@ struct DashboardPage {
         let now = console.clock.now()
         let calendar = database.calendar
         let today = calendar.day(of: now)
-        let viewer = try database.viewer(for: request.actor)
-        let pools = try console.services.metrics.visiblePools(by: request.actor)
-        let metrics = try database.poolMetrics(pools: pools.map(\.id), from: now.addingTimeInterval(-30 * 86_400), to: now)
-        let sizes = zip(pools, metrics).map { ($0.name, $1.size) }
-        let counts = try database.dailyEventCounts(days: 30, through: today)
+        let metrics = console.services.metrics
+        let sizes = try metrics.poolSizes(by: request.actor).map { ($0.name, $1) }
+        let daily = try database.dailyEventCounts(days: 30, through: today)
         let days = (0..<30).map { calendar.adding($0 - 29, to: today) }
         let labels = days.map { String($0.description.dropFirst(5)) }
-        func series(_ key: String) -> [Int] { days.map { counts[$0]?[key] ?? 0 } }
-        let owned = try visibleOwned(viewer)
-        let forecaster = ReclaimForecaster(pools: try database.pools(), calendar: calendar, today: today)
-        let due = forecaster.due(owned, within: 7)
-        let overdue = due.filter { ($0.1.daysLeft ?? 0) < 0 }
-        let thisWeek = due.filter { ($0.1.daysLeft ?? 0) >= 0 }
+        func series(_ key: String) -> [Int] { days.map { daily[$0]?[key] ?? 0 } }
+        let counts = try metrics.reclaimDueCounts(within: 7, by: request.actor)
+        let thisWeek = try metrics.reclaimDue(within: 7, overdue: false, offset: 0, limit: 20, by: request.actor)
+        let overdue = counts.overdue > 0 ? try metrics.reclaimDue(within: 7, overdue: true, offset: 0, limit: 20, by: request.actor) : []
         let lastRun = try database.sweepRuns(first: 1).first
         let body: HTML = """
             <section class="grid two">
@@ -34,38 +30,33 @@ struct DashboardPage {
               <article class="card"><h2>\(request.t("Inflow and outflow, last 30 days"))</h2>\(Charts.lines(labels, (request.t("inflow"), series("inflow")), (request.t("outflow"), series("outflow")), title: request.t("Inflow and outflow, last 30 days")))</article>
               <article class="card"><h2>\(request.t("Claims and reclaims, last 30 days"))</h2>\(Charts.lines(labels, (request.t("claims"), series("claim")), (request.t("reclaims"), series("reclaim")), title: request.t("Claims and reclaims, last 30 days")))</article>
             </section>
-            <section class="card"><h2>\(request.t("Due for reclaim this week")) (\(thisWeek.count))</h2>
-            \(try Self.dueTable(Array(thisWeek.prefix(20)), request, database: database, empty: request.t("Nothing is due this week.")))
-            \(thisWeek.count > 20 ? HTML("<p class=\"pager\"><a href=\"/admin/due\">\(request.t("All")) \(thisWeek.count) →</a></p>") : .empty)
+            <section class="card"><h2>\(request.t("Due for reclaim this week")) (\(counts.upcoming))</h2>
+            \(try Self.dueTable(thisWeek, request, database: database, empty: request.t("Nothing is due this week.")))
+            \(counts.upcoming > 20 ? HTML("<p class=\"pager\"><a href=\"/admin/due\">\(request.t("All")) \(counts.upcoming) →</a></p>") : .empty)
             </section>
             \(overdue.isEmpty ? .empty : HTML("""
-              <section class="card"><h2>\(request.t("Overdue")) (\(overdue.count))</h2>
+              <section class="card"><h2>\(request.t("Overdue")) (\(counts.overdue))</h2>
               <p class="hint">\(request.t("Past their reclaim day: the next sweep takes them unless they are followed up first."))</p>
-              \(try Self.dueTable(Array(overdue.prefix(20)), request, database: database, empty: "–"))
-              \(overdue.count > 20 ? HTML("<p class=\"pager\"><a href=\"/admin/due?overdue=1\">\(request.t("All")) \(overdue.count) →</a></p>") : .empty)
+              \(try Self.dueTable(overdue, request, database: database, empty: "–"))
+              \(counts.overdue > 20 ? HTML("<p class=\"pager\"><a href=\"/admin/due?overdue=1\">\(request.t("All")) \(counts.overdue) →</a></p>") : .empty)
               </section>
               """))
             """
         return Layout.page(request, title: request.t("Dashboard"), body)
     }
 
-    private func visibleOwned(_ viewer: Viewer) throws -> [Customer] {
-        try console.database.privateCustomers(ownedBy: nil).filter { viewer.canSee($0) }
-    }
-
     /// Every customer due within the week (or, with `overdue=1`, past its day), 200 a page.
     func due(_ request: ConsoleRequest) throws -> HTTPResponse {
         let database = console.database
-        let today = database.calendar.day(of: console.clock.now())
-        let forecaster = ReclaimForecaster(pools: try database.pools(), calendar: database.calendar, today: today)
+        let metrics = console.services.metrics
         let overdue = request.query("overdue") == "1"
-        let all = forecaster.due(try visibleOwned(try database.viewer(for: request.actor)), within: 7)
-            .filter { overdue ? ($0.1.daysLeft ?? 0) < 0 : ($0.1.daysLeft ?? 0) >= 0 }
-        let page = max(0, request.query("page").flatMap(Int.init) ?? 0)
-        let shown = Array(all.dropFirst(page * 200).prefix(200))
-        let next = all.count > (page + 1) * 200
+        let counts = try metrics.reclaimDueCounts(within: 7, by: request.actor)
+        let total = overdue ? counts.overdue : counts.upcoming
+        let page = min(max(0, request.query("page").flatMap(Int.init) ?? 0), 10_000)
+        let shown = try metrics.reclaimDue(within: 7, overdue: overdue, offset: page * 200, limit: 200, by: request.actor)
+        let next = total > (page + 1) * 200
             ? HTML("<p class=\"pager\"><a href=\"/admin/due?\(overdue ? "overdue=1&amp;" : "")page=\(page + 1)\">\(request.t("Next page")) →</a></p>") : .empty
-        let title = request.t(overdue ? "Overdue" : "Due for reclaim this week") + " (\(all.count))"
+        let title = request.t(overdue ? "Overdue" : "Due for reclaim this week") + " (\(total))"
         return Layout.page(request, title: title, HTML("\(try Self.dueTable(shown, request, database: database, empty: "–"))\(next)"))
     }
 

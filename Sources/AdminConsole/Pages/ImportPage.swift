@@ -116,42 +116,4 @@ struct ImportPage {
             """
         return Layout.page(request, title: request.t("Import"), error: error, body)
     }
-
-    /// The filtered customer list as CSV (UTF-8 with BOM so Excel keeps Chinese names).
-    /// The customers the user may see, as CSV, recorded as who saw what (a manager's exports
-    /// are limited per day: `AccessRecords.beginExport`).
-    func export(_ request: ConsoleRequest) throws -> HTTPResponse {
-        let records = console.services.accessRecords
-        try records.beginExport(by: request.actor)
-        let viewer = try database.viewer(for: request.actor)
-        let filter = CustomerPages.filter(request)
-        let pools = try database.pools()
-        let names = Dictionary(uniqueKeysWithValues: try database.users().map { ($0.id, $0.name) })
-        var rows: [[String]] = [Self.columns + ["owner", "pool", "created_at", "last_follow_up_at"]]
-        var after: CustomerCursor?
-        var exported: [CustomerID] = []
-        repeat {
-            let page = try database.customerPage(CustomerQuery(scope: viewer.scope, filter: filter, first: 500, after: after))
-            for customer in page.customers.map({ Masking.shown($0, in: pools) }) {
-                exported.append(customer.id)
-                rows.append([
-                    customer.name, customer.phone ?? "", customer.email ?? "", customer.industry ?? "", customer.region ?? "",
-                    customer.level ?? "", customer.source ?? "", customer.status.rawValue,
-                    customer.ownerID.flatMap { names[$0] } ?? "", pools.first { $0.id == customer.poolID }?.name ?? "",
-                    request.format(customer.createdAt), request.format(customer.lastFollowUpAt),
-                ])
-            }
-            after = page.hasNextPage ? page.cursors.last : nil
-        } while after != nil && rows.count < 200_000
-        let asked = request.http.queryArguments.filter { $0.key != "lang" }.sorted { $0.key < $1.key }
-            .map { "\($0.key)=\($0.value)" }.joined(separator: "&")
-        try records.record(
-            AccessEntry(
-                userID: request.actor.userID, tokenID: nil, kind: .export, customerIDs: exported, filter: asked.isEmpty ? "all" : asked,
-                rows: exported.count))
-        return HTTPResponse(
-            status: 200,
-            headers: [("Content-Type", "text/csv; charset=utf-8"), ("Content-Disposition", "attachment; filename=\"customers.csv\"")],
-            body: CSV.write(rows))
-    }
 }

@@ -36,12 +36,12 @@ struct PoolsPages {
 
     private func list(_ request: ConsoleRequest) throws -> HTTPResponse {
         let pools = try database.pools()
-        let metrics = Dictionary(uniqueKeysWithValues: try database.poolMetrics(pools: pools.map(\.id), from: Date(timeIntervalSince1970: 0), to: console.clock.now()).map { ($0.poolID, $0) })
+        let sizes = try database.poolSizes()
         let rows = pools.map { pool -> [HTML] in
             [
                 HTML("<a href=\"/admin/pools/\(String(pool.id.rawValue))\">\(pool.name)</a>\(pool.isDefault ? HTML(" <span class=\"tag\">\(request.t("Default pool"))</span>") : .empty)\(pool.archived ? HTML(" <span class=\"tag\">\(request.t("Archived"))</span>") : .empty)"),
                 HTML("\(pool.industries.joined(separator: ", "))"), HTML("\(pool.regions.joined(separator: ", "))"),
-                HTML("\(pool.priority)"), HTML("\(metrics[pool.id]?.size ?? 0)"), HTML("v\(Int(pool.ruleVersion))"),
+                HTML("\(pool.priority)"), HTML("\(sizes[pool.id] ?? 0)"), HTML("v\(Int(pool.ruleVersion))"),
                 HTML("\(AutoText.name(pool.rules.autoAssign, request))"),
             ]
         }

@@ -46,6 +46,8 @@ extension APIError {
             return APIError(.badUserInput, "\(field): \(message).", extensions: ["field": .string(field)])
         case .rateLimited(let why):
             return APIError(.rateLimited, "\(why).")
+        case .busy:
+            return APIError(.busy, "The server is running as many reports, previews, exports and imports as it runs at once; try again shortly.")
         }
     }
 
