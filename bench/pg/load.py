@@ -101,6 +101,8 @@ def main():
     out.write("SET session_replication_role = replica;\nSET maintenance_work_mem = '512MB';\nBEGIN;\n")
     for name, _ in indexes:
         out.write("DROP INDEX %s;\n" % name)
+    # The store wrote its one-row states when `migrate` opened it; the file's own come instead.
+    out.write("DELETE FROM facts_state;\nDELETE FROM forecast_state;\n")
     counts = {}
     for table, columns in tables:
         out.write("COPY %s (%s) FROM STDIN;\n" % (table, ", ".join(columns)))
@@ -123,6 +125,12 @@ INSERT INTO customer_tallies (industry, region, pool_id, customers)
   SELECT coalesce(industry, ''), coalesce(region, ''), coalesce(pool_id, 0), COUNT(*) FROM customers GROUP BY 1, 2, 3;
 UPDATE settings_version SET token = random_token(), directory_token = random_token() WHERE id = 1;
 """)
+    # The customers' kept forecasts were computed for the file's pools, which are these: when they
+    # were current in the file they stay current under the redrawn token (else the server
+    # recomputes them when it opens).
+    current = source.execute("SELECT f.settings_token = s.token FROM forecast_state f, settings_version s").fetchone()
+    if current and current[0]:
+        out.write("UPDATE forecast_state SET settings_token = (SELECT token FROM settings_version WHERE id = 1);\n")
     for table in identities:
         out.write("SELECT setval(pg_get_serial_sequence('public.%s', 'id'), coalesce((SELECT max(id) FROM %s), 0) + 1, false);\n"
                   % (table, table))
