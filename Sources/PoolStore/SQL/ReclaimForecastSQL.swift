@@ -21,14 +21,11 @@ public struct ReclaimForecastSQL: Sendable {
     let pools: [Pool]
     let calendar: LocalCalendar
     let dialect: SQLDialect
-    /// Rules to use instead of a pool's own (a preview of rules not saved yet).
-    let override: (pool: PoolID, rules: ReclaimRules)?
 
-    public init(pools: [Pool], calendar: LocalCalendar, dialect: SQLDialect, override: (pool: PoolID, rules: ReclaimRules)? = nil) {
+    public init(pools: [Pool], calendar: LocalCalendar, dialect: SQLDialect) {
         self.pools = PoolRouter(pools: pools).routingOrder
         self.calendar = calendar
         self.dialect = dialect
-        self.override = override
     }
 
     private static let ownedFrom = "coalesce(owner_since, created_at)"
@@ -49,6 +46,12 @@ public struct ReclaimForecastSQL: Sendable {
         var fragment = SQLFragment("(") + range + SQLFragment(" AND coalesce(")
         fragment += byPool { rules in self.rulesDue(rules, by: day) }
         return fragment + ", FALSE))"
+    }
+
+    /// Private customers that `rules` reclaim on or before `day`, for a caller that has already
+    /// chosen the customers those rules govern (a rule preview): no routing per row.
+    public func due(under rules: ReclaimRules, by day: Day) -> SQLFragment {
+        SQLFragment("(owner_id IS NOT NULL AND coalesce(") + exemptions(rules) + rulesDue(rules, by: day) + ", FALSE))"
     }
 
     /// The instant `day` begins, in milliseconds.
@@ -103,9 +106,7 @@ public struct ReclaimForecastSQL: Sendable {
 
     // MARK: Pieces
 
-    private func rules(of pool: Pool) -> ReclaimRules {
-        override?.pool == pool.id ? override!.rules : pool.rules.reclaim
-    }
+    private func rules(of pool: Pool) -> ReclaimRules { pool.rules.reclaim }
 
     /// `CASE WHEN <routes to pool 1> THEN <its condition> … ELSE FALSE END`.
     private func byPool(_ condition: (ReclaimRules) -> SQLFragment) -> SQLFragment {

@@ -305,7 +305,7 @@ public struct SweepEngine<Store: SQLTransactions> {
         }.filter { router.route(industry: $0.industry.isEmpty ? nil : $0.industry, region: $0.region.isEmpty ? nil : $0.region)?.0 == pool }
         var preview = RulePreview()
         guard !pairs.isEmpty else { return preview }
-        let forecast = ReclaimForecastSQL(pools: pools, calendar: calendar, dialect: Session.dialect, override: (pool, rules.reclaim))
+        let forecast = ReclaimForecastSQL(pools: pools, calendar: calendar, dialect: Session.dialect)
         let governed = SQLFragment(
             "(coalesce(industry, ''), coalesce(region, '')) IN (VALUES " + pairs.map { _ in "(?, ?)" }.joined(separator: ", ") + ")",
             pairs.flatMap { [SQLValue.text($0.industry), .text($0.region)] })
@@ -315,7 +315,7 @@ public struct SweepEngine<Store: SQLTransactions> {
             """
             SELECT id, owner_id, level, status, locked, created_at, owner_since, last_follow_up_at, last_progress_at
             FROM customers WHERE
-            """) + SQLFragment.all([governed, forecast.due(by: calendar.adding(30, to: today), kept: false)])
+            """) + SQLFragment.all([governed, forecast.due(under: rules.reclaim, by: calendar.adding(30, to: today))])
         let facts = try store.read { try $0.fetchAll(statement, Self.facts) }
         let due = preview.count(facts, rules: rules.reclaim, today: today, calendar: calendar)
         preview.evaluated = pairs.map(\.customers).reduce(0, +)
