@@ -167,26 +167,10 @@ public struct CustomerQueries<Session: SQLSession> {
         if let statuses = filter.statuses {
             parts.append(SQLFragment("status IN (\(dialect.textList))", [SQLList.texts(statuses.map(\.rawValue))]))
         }
-        if let text = filter.text?.trimmingWhitespace(), !text.isEmpty { parts.append(search(text, masked: masked)) }
+        if let text = filter.text?.trimmingWhitespace(), !text.isEmpty { parts.append(CustomerSearch(text: text, masked: masked, dialect: dialect).condition) }
         if let before = filter.followUpBefore { parts.append(SQLFragment("last_follow_up_at < ?", [.int(Timestamp.encode(before))])) }
         if let after = filter.followUpAfter { parts.append(SQLFragment("last_follow_up_at >= ?", [.int(Timestamp.encode(after))])) }
         return parts
-    }
-
-    /// Name, e-mail or phone digits containing `text`; masked values never match.
-    private func search(_ text: String, masked: MaskedPools) -> SQLFragment {
-        let pattern = SQLValue.text("%" + Self.escapeLike(text.lowercased()) + "%")
-        var clause = SQLFragment(
-            """
-            (lower(name) LIKE ? ESCAPE '\\'
-             OR (email_key LIKE ? ESCAPE '\\' AND (pool_id IS NULL OR pool_id NOT IN (\(dialect.idList))))
-            """, [pattern, pattern, SQLList.ids(masked.email)])
-        if let digits = DuplicateKeys.normalizePhone(text) {
-            clause += SQLFragment(
-                " OR (phone_key LIKE ? AND (pool_id IS NULL OR pool_id NOT IN (\(dialect.idList))))",
-                [.text("%" + digits + "%"), SQLList.ids(masked.phone)])
-        }
-        return clause + ")"
     }
 
     /// The same filter over `customer_tallies`, when the tallies can answer it: a viewer who sees
@@ -228,14 +212,5 @@ public struct CustomerQueries<Session: SQLSession> {
         // PostgreSQL cannot for the equivalent OR, and read every page from the list's start
         // (an export of a million customers took minutes).
         return SQLFragment("((\(key), id) \(op) (?, ?))", [value, .int(cursor.id.rawValue)])
-    }
-
-    static func escapeLike(_ text: String) -> String {
-        var escaped = ""
-        for character in text {
-            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
-            escaped.append(character)
-        }
-        return escaped
     }
 }

@@ -18,6 +18,7 @@ enum Migrations {
         migrator.registerMigration("v10-data-protection", migrate: dataProtection)
         migrator.registerMigration("v11-pool-moves", migrate: poolMoves)
         migrator.registerMigration("v12-facts", migrate: facts)
+        migrator.registerMigration("v13-full-text-search", migrate: fullTextSearch)
         return migrator
     }
 

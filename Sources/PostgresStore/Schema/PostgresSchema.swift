@@ -21,7 +21,18 @@ enum PostgresSchema {
         PostgresMigration(version: 3, name: "data-protection", sql: dataProtection),
         PostgresMigration(version: 4, name: "pool-moves", sql: poolMoves),
         PostgresMigration(version: 5, name: "facts", sql: facts),
+        PostgresMigration(version: 6, name: "full-text-search", sql: fullTextSearch),
     ]
+
+    /// SQLite's v13-full-text-search, in PostgreSQL's own way: trigram GIN indexes (`pg_trgm`, a
+    /// trusted extension that a database's owner may create) answer the search's very `LIKE`s
+    /// on the lowered name, the e-mail key and the phone digits (`CustomerSearch`).
+    private static let fullTextSearch = """
+        CREATE EXTENSION IF NOT EXISTS pg_trgm;
+        CREATE INDEX customers_search_name ON customers USING gin (lower(name) gin_trgm_ops);
+        CREATE INDEX customers_search_email ON customers USING gin (email_key gin_trgm_ops);
+        CREATE INDEX customers_search_phone ON customers USING gin (phone_key gin_trgm_ops);
+        """
 
     /// SQLite's v12-facts: daily facts per rep and pool, each claim's first follow-up, and the
     /// indexes reports read at a million customers.
