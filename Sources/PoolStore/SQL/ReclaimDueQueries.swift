@@ -31,7 +31,7 @@ extension SQLTransactions {
             // before today, so its instant is at least a day before today begins (less a margin
             // for a clock change): the index range starts there, not at every overdue customer.
             if kept && !overdue {
-                conditions.append(SQLFragment("reclaim_at >= ?", [.int(forecast.dayStart(today) - 86_400_000 - 7_200_000)]))
+                conditions.append(SQLFragment("reclaim_at >= ?", [.int(forecast.dayStart(today) - 86_400_000 - ReclaimForecastSQL.clockChange)]))
             }
             let statement = SQLFragment("SELECT \(RowDecoding.customerColumns) FROM customers WHERE ") + SQLFragment.all(conditions)
                 + SQLFragment(" ORDER BY ") + (kept ? "reclaim_at" : forecast.dueInstant())

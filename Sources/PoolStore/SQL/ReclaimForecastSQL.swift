@@ -33,20 +33,24 @@ public struct ReclaimForecastSQL: Sendable {
     /// Private customers reclaimed on or before `day` (overdue ones included) if nothing changes.
     ///
     /// `kept`: every private customer's `reclaim_at` is current for these pools (see
-    /// `refreshForecastsIfStale`), so only customers whose forecast instant falls before `day`
-    /// begins are looked at (a rule of `limit` days reclaims on the day after its clock plus
-    /// `limit` days; a margin for a clock change); otherwise every private customer is. Either
-    /// way the exact condition decides.
+    /// `refreshForecastsIfStale`). A rule of `limit` days reclaims on the day after its clock's
+    /// day plus `limit` days, so a customer is due by `day` when its instant falls before `day`
+    /// begins: one whose instant is more than a clock change (two hours) earlier is due for
+    /// sure, one more than that later is not, and only the few in between are decided by the
+    /// exact condition. Not kept: the exact condition decides for every private customer.
     public func due(by day: Day, kept: Bool) -> SQLFragment {
         // Never NULL (a rule whose clock no longer applies compares as NULL), so that NOT of it
         // is the customers not due.
-        let range = kept
-            ? SQLFragment("owner_id IS NOT NULL AND reclaim_at < ?", [.int(dayStart(day) + 7_200_000)])
-            : SQLFragment("owner_id IS NOT NULL")
-        var fragment = SQLFragment("(") + range + SQLFragment(" AND coalesce(")
-        fragment += byPool { rules in self.rulesDue(rules, by: day) }
-        return fragment + ", FALSE))"
+        let exact = SQLFragment("coalesce(") + byPool { rules in self.rulesDue(rules, by: day) } + ", FALSE)"
+        guard kept else { return SQLFragment("(owner_id IS NOT NULL AND ") + exact + ")" }
+        let start = dayStart(day)
+        return SQLFragment(
+            "(owner_id IS NOT NULL AND reclaim_at IS NOT NULL AND reclaim_at < ? AND (reclaim_at < ? OR ",
+            [.int(start + Self.clockChange), .int(start - Self.clockChange)]) + exact + "))"
     }
+
+    /// The most a zone's offset moves between a rule's clock and its end, in milliseconds.
+    static let clockChange: Int64 = 7_200_000
 
     /// Private customers that `rules` reclaim on or before `day`, for a caller that has already
     /// chosen the customers those rules govern (a rule preview): no routing per row.
