@@ -12,16 +12,19 @@ extension OwnershipWrites {
         // The default pool takes what nothing else matches; only a routing pool draws customers.
         guard let target = settings.pool(pool), !target.isDefault, !(target.industries.isEmpty && target.regions.isEmpty)
         else { return ([], nil) }
-        var conditions: [String] = ["c.owner_id IS NULL", "c.pool_id <> ?", "c.id > ?"]
-        var arguments: [SQLValue] = [.int(pool.rawValue), .int(after)]
-        if !target.industries.isEmpty {
-            conditions.append("lower(c.industry) IN (\(Session.dialect.textList))")
-            arguments.append(SQLList.texts(target.industries.map { $0.lowercased() }))
-        }
-        if !target.regions.isEmpty {
-            conditions.append("lower(c.region) IN (\(Session.dialect.textList))")
-            arguments.append(SQLList.texts(target.regions.map { $0.lowercased() }))
-        }
+        let router = PoolRouter(pools: settings.pools)
+        // Only (industry, region) pairs that other pools hold and that now route here can move:
+        // the tallies name them without reading customers, and mostly there are none.
+        let pairs = try session.fetchAll(
+            "SELECT DISTINCT industry, region FROM customer_tallies WHERE pool_id NOT IN (0, ?) AND customers > 0", [.int(pool.rawValue)]
+        ) { (industry: $0.text(0), region: $0.text(1)) }
+            .filter { router.route(industry: $0.industry.isEmpty ? nil : $0.industry, region: $0.region.isEmpty ? nil : $0.region)?.0 == pool }
+        guard !pairs.isEmpty else { return ([], nil) }
+        let conditions: [String] = [
+            "c.owner_id IS NULL", "c.pool_id <> ?", "c.id > ?",
+            "(coalesce(c.industry, ''), coalesce(c.region, '')) IN (VALUES " + pairs.map { _ in "(?, ?)" }.joined(separator: ", ") + ")",
+        ]
+        let arguments: [SQLValue] = [.int(pool.rawValue), .int(after)] + pairs.flatMap { [SQLValue.text($0.industry), .text($0.region)] }
         let rows = try session.fetchAll(
             """
             SELECT \(RowDecoding.customerColumns.split(separator: ",").map { "c." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", ")),
@@ -29,7 +32,6 @@ extension OwnershipWrites {
             FROM customers c WHERE \(conditions.joined(separator: " AND ")) ORDER BY c.id LIMIT ?
             """, arguments + [.int(Int64(limit))]
         ) { row in (RowDecoding.customer(row), row.optionalText(Int32(RowDecoding.customerColumnCount))) }
-        let router = PoolRouter(pools: settings.pools)
         let moving = rows.filter { customer, routedBy in
             routedBy != RoutingReason.explicit.rawValue && router.route(industry: customer.industry, region: customer.region)?.0 == pool
         }.map(\.0)
