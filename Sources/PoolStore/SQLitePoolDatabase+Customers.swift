@@ -15,9 +15,9 @@ extension SQLitePoolDatabase {
         return try read { db in try CustomerQueries(db).page(query, masked: masked) }
     }
 
-    public func countCustomers(_ filter: CustomerFilter, scope: CustomerScope) throws -> Int {
+    public func countCustomers(_ filter: CustomerFilter, scope: CustomerScope, atMost: Int?) throws -> Int {
         let masked = try MaskedPools(filter, pools: pools)
-        return try read { db in try CustomerQueries(db).count(filter, scope: scope, masked: masked) }
+        return try read { db in try CustomerQueries(db).count(filter, scope: scope, masked: masked, atMost: atMost) }
     }
 
     public func createCustomer(_ draft: CustomerDraft, by actor: Actor, intoPool: PoolID?) throws -> Customer {

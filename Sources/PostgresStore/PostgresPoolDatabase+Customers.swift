@@ -11,9 +11,9 @@ extension PostgresPoolDatabase {
         return try read { try CustomerQueries($0).page(query, masked: masked) }
     }
 
-    public func countCustomers(_ filter: CustomerFilter, scope: CustomerScope) throws -> Int {
+    public func countCustomers(_ filter: CustomerFilter, scope: CustomerScope, atMost: Int?) throws -> Int {
         let masked = try MaskedPools(filter, pools: pools)
-        return try read { try CustomerQueries($0).count(filter, scope: scope, masked: masked) }
+        return try read { try CustomerQueries($0).count(filter, scope: scope, masked: masked, atMost: atMost) }
     }
 
     public func createCustomer(_ draft: CustomerDraft, by actor: Actor, intoPool: PoolID?) throws -> Customer {

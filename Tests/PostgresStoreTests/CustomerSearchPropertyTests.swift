@@ -88,6 +88,7 @@ import Testing
             let expected = scan(trimmed)
             #expect(Set(page.customers.map(\.id)) == expected, "search \(trimmed.debugDescription) (seed \(seed))")
             #expect(try database.countCustomers(filter, scope: .all) == expected.count, "count of \(trimmed.debugDescription) (seed \(seed))")
+            #expect(try database.countCustomers(filter, scope: .all, atMost: 3) == min(expected.count, 3), "count up to 3 (seed \(seed))")
             if trimmed.count >= 3 && !expected.isEmpty { indexed += 1 }
         }
         #expect(indexed > 20, "searches long enough for the index found something (seed \(seed))")

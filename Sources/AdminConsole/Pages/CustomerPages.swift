@@ -17,6 +17,9 @@ struct CustomerPages {
         return Layout.message(request, status: 404, title: "Not found", request.t("Not found"))
     }
 
+    /// The most matches the list counts exactly.
+    static let countedUpTo = 10_000
+
     /// The list's filters from the query string; shared with the CSV export.
     static func filter(_ request: ConsoleRequest) -> CustomerFilter {
         var filter = CustomerFilter()
@@ -39,7 +42,9 @@ struct CustomerPages {
         let filter = Self.filter(request)
         let after = request.query("after").flatMap(Self.cursor)
         let page = try database.customerPage(CustomerQuery(scope: viewer.scope, filter: filter, first: 50, after: after))
-        let total = try database.countCustomers(filter, scope: viewer.scope)
+        // Counted up to one past what the page says exactly: a broad search at a million
+        // customers would otherwise count for half a second to print a number.
+        let total = try database.countCustomers(filter, scope: viewer.scope, atMost: Self.countedUpTo + 1)
         let pools = try database.pools()
         let names = try UserCache(database: database).names(page.customers.map(\.ownerID))
         let rows = page.customers.map { customer -> [HTML] in
@@ -69,7 +74,7 @@ struct CustomerPages {
               <button type="submit">\(request.t("Filter"))</button>
               <a class="button" href="/admin/export.csv?\(base)">\(request.t("Export CSV"))</a>
             </form>
-            <p class="count"><strong id="total">\(total)</strong> \(request.t("customers match"))</p>
+            <p class="count"><strong id="total">\(total > Self.countedUpTo ? "\(Self.countedUpTo)+" : "\(total)")</strong> \(request.t("customers match"))</p>
             \(Layout.table([request.t("Customer"), request.t("Phone"), request.t("Industry"), request.t("Region"), request.t("Status"), request.t("Owner"), request.t("Pool"), request.t("Last follow-up")], rows, empty: "–"))
             <p class="pager">\(after == nil ? .empty : HTML("<a href=\"/admin/customers?\(base)\">\(request.t("First page"))</a> "))\(next.map { HTML("<a href=\"\($0)\" rel=\"next\">\(request.t("Next page")) →</a>") } ?? .empty)</p>
             """

@@ -9,7 +9,9 @@ import PoolDomain
 public protocol CustomerStore: Sendable {
     func customers(ids: [CustomerID]) throws -> [CustomerID: Customer]
     func customerPage(_ query: CustomerQuery) throws -> CustomerPage
-    func countCustomers(_ filter: CustomerFilter, scope: CustomerScope) throws -> Int
+    /// How many customers match; with `atMost`, counting stops there (a list that says "10,000+"
+    /// need not count a broad search's every match).
+    func countCustomers(_ filter: CustomerFilter, scope: CustomerScope, atMost: Int?) throws -> Int
     /// The industries and regions customers have, most customers first (at most 500 each).
     func routingValues() throws -> (industries: [String], regions: [String])
     func createCustomer(_ draft: CustomerDraft, by actor: Actor, intoPool: PoolID?) throws -> Customer
@@ -34,4 +36,10 @@ public protocol CustomerStore: Sendable {
     /// The newest follow-ups of each customer, newest first, at most `limitEach` per customer.
     func followUps(of ids: [CustomerID], limitEach: Int) throws -> [CustomerID: [FollowUp]]
     func collaborators(of ids: [CustomerID]) throws -> [CustomerID: [(UserID, CollaboratorAccess)]]
+}
+
+extension CustomerStore {
+    public func countCustomers(_ filter: CustomerFilter, scope: CustomerScope) throws -> Int {
+        try countCustomers(filter, scope: scope, atMost: nil)
+    }
 }

@@ -57,15 +57,20 @@ public struct CustomerQueries<Session: SQLSession> {
     }
 
     /// How many customers the filter matches in the scope: from the tallies when they can
-    /// answer, counted otherwise.
-    public func count(_ filter: CustomerFilter, scope: CustomerScope, masked: MaskedPools) throws -> Int {
+    /// answer, counted otherwise, and then only up to `atMost` when given.
+    public func count(_ filter: CustomerFilter, scope: CustomerScope, masked: MaskedPools, atMost: Int? = nil) throws -> Int {
         let statement: SQLFragment
+        let matching = SQLFragment.all(conditions(filter, scope: scope, masked: masked))
         if let tallied = Self.tallyConditions(filter, scope: scope) {
             statement = "SELECT coalesce(SUM(customers), 0) FROM customer_tallies WHERE " + SQLFragment.all(tallied)
+        } else if let atMost {
+            statement = SQLFragment("SELECT COUNT(*) FROM (SELECT 1 FROM customers WHERE ") + matching
+                + SQLFragment(" LIMIT ?) AS capped", [.int(Int64(atMost))])
         } else {
-            statement = "SELECT COUNT(*) FROM customers WHERE " + SQLFragment.all(conditions(filter, scope: scope, masked: masked))
+            statement = "SELECT COUNT(*) FROM customers WHERE " + matching
         }
-        return try session.fetchAll(statement) { $0.int(0) }.first ?? 0
+        let count = try session.fetchAll(statement) { $0.int(0) }.first ?? 0
+        return atMost.map { min(count, $0) } ?? count
     }
 
     /// Ownership events after `id`, oldest first, of customers in `scope` (the feed).
