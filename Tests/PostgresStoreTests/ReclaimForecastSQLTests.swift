@@ -87,6 +87,12 @@ import Testing
             let listed: [CustomerID] = previewed.entries.map(\.customer.id)
             let expectedListed: [CustomerID] = expected.entries.prefix(200).map(\.customer.id)
             #expect(listed == expectedListed, "preview list (seed \(seed))")
+            // A short list: only the customers near the soonest are evaluated for it.
+            for length in [1, 7, 30] {
+                let short = try database.previewRules(proposed, for: pool.id, today: today, listed: length)
+                #expect(short.entries.map(\.customer.id) == Array(expectedListed.prefix(length)), "first \(length) (seed \(seed))")
+                #expect(short.entries.map(\.due) == expected.entries.prefix(length).map(\.due), "their dues (seed \(seed))")
+            }
         }
         for pool in try database.pools() {
             let compiled = ReclaimForecastSQL(pools: try database.pools(), calendar: calendar, dialect: database.dialect)
@@ -137,6 +143,8 @@ protocol ForecastCheck {
     func customerIDs(where condition: SQLFragment) throws -> [CustomerID]
     func timedOutWrite(slow: String) throws
     func slowRead(_ slow: String) throws
+    /// A rule preview that lists only the first `listed` customers.
+    func previewRules(_ rules: PoolRules, for pool: PoolID, today: Day, listed: Int) throws -> RulePreview
 }
 
 extension ForecastCheck where Self: SQLTransactions {
@@ -160,6 +168,10 @@ extension ForecastCheck where Self: SQLTransactions {
 
     func customerIDs(where condition: SQLFragment) throws -> [CustomerID] {
         try read { try $0.fetchAll(SQLFragment("SELECT id FROM customers WHERE ") + condition) { CustomerID($0.int64(0)) } }
+    }
+
+    func previewRules(_ rules: PoolRules, for pool: PoolID, today: Day, listed: Int) throws -> RulePreview {
+        try SweepEngine(self, now: Date()).preview(rules, for: pool, today: today, listed: listed)
     }
 }
 

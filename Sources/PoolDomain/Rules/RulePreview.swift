@@ -36,6 +36,32 @@ public struct RulePreview: Sendable, Equatable {
         entries.sort { ($0.due.reclaimOn, $0.customer.id) < ($1.due.reclaimOn, $1.customer.id) }
     }
 
+    /// How far off a customer's reclaim is, when a store has worked it out exactly for many
+    /// customers at once (`count(_:)`).
+    public enum Window: Int, Sendable {
+        case today = 0, within7Days, within30Days
+    }
+
+    /// Counts customers due within 30 days whose window a store has already decided, by owner.
+    public mutating func count(_ windows: [(owner: UserID, window: Window)]) {
+        var owners = Dictionary(uniqueKeysWithValues: perOwner.map { ($0.ownerID, $0) })
+        for (owner, window) in windows {
+            var counts = owners[owner] ?? OwnerCounts(ownerID: owner)
+            if window == .today {
+                today += 1
+                counts.today += 1
+            }
+            if window != .within30Days {
+                within7Days += 1
+                counts.within7Days += 1
+            }
+            within30Days += 1
+            counts.within30Days += 1
+            owners[owner] = counts
+        }
+        perOwner = owners.values.sorted { ($0.within30Days, $1.ownerID) > ($1.within30Days, $0.ownerID) }
+    }
+
     /// Counts the governed customers' facts (each one evaluated); returns those due within 30
     /// days with their due, soonest first, for the caller to list (`entries`) as far as it wants.
     public mutating func count(

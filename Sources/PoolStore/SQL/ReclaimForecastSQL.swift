@@ -89,23 +89,29 @@ public struct ReclaimForecastSQL: Sendable {
         guard !pools.isEmpty else { return "CAST(NULL AS BIGINT)" }
         var fragment: SQLFragment = "CASE"
         for pool in pools {
-            let exempt = exemptions(rules(of: pool))
-            fragment += SQLFragment(" WHEN ") + matches(pool) + SQLFragment(" THEN ")
-            if !exempt.sql.isEmpty { fragment += SQLFragment("CASE WHEN NOT (") + exempt + SQLFragment("TRUE) THEN CAST(NULL AS BIGINT) ELSE ") }
-            fragment += levels(rules(of: pool)) { days in
-                // PostgreSQL's LEAST skips NULL (a rule that no longer applies); SQLite's min does not.
-                let clocks = self.clocks(days).map { clock, limit in
-                    SQLFragment(self.dialect == .sqlite
-                        ? "coalesce(\(clock) + \(Int64(limit) * 86_400_000), 9223372036854775807)"
-                        : "(\(clock) + \(Int64(limit) * 86_400_000))")
-                }
-                guard !clocks.isEmpty else { return "CAST(NULL AS BIGINT)" }
-                guard clocks.count > 1 else { return clocks[0] }
-                return SQLFragment("\(self.dialect == .sqlite ? "min" : "LEAST")(") + Self.joined(clocks, ", ") + ")"
-            }
-            if !exempt.sql.isEmpty { fragment += " END" }
+            fragment += SQLFragment(" WHEN ") + matches(pool) + SQLFragment(" THEN ") + dueInstant(under: rules(of: pool))
         }
         return fragment + " END"
+    }
+
+    /// The same under `rules`, for customers a caller has already chosen (a rule preview).
+    public func dueInstant(under rules: ReclaimRules) -> SQLFragment {
+        let exempt = exemptions(rules)
+        var fragment: SQLFragment = ""
+        if !exempt.sql.isEmpty { fragment += SQLFragment("CASE WHEN NOT (") + exempt + SQLFragment("TRUE) THEN CAST(NULL AS BIGINT) ELSE ") }
+        fragment += levels(rules) { days in
+            // PostgreSQL's LEAST skips NULL (a rule that no longer applies); SQLite's min does not.
+            let clocks = self.clocks(days).map { clock, limit in
+                SQLFragment(self.dialect == .sqlite
+                    ? "coalesce(\(clock) + \(Int64(limit) * 86_400_000), 9223372036854775807)"
+                    : "(\(clock) + \(Int64(limit) * 86_400_000))")
+            }
+            guard !clocks.isEmpty else { return "CAST(NULL AS BIGINT)" }
+            guard clocks.count > 1 else { return clocks[0] }
+            return SQLFragment("\(self.dialect == .sqlite ? "min" : "LEAST")(") + Self.joined(clocks, ", ") + ")"
+        }
+        if !exempt.sql.isEmpty { fragment += " END" }
+        return fragment
     }
 
     // MARK: Pieces

@@ -289,10 +289,10 @@ public struct SweepEngine<Store: SQLTransactions> {
     /// What `rules` would reclaim among the private customers governed by `pool`; writes nothing.
     ///
     /// The governed customers are the (industry, region) pairs the router sends to the pool, read
-    /// from the tallies of private customers (their count is `evaluated`); the database selects
-    /// among them those the proposed rules could reclaim within 30 days (`ReclaimForecastSQL`),
-    /// and only their facts are read and evaluated here by the sweep's own evaluator. The first
-    /// `listed` of them, soonest first, are read whole for the list.
+    /// from the tallies of private customers (their count is `evaluated`); the database decides
+    /// which of them the proposed rules reclaim today, within 7 and within 30 days with the
+    /// forecast's exact conditions (`ReclaimForecastSQL`, held to the sweep's evaluator by
+    /// tests), so only the soonest few are evaluated here, for the list (`listed`, read whole).
     public func preview(_ rules: PoolRules, for pool: PoolID, today: Day, listed: Int = 200) throws -> RulePreview {
         let pools = try store.pools()
         guard pools.contains(where: { $0.id == pool }) else { throw PoolError.notFound(entity: "Pool") }
@@ -305,24 +305,51 @@ public struct SweepEngine<Store: SQLTransactions> {
         }.filter { router.route(industry: $0.industry.isEmpty ? nil : $0.industry, region: $0.region.isEmpty ? nil : $0.region)?.0 == pool }
         var preview = RulePreview()
         guard !pairs.isEmpty else { return preview }
+        preview.evaluated = pairs.map(\.customers).reduce(0, +)
         let forecast = ReclaimForecastSQL(pools: pools, calendar: calendar, dialect: Session.dialect)
         let governed = SQLFragment(
             "(coalesce(industry, ''), coalesce(region, '')) IN (VALUES " + pairs.map { _ in "(?, ?)" }.joined(separator: ", ") + ")",
             pairs.flatMap { [SQLValue.text($0.industry), .text($0.region)] })
-        // One statement in no particular order: the owned customers' covering index
-        // (`customers_reclaim_at`) answers it without reading the table.
-        let statement = SQLFragment(
-            """
-            SELECT id, owner_id, level, status, locked, created_at, owner_since, last_follow_up_at, last_progress_at
-            FROM customers WHERE
-            """) + SQLFragment.all([governed, forecast.due(under: rules.reclaim, by: calendar.adding(30, to: today))])
-        let facts = try store.read { try $0.fetchAll(statement, Self.facts) }
-        let due = preview.count(facts, rules: rules.reclaim, today: today, calendar: calendar)
-        preview.evaluated = pairs.map(\.customers).reduce(0, +)
-        let shown = Array(due.prefix(listed))
-        let customers = try store.read { try CustomerReads($0).customers(ids: shown.map(\.0)) }
-        preview.entries = shown.compactMap { id, due in customers[id].map { RulePreview.Entry(customer: $0, due: due) } }
+        func due(within days: Int) -> SQLFragment { forecast.due(under: rules.reclaim, by: calendar.adding(days, to: today)) }
+        // One pass over the owned customers' covering index (`customers_reclaim_at`): the
+        // exact windows in SQL (the forecast's own conditions), and each one's instant, by
+        // which the soonest are found without evaluating the rest in Swift.
+        let statement = SQLFragment("SELECT id, owner_id, CASE WHEN ") + due(within: 0) + " THEN 0 WHEN " + due(within: 7)
+            + " THEN 1 ELSE 2 END, " + forecast.dueInstant(under: rules.reclaim) + " FROM customers WHERE "
+            + SQLFragment.all([governed, due(within: 30)])
+        let rows = try store.read { session in
+            try session.fetchAll(statement) { row in
+                (id: row.int64(0), owner: UserID(row.int64(1)), window: RulePreview.Window(rawValue: row.int(2)) ?? .within30Days,
+                 instant: row.optionalInt64(3) ?? .max)
+            }
+        }
+        preview.count(rows.map { ($0.owner, $0.window) })
+        preview.entries = try soonest(rows.map { ($0.id, $0.instant) }, listed: listed, rules: rules.reclaim, today: today)
         return preview
+    }
+
+    /// The `listed` customers due soonest, by day and then id, with their exact due. A
+    /// customer's day is its instant's day plus one, give or take a clock change, so every
+    /// customer more than two days after the `listed`-th soonest instant comes after it by day
+    /// too: only those up to there are evaluated (in Swift, as the sweep would).
+    private func soonest(_ instants: [(id: Int64, instant: Int64)], listed: Int, rules: ReclaimRules, today: Day) throws -> [RulePreview.Entry] {
+        guard listed > 0, !instants.isEmpty else { return [] }
+        let sorted = instants.sorted { ($0.instant, $0.id) < ($1.instant, $1.id) }
+        let edge = sorted[min(listed, sorted.count) - 1].instant
+        let ids = sorted.prefix { $0.instant <= edge || $0.instant - edge <= 2 * 86_400_000 }.map(\.id)
+        let facts = try store.read { session in
+            try session.fetchAll(
+                SQLFragment(
+                    """
+                    SELECT id, owner_id, level, status, locked, created_at, owner_since, last_follow_up_at, last_progress_at
+                    FROM customers WHERE id IN (\(Session.dialect.idList))
+                    """, [SQLList.ids(ids)]), Self.facts)
+        }
+        let due = facts.compactMap { fact in
+            ReclaimEvaluator.assess(fact, rules: rules, calendar: calendar).due.map { (fact.customerID, $0) }
+        }.sorted { ($0.1.reclaimOn, $0.0) < ($1.1.reclaimOn, $1.0) }.prefix(listed)
+        let customers = try store.read { try CustomerReads($0).customers(ids: due.map(\.0)) }
+        return due.compactMap { id, due in customers[id].map { RulePreview.Entry(customer: $0, due: due) } }
     }
 
     private static func facts(_ row: Session.Row) -> ReclaimFacts {
