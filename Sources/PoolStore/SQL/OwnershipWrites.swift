@@ -193,8 +193,8 @@ public struct OwnershipWrites<Session: SQLSession> {
     /// Sets the customer's forecast reclaim instant from the pools as they are in this
     /// transaction (`ReclaimForecastSQL.dueInstant`), after any write to what it depends on.
     public func refreshForecast(_ id: CustomerID) throws {
-        let forecast = ReclaimForecastSQL(pools: try settings().pools, calendar: calendar, dialect: Session.dialect)
-        try session.execute(forecast.assignment(where: SQLFragment("id = ?", [.int(id.rawValue)])))
+        let statement = ForecastAssignmentCache.shared.assignment(pools: try settings().pools, calendar: calendar, dialect: Session.dialect)
+        try session.execute(statement.sql, statement.arguments + [.int(id.rawValue)])
     }
 
     /// One outbox row per active endpoint subscribed to `kind`, in the change's transaction.
