@@ -25,12 +25,20 @@ public final class GonghaiApp: @unchecked Sendable {
         live: LiveLimits = LiveLimits(), settings: ServiceSettings = .standard
     ) throws {
         let log: @Sendable (String) -> Void = { logger.error("\($0)") }
+        let tally = benchRoutes ? StatementTally() : nil
+        var observer = statementObserver
+        if let tally {
+            observer = { @Sendable statement in
+                tally.record(statement)
+                statementObserver?(statement)
+            }
+        }
         telemetry = Telemetry(logger: logger, metricsToken: metricsToken)
         // A worker thread holds at most one connection at a time; the scheduler, the webhook
         // sender and a read snapshot's nested reads need a few more.
         database = try StoreOpener.open(
             DatabaseAddress(address), clock: clock, timeZone: timeZone, connections: http.threads + 4,
-            statementTimeout: statementTimeout, statementObserver: statementObserver, metrics: telemetry.factory)
+            statementTimeout: statementTimeout, statementObserver: observer, metrics: telemetry.factory)
         endpoint = try GraphQLEndpoint(
             schemaSDL: schemaSDL, database: database, limits: limits, clock: clock, rateLimitPerMinute: rateLimitPerMinute,
             executor: executor, persisted: PersistedOperations(trusted: trustedDocuments), live: live, settings: settings, log: log)
@@ -40,7 +48,7 @@ public final class GonghaiApp: @unchecked Sendable {
             configuration: http,
             handler: Router(
                 graphQL: endpoint, console: console, telemetry: telemetry, database: database,
-                floor: benchRoutes ? FloorRoute(database: database) : nil))
+                floor: benchRoutes ? FloorRoute(database: database) : nil, statements: tally))
     }
 
     public func start() throws { try server.start() }

@@ -10,8 +10,9 @@ public struct Router: HTTPHandler {
     let console: AdminConsole
     let telemetry: Telemetry
     let database: any ServingStore
-    /// `/bench/floor`, with `serve --bench-routes` only.
+    /// `/bench/floor` and `/bench/statements`, with `serve --bench-routes` only.
     var floor: FloorRoute?
+    var statements: StatementTally?
     let requestIDs = RequestIDGenerator()
 
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
@@ -42,6 +43,9 @@ public struct Router: HTTPHandler {
         case "/bench/floor" where floor != nil:
             route = "floor"
             response = floor!.handle(request)
+        case "/bench/statements" where statements != nil:
+            route = "bench"
+            response = statements!.response()
         case "/":
             response = HTTPResponse(status: 303, headers: [("Location", "/admin")], body: [])
         case "/admin", _ where request.path.hasPrefix("/admin/"):

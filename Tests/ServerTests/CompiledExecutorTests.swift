@@ -102,6 +102,29 @@ import TestSupport
         #expect(try without.client.send(method: "GET", path: "/bench/floor").status == 404)
     }
 
+    /// The benchmark's statement count: what `bench/run` reports per request must be what the
+    /// server ran, reads and writes apart from transaction control.
+    @Test func theStatementsRouteCountsWhatTheServerRan() throws {
+        let server = try TestServer(benchRoutes: true)
+        try server.createCustomer("Counted", owner: "rep1")
+        func tally() throws -> (data: Int, control: Int) {
+            let answer = try server.client.send(method: "GET", path: "/bench/statements")
+            let object = try JSONSerialization.jsonObject(with: Data(answer.text.utf8)) as? [String: Int] ?? [:]
+            return (object["statements"] ?? -1, object["transactionControl"] ?? -1)
+        }
+        let query = "{ customers(first: 5) { nodes { id owner { name } } } }"
+        _ = try server.client.graphQL(query, token: server.tokens["admin"])
+        let before = try tally()
+        let captured = try server.statements.capture { _ = try server.client.graphQL(query, token: server.tokens["admin"]) }
+        let after = try tally()
+        let control = captured.filter { ["BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "SET "].contains(where: $0.uppercased().hasPrefix) }
+        #expect(after.data - before.data == captured.count - control.count, "\(captured)")
+        #expect(after.control - before.control == control.count, "\(captured)")
+        #expect(after.data > before.data, "the page reads something")
+        let without = try TestServer()
+        #expect(try without.client.send(method: "GET", path: "/bench/statements").status == 404)
+    }
+
     @Test func aDifferenceIsReported() throws {
         let data = Map.dictionary(["me": .dictionary(["name": .string("a")])])
         let bytes = [UInt8](try GraphQLJSONEncoder().encode(data))
