@@ -9,21 +9,10 @@
  *         path; request bodies (POST) are read and discarded. Listens on 127.0.0.1 only.
  * Stops on SIGINT or SIGTERM.
  */
-#include <arpa/inet.h>
-#include <microhttpd.h>
-#include <netinet/in.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#if MHD_VERSION < 0x00097002
-#define RESULT int
-#else
-#define RESULT enum MHD_Result
-#endif
+#include "../common/loopback_daemon.h"
 
 static const char BODY[] = "{\"data\":{\"__typename\":\"Query\"}}";
 static struct MHD_Response *response;
@@ -44,9 +33,6 @@ static RESULT answer(void *cls, struct MHD_Connection *connection, const char *u
     return MHD_queue_response(connection, MHD_HTTP_OK, response);
 }
 
-static volatile sig_atomic_t stopping;
-static void on_signal(int sig) { (void)sig; stopping = 1; }
-
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -66,34 +52,14 @@ int main(int argc, char **argv)
         return 1;
     }
 
-    struct sockaddr_in address;
-    memset(&address, 0, sizeof address);
-    address.sin_family = AF_INET;
-    address.sin_port = htons((uint16_t)port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-
-    unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD;
-    if (MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES)
-        flags |= MHD_USE_EPOLL;
-    struct MHD_Daemon *daemon = MHD_start_daemon(
-        flags, (uint16_t)port, NULL, NULL, answer, NULL,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&address,
-        MHD_OPTION_THREAD_POOL_SIZE, threads,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned int)4096,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
-        MHD_OPTION_END);
+    struct MHD_Daemon *daemon = loopback_daemon(port, threads, answer);
     if (daemon == NULL) {
         fprintf(stderr, "ceiling: cannot listen on 127.0.0.1:%d\n", port);
         return 1;
     }
-    fprintf(stderr, "ceiling listening on http://127.0.0.1:%d/ (%u threads%s)\n", port, threads,
-            (flags & MHD_USE_EPOLL) ? ", epoll" : "");
+    fprintf(stderr, "ceiling listening on http://127.0.0.1:%d/ (%u threads)\n", port, threads);
 
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
-    while (!stopping)
-        pause();
-    MHD_stop_daemon(daemon);
+    loopback_serve(daemon);
     MHD_destroy_response(response);
     return 0;
 }
