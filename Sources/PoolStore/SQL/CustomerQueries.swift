@@ -60,14 +60,12 @@ public struct CustomerQueries<Session: SQLSession> {
     /// answer, counted otherwise, and then only up to `atMost` when given.
     public func count(_ filter: CustomerFilter, scope: CustomerScope, masked: MaskedPools, atMost: Int? = nil) throws -> Int {
         let statement: SQLFragment
-        let matching = SQLFragment.all(conditions(filter, scope: scope, masked: masked))
         if let tallied = Self.tallyConditions(filter, scope: scope) {
             statement = "SELECT coalesce(SUM(customers), 0) FROM customer_tallies WHERE " + SQLFragment.all(tallied)
-        } else if let atMost {
-            statement = SQLFragment("SELECT COUNT(*) FROM (SELECT 1 FROM customers WHERE ") + matching
-                + SQLFragment(" LIMIT ?) AS capped", [.int(Int64(atMost))])
         } else {
-            statement = "SELECT COUNT(*) FROM customers WHERE " + matching
+            let matching = SQLFragment.all(conditions(filter, scope: scope, masked: masked))
+            statement = atMost.map { SQLFragment("SELECT COUNT(*) FROM (SELECT 1 FROM customers WHERE ") + matching
+                + SQLFragment(" LIMIT ?) AS capped", [.int(Int64($0))]) } ?? "SELECT COUNT(*) FROM customers WHERE " + matching
         }
         let count = try session.fetchAll(statement) { $0.int(0) }.first ?? 0
         return atMost.map { min(count, $0) } ?? count

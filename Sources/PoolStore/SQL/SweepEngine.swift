@@ -336,7 +336,7 @@ public struct SweepEngine<Store: SQLTransactions> {
         guard listed > 0, !instants.isEmpty else { return [] }
         let sorted = instants.sorted { ($0.instant, $0.id) < ($1.instant, $1.id) }
         let edge = sorted[min(listed, sorted.count) - 1].instant
-        let ids = sorted.prefix { $0.instant <= edge || $0.instant - edge <= 2 * 86_400_000 }.map(\.id)
+        let ids = sorted.prefix { $0.instant - edge <= 2 * 86_400_000 }.map(\.id)
         let facts = try store.read { session in
             try session.fetchAll(
                 SQLFragment(
