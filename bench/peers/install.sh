@@ -37,7 +37,7 @@ fi
 
 # The Go peer: GOPATH-mode build against Debian's Go sources (no modules, no downloads).
 go_peer="$here/go/graphql-go-peer"
-if [ ! -x "$go_peer" ] || [ "$here/go/main.go" -nt "$go_peer" ]; then
+if [ ! -x "$go_peer" ] || [ -n "$(find "$here/go" -name '*.go' -newer "$go_peer")" ]; then
     echo "building $go_peer"
     mkdir -p "$cache"
     (cd "$here/go" && GOPATH=/usr/share/gocode GO111MODULE=off GOFLAGS= GOCACHE="${GOCACHE:-$cache/go-build}" \

@@ -1092,19 +1092,31 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		requestError(w, 403, "FORBIDDEN", "This benchmark peer serves administrators only.")
 		return
 	}
+	body, ok := readRequest(w, r)
+	if !ok {
+		return
+	}
+	req := &request{st: s.st, ctx: ctx, user: user, users: map[int64]*userRow{user.id: user}}
+	respond(w, s.schema.Exec(context.WithValue(ctx, requestKey{}, req), body.Query, body.OperationName, body.Variables))
+}
+
+// readRequest reads a POSTed GraphQL request body, or answers the error and returns false.
+func readRequest(w http.ResponseWriter, r *http.Request) (*requestBody, bool) {
 	raw, err := io.ReadAll(io.LimitReader(r.Body, 1<<20+1))
 	if err != nil || len(raw) > 1<<20 {
 		requestError(w, 413, "PAYLOAD_TOO_LARGE", "The request body is larger than the server accepts.")
-		return
+		return nil, false
 	}
 	var body requestBody
 	if err := json.Unmarshal(raw, &body); err != nil || body.Query == "" {
 		requestError(w, 400, "BAD_REQUEST", "The body must be a JSON object with a query.")
-		return
+		return nil, false
 	}
-	req := &request{st: s.st, ctx: ctx, user: user, users: map[int64]*userRow{user.id: user}}
-	resp := s.schema.Exec(context.WithValue(ctx, requestKey{}, req), body.Query, body.OperationName, body.Variables)
+	return &body, true
+}
 
+// respond writes graphql-go's response with gonghai's bytes.
+func respond(w http.ResponseWriter, resp *graphql.Response) {
 	out := make([]byte, 0, len(resp.Data)+64)
 	if resp.Data != nil {
 		out = append(out, `{"data":`...)
@@ -1130,6 +1142,7 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func main() {
 	dbPath := flag.String("db", "", "the SQLite database file gonghai serves")
 	port := flag.Int("port", 18091, "the port to listen on (127.0.0.1)")
+	lean := flag.Bool("lean", false, "serve only the lean page, with one JOINed query and no token (lean.go)")
 	flag.Parse()
 	if *dbPath == "" {
 		log.Fatal("-db is required")
@@ -1138,16 +1151,26 @@ func main() {
 	if err != nil {
 		log.Fatalf("open %s: %v", *dbPath, err)
 	}
-	schema, err := graphql.ParseSchema(schemaText, &queryR{st: st})
-	if err != nil {
-		log.Fatalf("schema: %v", err)
+	var handler http.Handler
+	if *lean {
+		schema, err := graphql.ParseSchema(leanSchemaText, &leanQueryR{st: st})
+		if err != nil {
+			log.Fatalf("schema: %v", err)
+		}
+		handler = &leanServer{schema: schema}
+	} else {
+		schema, err := graphql.ParseSchema(schemaText, &queryR{st: st})
+		if err != nil {
+			log.Fatalf("schema: %v", err)
+		}
+		handler = &server{st: st, schema: schema}
 	}
 	ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", *port))
 	if err != nil {
 		log.Fatal(err)
 	}
-	log.Printf("graphql-go peer listening on http://%s/graphql (database %s)", ln.Addr(), *dbPath)
-	srv := &http.Server{Handler: &server{st: st, schema: schema}, ReadHeaderTimeout: 10 * time.Second}
+	log.Printf("graphql-go peer listening on http://%s/graphql (database %s, lean %v)", ln.Addr(), *dbPath, *lean)
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		log.Fatal(err)
 	}

@@ -16,6 +16,7 @@ const crypto = require('crypto');
 const http = require('http');
 const { buildSchema, parse, validate, execute, GraphQLError } = require('graphql');
 const sqlite3 = require('sqlite3');
+const { leanSchema, leanRoot } = require('./lean');
 
 const schemaText = `
 schema {
@@ -509,7 +510,8 @@ function requestError(response, status, code, message, headers) {
   send(response, status, gonghaiJSON({ errors: [{ message, path: [], extensions: { code } }] }), headers);
 }
 
-async function handle(store, request, response, raw) {
+async function handle(store, request, response, raw, lean) {
+  if (lean) return run(response, raw, leanSchema, lean, { store });
   const header = request.headers.authorization || '';
   const space = header.indexOf(' ');
   let user = null;
@@ -522,6 +524,11 @@ async function handle(store, request, response, raw) {
   if (user.role !== 'admin') {
     return requestError(response, 403, 'FORBIDDEN', 'This benchmark peer serves administrators only.');
   }
+  return run(response, raw, schema, root, new RequestContext(store, user));
+}
+
+// Parses, validates and executes the request's operation and writes gonghai's bytes.
+async function run(response, raw, schema, root, contextValue) {
   let body;
   try {
     body = JSON.parse(raw.toString('utf8'));
@@ -542,7 +549,7 @@ async function handle(store, request, response, raw) {
     return send(response, 200, gonghaiJSON({ errors: invalid.map((e) => ({ message: e.message, locations: e.locations, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })) }));
   }
   const result = await execute({
-    schema, document, rootValue: root, contextValue: new RequestContext(store, user),
+    schema, document, rootValue: root, contextValue,
     variableValues: body.variables || undefined, operationName: body.operationName || undefined,
   });
   const output = result.errors ? { data: result.data, errors: result.errors } : { data: result.data };
@@ -556,9 +563,10 @@ function main() {
     return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
   };
   const dbPath = option('--db', option('-db', null));
+  const lean = args.includes('--lean') ? leanRoot(checkPageSize) : null;
   const port = Number(option('--port', option('-port', '18092')));
   if (!dbPath) {
-    console.error('usage: server.js --db FILE [--port PORT]');
+    console.error('usage: server.js --db FILE [--port PORT] [--lean]');
     process.exit(2);
   }
   const store = new Store(dbPath);
@@ -574,7 +582,7 @@ function main() {
     });
     request.on('end', () => {
       if (size > 1 << 20) return requestError(response, 413, 'PAYLOAD_TOO_LARGE', 'The request body is larger than the server accepts.');
-      handle(store, request, response, Buffer.concat(chunks)).catch((error) => {
+      handle(store, request, response, Buffer.concat(chunks), lean).catch((error) => {
         console.error(error);
         if (!response.headersSent) requestError(response, 500, 'INTERNAL', 'Internal server error.');
       });
@@ -582,7 +590,7 @@ function main() {
   });
   server.keepAliveTimeout = 60000;
   server.listen(port, '127.0.0.1', () => {
-    console.log(`graphql-js peer listening on http://127.0.0.1:${port}/graphql (database ${dbPath})`);
+    console.log(`graphql-js peer listening on http://127.0.0.1:${port}/graphql (database ${dbPath}${lean ? ', lean' : ''})`);
   });
 }
 
