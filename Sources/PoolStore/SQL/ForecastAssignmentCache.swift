@@ -15,6 +15,8 @@ final class ForecastAssignmentCache: @unchecked Sendable {
     private var entry: (pools: [Pool], dialect: SQLDialect, statement: SQLFragment)?
 
     /// `UPDATE customers SET reclaim_at = … WHERE id = ?` for these pools, the id left to bind.
+    /// The instant it computes is calendar-free (clocks plus whole days in milliseconds), so the
+    /// calendar, which `ReclaimForecastSQL` needs for day thresholds, is not part of the key.
     func assignment(pools: [Pool], calendar: LocalCalendar, dialect: SQLDialect) -> SQLFragment {
         if let statement = lock.withLock({ entry.flatMap { $0.pools == pools && $0.dialect == dialect ? $0.statement : nil } }) {
             return statement
