@@ -102,16 +102,46 @@ public struct Arguments: Sendable {
 /// `DateTime` on the wire: ISO-8601 in UTC with milliseconds.
 enum DateTimeFormat {
     static func format(_ date: Date) -> String {
-        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        var bytes: [UInt8] = []
+        write(millis: Int64((date.timeIntervalSince1970 * 1000).rounded()), into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `yyyy-MM-ddTHH:mm:ss.SSSZ` of a stored instant, appended without a `String`: the
+    /// compiled reads write it straight from a column (see `CompiledConnection`).
+    static func write(millis: Int64, into bytes: inout [UInt8]) {
         let seconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000
         let fraction = millis - seconds * 1000
         var time = time_t(seconds)
         var parts = tm()
         gmtime_r(&time, &parts)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900,
-            Int(parts.tm_mon) + 1, Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min),
-            Int(parts.tm_sec), Int(fraction))
+        func digits(_ value: Int, _ count: Int) {
+            var divisor = 1
+            for _ in 1..<count { divisor *= 10 }
+            guard value >= 0, value < divisor * 10 else {
+                // Outside the field's width (a year past 9999 or before 0): as `%0Nd` prints it.
+                bytes.append(contentsOf: String(format: "%0\(count)d", value).utf8)
+                return
+            }
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                divisor /= 10
+            }
+        }
+        digits(Int(parts.tm_year) + 1900, 4)
+        bytes.append(UInt8(ascii: "-"))
+        digits(Int(parts.tm_mon) + 1, 2)
+        bytes.append(UInt8(ascii: "-"))
+        digits(Int(parts.tm_mday), 2)
+        bytes.append(UInt8(ascii: "T"))
+        digits(Int(parts.tm_hour), 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(Int(parts.tm_min), 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(Int(parts.tm_sec), 2)
+        bytes.append(UInt8(ascii: "."))
+        digits(Int(fraction), 3)
+        bytes.append(UInt8(ascii: "Z"))
     }
 
     static func parse(_ text: String) -> Date? {

@@ -6,3 +6,4 @@ import PoolDomain
 /// or the adapters.
 public typealias PoolDatabase = ReadSnapshots & PeopleStore & PoolRuleStore & CustomerStore & OwnershipStore
     & SweepStore & WebhookAuditStore & MetricsStore & DataProtectionStore & ReclaimForecastStore
+    & CustomerRowStore

@@ -15,6 +15,13 @@ extension SQLitePoolDatabase {
         return try read { db in try CustomerQueries(db).page(query, masked: masked) }
     }
 
+    public func customerRows(_ request: CustomerRowRequest, visit: (CustomerRow) throws -> Void) throws -> CustomerRowsEnd {
+        try read { db in
+            try CustomerRowQueries(session: db, settingsMemo: settingsMemo, directoryMemo: directoryMemo)
+                .rows(request, visit: visit)
+        }
+    }
+
     public func countCustomers(_ filter: CustomerFilter, scope: CustomerScope, atMost: Int?) throws -> Int {
         let masked = try MaskedPools(filter, pools: pools)
         return try read { db in try CustomerQueries(db).count(filter, scope: scope, masked: masked, atMost: atMost) }

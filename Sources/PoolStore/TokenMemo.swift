@@ -35,6 +35,12 @@ public final class TokenMemo<Value: MemoReading>: @unchecked Sendable {
         lock.withLock { reading = (token, fresh) }
         return fresh
     }
+
+    /// The last reading, unchecked: for a query that reads the token in its own statement and
+    /// compares it with this one (see `CustomerRowQueries`).
+    public func latest() -> (token: Int64, value: Value)? {
+        lock.withLock { reading }
+    }
 }
 
 /// A value a `TokenMemo` keeps: read whole from a session.

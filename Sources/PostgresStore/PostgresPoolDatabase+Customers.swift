@@ -11,6 +11,13 @@ extension PostgresPoolDatabase {
         return try read { try CustomerQueries($0).page(query, masked: masked) }
     }
 
+    public func customerRows(_ request: CustomerRowRequest, visit: (CustomerRow) throws -> Void) throws -> CustomerRowsEnd {
+        try read { connection in
+            try CustomerRowQueries(session: connection, settingsMemo: settingsMemo, directoryMemo: directoryMemo)
+                .rows(request, visit: visit)
+        }
+    }
+
     public func countCustomers(_ filter: CustomerFilter, scope: CustomerScope, atMost: Int?) throws -> Int {
         let masked = try MaskedPools(filter, pools: pools)
         return try read { try CustomerQueries($0).count(filter, scope: scope, masked: masked, atMost: atMost) }

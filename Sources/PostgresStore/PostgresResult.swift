@@ -79,4 +79,5 @@ extension PostgresRow: ColumnReader {
     public func int64(_ index: Int32) -> Int64 { int64(Int(index)) }
     public func isNull(_ index: Int32) -> Bool { isNull(Int(index)) }
     public func text(_ index: Int32) -> String { string(Int(index)) }
+    public func bytes(_ index: Int32) -> UnsafeBufferPointer<UInt8> { result.bytes(row, Int(index)) }
 }

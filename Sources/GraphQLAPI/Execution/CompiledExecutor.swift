@@ -62,17 +62,17 @@ final class CompiledExecutor: Sendable {
 /// The state of one execution: the output buffer, the errors, the current response path.
 /// A struct, so its buffer and path are checked for exclusive access at compile time rather
 /// than on every write.
-private struct PlanRun {
-    private enum PathItem {
+struct PlanRun {
+    enum PathItem {
         case key(String)
         case index(Int)
     }
 
-    private let context: RequestContext
-    private let arguments: [Map]
-    private var out = JSONBytes(capacity: 2048)
-    private var errors: [GraphQLError] = []
-    private var path: [PathItem] = []
+    let context: RequestContext
+    let arguments: [Map]
+    var out = JSONBytes(capacity: 2048)
+    var errors: [GraphQLError] = []
+    var path: [PathItem] = []
     /// Which runtime types seen in this run are `Optional`s (see `unwrapOptional`).
     private var optionalTypes = OptionalTypes()
 
@@ -94,7 +94,7 @@ private struct PlanRun {
     }
 
     /// Fields run in order; for a mutation that is the serial execution the spec asks for.
-    private mutating func object(_ plan: ObjectPlan, source: any Sendable) throws {
+    mutating func object(_ plan: ObjectPlan, source: any Sendable) throws {
         out.raw(UInt8(ascii: "{"))
         for (position, field) in plan.fields.enumerated() {
             if position > 0 { out.raw(UInt8(ascii: ",")) }
@@ -107,15 +107,12 @@ private struct PlanRun {
     }
 
     private mutating func resolve(_ field: FieldPlan, source: any Sendable) throws {
+        if let program = field.connection { return try connection(program, field, source: source) }
         if let reader = field.reader, let value = reader(source), writeRead(value, field.readKind) { return }
         guard let resolver = field.resolver else {
             return try completeCatchingError(field.output, field, field.parentTypeName)
         }
-        let values: Map
-        switch field.arguments {
-        case .constant(let constant): values = constant
-        case .perRequest(let slot): values = arguments[slot]
-        }
+        let values = argumentValues(field)
         let value: (any Sendable)?
         do {
             value = try resolver(source, Arguments(values), context)
@@ -127,9 +124,16 @@ private struct PlanRun {
         try completeCatchingError(field.output, field, value)
     }
 
+    func argumentValues(_ field: FieldPlan) -> Map {
+        switch field.arguments {
+        case .constant(let constant): return constant
+        case .perRequest(let slot): return arguments[slot]
+        }
+    }
+
     /// A nullable position absorbs an error below it: what was written is dropped, `null`
     /// written instead, the error kept. A non-null position passes it up.
-    private mutating func completeCatchingError(_ output: OutputPlan, _ field: FieldPlan, _ value: (any Sendable)?) throws {
+    mutating func completeCatchingError(_ output: OutputPlan, _ field: FieldPlan, _ value: (any Sendable)?) throws {
         if case .nonNull = output {
             _ = try complete(output, field, value)
             return
@@ -146,7 +150,7 @@ private struct PlanRun {
     }
 
     /// A resolver's error (or one from below) at `output`.
-    private mutating func absorb(_ error: GraphQLError, at output: OutputPlan) throws {
+    mutating func absorb(_ error: GraphQLError, at output: OutputPlan) throws {
         if case .nonNull = output { throw error }
         out.null()
         errors.append(error)
@@ -241,7 +245,7 @@ private struct PlanRun {
         return GraphQLError(message: String(describing: error), nodes: field.nodes, path: currentPath(), originalError: error)
     }
 
-    private func currentPath() -> IndexPath {
+    func currentPath() -> IndexPath {
         IndexPath(path.map { item -> IndexPathElement in
             switch item {
             case .key(let key): return key

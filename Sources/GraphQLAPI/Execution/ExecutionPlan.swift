@@ -33,6 +33,9 @@ final class FieldPlan: @unchecked Sendable {
     let readKind: LeafPlan.Fast
     let arguments: ArgumentSource
     let output: OutputPlan
+    /// A customer page compiled into one statement, run instead of the resolver (see
+    /// `ConnectionProgram`); set once, while the plan is built.
+    fileprivate(set) var connection: ConnectionProgram?
 
     init(
         responseKey: String, name: String, parentTypeName: String, nodes: [Field], resolver: FieldResolver?,
@@ -217,9 +220,11 @@ struct PlanCompiler {
         // Readers ignore arguments, and the root's values are recorded for `verify` mode.
         let root = [schema.queryType?.name, schema.mutationType?.name].contains(type.name)
         let reader = definitions.isEmpty && !root ? readers[type.name]?[name] : nil
-        return FieldPlan(
+        let plan = FieldPlan(
             responseKey: key, name: name, parentTypeName: type.name, nodes: nodes, resolver: resolver, reader: reader,
             arguments: try arguments(definitions, nodes[0].arguments), output: try output(definition.type, nodes))
+        plan.connection = ConnectionProgram.compile(plan)
+        return plan
     }
 
     private mutating func arguments(_ definitions: [InputCoercion.Definition], _ nodes: [Argument]) throws -> ArgumentSource {

@@ -50,6 +50,29 @@ struct JSONBytes {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    /// A column's text as `string(_:)` writes the `String` decoded from it: valid UTF-8 is
+    /// escaped straight from the database's buffer, anything else is decoded first, which
+    /// repairs it the way `RowDecoding` does.
+    mutating func string(utf8 text: UnsafeBufferPointer<UInt8>) {
+        guard Self.isValidUTF8(text) else { return string(String(decoding: text, as: UTF8.self)) }
+        bytes.append(UInt8(ascii: "\""))
+        Self.appendEscaped(text, to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Decimal digits of an integer, for ids and the like (not a GraphQL `Int`: see `number`).
+    /// (Up to 15 digits a `String` is stored inline: no allocation.)
+    mutating func digits(_ value: Int64) { bytes.append(contentsOf: String(value).utf8) }
+
+    /// Appends `more` as they are (already JSON).
+    mutating func raw(_ more: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: more) }
+
+    mutating func dateTime(millis: Int64) {
+        bytes.append(UInt8(ascii: "\""))
+        DateTimeFormat.write(millis: millis, into: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
     /// A `Map` as `GraphQLJSONEncoder` writes it (custom scalars serialize to maps).
     mutating func map(_ value: Map) throws {
         switch value {
@@ -152,6 +175,40 @@ struct JSONBytes {
     private static let trueBytes = Array("true".utf8)
     private static let falseBytes = Array("false".utf8)
     private static let hex = Array("0123456789abcdef".utf8)
+
+    /// Well-formed UTF-8 as Unicode defines it (no overlong forms, surrogates or values past
+    /// U+10FFFF): exactly the bytes `String(decoding:as:)` keeps unchanged.
+    static func isValidUTF8(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        let count = text.count
+        func continuation(_ offset: Int) -> Bool { text[index + offset] & 0xC0 == 0x80 }
+        while index < count {
+            let lead = text[index]
+            if lead < 0x80 {
+                index += 1
+                continue
+            }
+            let width: Int
+            switch lead {
+            case 0xC2...0xDF: width = 2
+            case 0xE0...0xEF: width = 3
+            case 0xF0...0xF4: width = 4
+            default: return false
+            }
+            guard index + width <= count else { return false }
+            let second = text[index + 1]
+            switch lead {
+            case 0xE0: guard (0xA0...0xBF).contains(second) else { return false }
+            case 0xED: guard (0x80...0x9F).contains(second) else { return false }
+            case 0xF0: guard (0x90...0xBF).contains(second) else { return false }
+            case 0xF4: guard (0x80...0x8F).contains(second) else { return false }
+            default: guard continuation(1) else { return false }
+            }
+            for offset in 2..<max(width, 2) where !continuation(offset) { return false }
+            index += width
+        }
+        return true
+    }
 
     /// Copies runs that need no escape in one append; escapes `"`, `\`, `/` and control bytes.
     private static func appendEscaped(_ text: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {

@@ -20,17 +20,28 @@ final class CustomerConnection: Sendable {
     }
 
     static func load(_ args: Arguments, context: RequestContext, pool: PoolID? = nil) throws -> CustomerConnection {
+        let query = try self.query(args, context: context, pool: pool)
+        let page = try context.database.customerPage(query)
+        noteRead(page.customers.map(\.id), args, query: query, context: context, pool: pool)
+        return CustomerConnection(page: page, query: query, context: context)
+    }
+
+    /// The page the arguments ask for, in the caller's scope: the same for the resolvers and for
+    /// a compiled page (`ConnectionProgram`).
+    static func query(_ args: Arguments, context: RequestContext, pool: PoolID?) throws -> CustomerQuery {
         var filter = try CustomerFilterInput.parse(args.object("filter"), context: context)
         if let pool { filter.poolID = pool }
         let order = try orderInput(args.object("orderBy"))
         let first = try PageSize.check(args.int("first") ?? 20, context.limits)
         let after = try args.string("after").map { try CursorCodec.decode($0, order: order) }
-        let query = CustomerQuery(scope: try context.scope, filter: filter, order: order, first: first, after: after)
-        let page = try context.database.customerPage(query)
-        if context.services.accessRecords.recordsList(rows: page.customers.count, continuing: after != nil, by: context.actor) {
-            context.request.noteList(page.customers.map(\.id), filter: describe(args, pool: pool))
+        return CustomerQuery(scope: try context.scope, filter: filter, order: order, first: first, after: after)
+    }
+
+    /// The access record of a page read, when the services record such reads.
+    static func noteRead(_ ids: [CustomerID], _ args: Arguments, query: CustomerQuery, context: RequestContext, pool: PoolID?) {
+        if context.services.accessRecords.recordsList(rows: ids.count, continuing: query.after != nil, by: context.actor) {
+            context.request.noteList(ids, filter: describe(args, pool: pool))
         }
-        return CustomerConnection(page: page, query: query, context: context)
     }
 
     /// The list's arguments as the caller gave them, for the access record.

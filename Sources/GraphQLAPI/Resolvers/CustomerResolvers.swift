@@ -1,5 +1,6 @@
 import PoolDomain
 import PoolServices
+import PoolStore
 
 enum CustomerResolvers {
     /// Leaves read straight off the customer (see `Leaf`).
@@ -38,6 +39,32 @@ enum CustomerResolvers {
         "collaborators": node { node, _ in try node.batch.collaborators(of: node.customer.id) },
     ])
 
+    /// The fields a compiled page writes straight from its columns (see `ConnectionProgram`),
+    /// each answering what its resolver above answers; the differential tests run every page
+    /// both ways. A field not here (contact details and their masking, follow-ups, history,
+    /// forecasts) sends the whole page down the resolvers' path.
+    static let columns: [String: ColumnLeaf] = [
+        "id": ColumnLeaf(.id, .customerID),
+        "name": ColumnLeaf(.name, .text),
+        "industry": ColumnLeaf(.industry, .optionalText),
+        "region": ColumnLeaf(.region, .optionalText),
+        "level": ColumnLeaf(.level, .optionalText),
+        "source": ColumnLeaf(.source, .optionalText),
+        "status": ColumnLeaf(.status, .status),
+        "locked": ColumnLeaf(.locked, .flag),
+        "dealAmount": ColumnLeaf(.dealAmountCents, .cents),
+        "createdAt": ColumnLeaf(.createdAt, .dateTime),
+        "ownerSince": ColumnLeaf(.ownerSince, .optionalDateTime),
+        "lastFollowUpAt": ColumnLeaf(.lastFollowUpAt, .optionalDateTime),
+        "lastProgressAt": ColumnLeaf(.lastProgressAt, .optionalDateTime),
+        "updatedAt": ColumnLeaf(.updatedAt, .dateTime),
+        // Users from the directory, the pool from the settings, as `batch.user` and `context.pool` find them.
+        "owner": ColumnLeaf(.ownerID, .user),
+        "previousOwner": ColumnLeaf(.previousOwnerID, .user),
+        "createdBy": ColumnLeaf(.createdBy, .user),
+        "pool": ColumnLeaf(.poolID, .pool),
+    ]
+
     private static func value(_ read: @escaping @Sendable (Customer) -> (any Sendable)?) -> FieldResolver {
         field(CustomerNode.self) { read($0.customer) }
     }
@@ -47,6 +74,39 @@ enum CustomerResolvers {
     ) -> FieldResolver {
         on(CustomerNode.self) { node, args, _ in try body(node, args) }
     }
+}
+
+/// A field of `Customer` as a column and how it is written (see `CustomerResolvers.columns`).
+struct ColumnLeaf: Sendable {
+    enum Encoding: Sendable {
+        /// `cus_` and the id.
+        case customerID
+        /// A non-null text: NULL reads as "" as `RowDecoding` reads it.
+        case text
+        case optionalText
+        /// Its GraphQL name; an unknown value reads as `LEAD`, as `RowDecoding` reads it.
+        case status
+        case flag
+        /// Cents as a `Float` of the major unit.
+        case cents
+        case dateTime
+        case optionalDateTime
+        /// A user id, the user's fields from the directory.
+        case user
+        /// The pool of a customer in one (owner NULL), its fields from the settings.
+        case pool
+    }
+
+    let column: CustomerColumn
+    let encoding: Encoding
+
+    init(_ column: CustomerColumn, _ encoding: Encoding) {
+        self.column = column
+        self.encoding = encoding
+    }
+
+    /// What the statement must select for it.
+    var columns: [CustomerColumn] { encoding == .pool ? [.ownerID, .poolID] : [column] }
 }
 
 extension CustomerNode {

@@ -43,3 +43,10 @@ extension CustomerStore {
         try countCustomers(filter, scope: scope, atMost: nil)
     }
 }
+
+/// Customer pages read column by column, for a caller that writes the columns as they come.
+public protocol CustomerRowStore: Sendable {
+    /// Visits the rows of `request.query`'s page in order, each with only the columns asked for,
+    /// in one statement; the directory and settings each row carries are those of that statement.
+    func customerRows(_ request: CustomerRowRequest, visit: (CustomerRow) throws -> Void) throws -> CustomerRowsEnd
+}

@@ -8,6 +8,8 @@ public protocol ColumnReader: SendableMetatype {
     func int64(_ index: Int32) -> Int64
     func isNull(_ index: Int32) -> Bool
     func text(_ index: Int32) -> String
+    /// A text column's bytes, valid until the row moves on; empty for NULL.
+    func bytes(_ index: Int32) -> UnsafeBufferPointer<UInt8>
 }
 
 extension ColumnReader {

@@ -1,0 +1,157 @@
+import PoolDomain
+import PoolStore
+
+/// A `customers` connection (the root list or a pool's) compiled into one statement: the
+/// columns its selection names, the directory and settings vouched for by the same statement,
+/// each row written as it is read (`PlanRun.connection`). Built with the plan when every field
+/// of the selection has a column or a lookup (`CustomerResolvers.columns`); otherwise the field
+/// keeps its resolver and the page is read as `Customer` values.
+///
+/// The caller's scope and the access record come from the same code as the resolver's
+/// (`CustomerConnection.query` and `noteRead`): policy stays in the application layer, the
+/// store only translates the query.
+final class ConnectionProgram: @unchecked Sendable {
+    enum Part {
+        case typename(String)
+        /// An index into `nodes`.
+        case nodes(Int)
+        case edges(EdgeProgram)
+        case pageInfo(ObjectPlan)
+        case totalCount
+    }
+
+    final class EdgeProgram {
+        enum Part {
+            case typename(String)
+            case cursor
+            case node(Int)
+        }
+
+        let parts: [(FieldPlan, Part)]
+
+        init(parts: [(FieldPlan, Part)]) { self.parts = parts }
+    }
+
+    /// One selection of a customer's fields, written into its own buffer row by row.
+    final class NodeProgram {
+        enum Step {
+            case typename
+            case leaf(ColumnLeaf)
+        }
+
+        let steps: [(FieldPlan, Step)]
+        /// Where its rows sit in the response below the connection, for error paths:
+        /// `nodes.i` or `edges.i.node`.
+        let listKey: String
+        let nodeKey: String?
+
+        init(steps: [(FieldPlan, Step)], listKey: String, nodeKey: String?) {
+            self.steps = steps
+            self.listKey = listKey
+            self.nodeKey = nodeKey
+        }
+    }
+
+    let typeName: String
+    let parts: [(FieldPlan, Part)]
+    let nodes: [NodeProgram]
+    let columns: [CustomerColumn]
+    let directory: Bool
+    let settings: Bool
+    let cursors: Bool
+    /// The pool of a `Pool.customers` field, from its parent.
+    let parentPool: (any Sendable) throws -> PoolID?
+
+    private init(
+        typeName: String, parts: [(FieldPlan, Part)], nodes: [NodeProgram], parentPool: @escaping (any Sendable) throws -> PoolID?
+    ) {
+        self.typeName = typeName
+        self.parts = parts
+        self.nodes = nodes
+        self.parentPool = parentPool
+        var columns: [CustomerColumn] = []
+        var directory = false
+        var settings = false
+        for node in nodes {
+            for case (_, .leaf(let leaf)) in node.steps {
+                for column in leaf.columns where column != .id && !columns.contains(column) { columns.append(column) }
+                if leaf.encoding == .user { directory = true }
+                if leaf.encoding == .pool { settings = true }
+            }
+        }
+        self.columns = columns
+        self.directory = directory
+        self.settings = settings
+        cursors = parts.contains { part in
+            switch part.1 {
+            case .edges(let edge): return edge.parts.contains { if case .cursor = $0.1 { true } else { false } }
+            case .pageInfo(let plan): return plan.fields.contains { $0.name == "endCursor" }
+            default: return false
+            }
+        }
+    }
+
+    /// Nil when some field of the selection has no column: the resolvers answer it.
+    static func compile(_ field: FieldPlan) -> ConnectionProgram? {
+        let parentPool: (any Sendable) throws -> PoolID?
+        switch (field.parentTypeName, field.name) {
+        case ("Query", "customers"): parentPool = { _ in nil }
+        case ("Pool", "customers"):
+            parentPool = { source in
+                guard let pool = source as? Pool else { throw APIError(.internalError, "Internal server error.") }
+                return pool.id
+            }
+        default: return nil
+        }
+        guard case .nonNull(.object(let connection)) = field.output else { return nil }
+        var nodes: [NodeProgram] = []
+        var parts: [(FieldPlan, Part)] = []
+        for child in connection.fields {
+            switch (child.name, child.output) {
+            case ("__typename", _): parts.append((child, .typename(connection.typeName)))
+            case ("totalCount", _): parts.append((child, .totalCount))
+            case ("nodes", .nonNull(.list(.nonNull(.object(let node))))):
+                guard let program = Self.node(node, listKey: child.responseKey, nodeKey: nil) else { return nil }
+                nodes.append(program)
+                parts.append((child, .nodes(nodes.count - 1)))
+            case ("edges", .nonNull(.list(.nonNull(.object(let edge))))):
+                var edgeParts: [(FieldPlan, EdgeProgram.Part)] = []
+                for part in edge.fields {
+                    switch (part.name, part.output) {
+                    case ("__typename", _): edgeParts.append((part, .typename(edge.typeName)))
+                    case ("cursor", _): edgeParts.append((part, .cursor))
+                    case ("node", .nonNull(.object(let node))):
+                        guard let program = Self.node(node, listKey: child.responseKey, nodeKey: part.responseKey) else { return nil }
+                        nodes.append(program)
+                        edgeParts.append((part, .node(nodes.count - 1)))
+                    default: return nil
+                    }
+                }
+                parts.append((child, .edges(EdgeProgram(parts: edgeParts))))
+            case ("pageInfo", .nonNull(.object(let info))):
+                guard info.fields.allSatisfy({ ["__typename", "hasNextPage", "endCursor"].contains($0.name) }) else { return nil }
+                parts.append((child, .pageInfo(info)))
+            default: return nil
+            }
+        }
+        return ConnectionProgram(typeName: connection.typeName, parts: parts, nodes: nodes, parentPool: parentPool)
+    }
+
+    private static func node(_ plan: ObjectPlan, listKey: String, nodeKey: String?) -> NodeProgram? {
+        var steps: [(FieldPlan, NodeProgram.Step)] = []
+        for field in plan.fields {
+            if field.name == "__typename" {
+                steps.append((field, .typename))
+            } else if let leaf = CustomerResolvers.columns[field.name] {
+                steps.append((field, .leaf(leaf)))
+            } else {
+                return nil
+            }
+        }
+        return NodeProgram(steps: steps, listKey: listKey, nodeKey: nodeKey)
+    }
+
+    func request(_ query: CustomerQuery) -> CustomerRowRequest {
+        CustomerRowRequest(query: query, columns: columns, directory: directory, settings: settings)
+    }
+}

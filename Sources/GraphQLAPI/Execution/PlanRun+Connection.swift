@@ -1,0 +1,188 @@
+import GraphQL
+import PoolDomain
+import PoolStore
+
+/// A compiled customer page (`ConnectionProgram`): one statement, each row's customers written
+/// from the columns as the row is read, then the connection around them.
+///
+/// Its two phases keep the resolver's error semantics: what the resolver would have thrown
+/// (arguments, scope, the read) is located at the field and absorbed as a resolver's error; what
+/// completion would have met (the count) is located where it happens and propagates.
+extension PlanRun {
+    /// One node selection's rows: their JSON one after the other, and where each ends.
+    struct NodeRows {
+        var json = JSONBytes(capacity: 2048)
+        var ends: [Int] = []
+
+        func row(_ index: Int) -> Range<Int> { (index == 0 ? 0 : ends[index - 1])..<ends[index] }
+    }
+
+    mutating func connection(_ program: ConnectionProgram, _ field: FieldPlan, source: any Sendable) throws {
+        let args = Arguments(argumentValues(field))
+        var rows = program.nodes.map { _ in NodeRows() }
+        var cursors: [CustomerCursor] = []
+        let query: CustomerQuery
+        let end: CustomerRowsEnd
+        do {
+            let pool = try program.parentPool(source)
+            query = try CustomerConnection.query(args, context: context, pool: pool)
+            var ids: [CustomerID] = []
+            ids.reserveCapacity(query.first)
+            end = try context.database.customerRows(program.request(query)) { row in
+                let index = ids.count
+                ids.append(row.id)
+                if program.cursors { cursors.append(CustomerCursor(order: query.order, key: row.sortKey, id: row.id)) }
+                for (position, node) in program.nodes.enumerated() { try write(node, row, at: index, into: &rows[position]) }
+            }
+            CustomerConnection.noteRead(ids, args, query: query, context: context, pool: pool)
+        } catch {
+            let located = APIError.from(error, requestID: context.requestID, log: context.log)
+                .graphQLError(nodes: field.nodes, path: currentPath())
+            return try absorb(located, at: field.output)
+        }
+        let mark = out.count
+        do {
+            try write(program, query: query, end: end, rows: rows, cursors: cursors)
+        } catch let error as GraphQLError {
+            if case .nonNull = field.output { throw error }
+            out.truncate(to: mark)
+            try absorb(error, at: field.output)
+        }
+    }
+
+    private mutating func write(
+        _ program: ConnectionProgram, query: CustomerQuery, end: CustomerRowsEnd, rows: [NodeRows], cursors: [CustomerCursor]
+    ) throws {
+        out.raw(UInt8(ascii: "{"))
+        for (position, (field, part)) in program.parts.enumerated() {
+            if position > 0 { out.raw(UInt8(ascii: ",")) }
+            out.raw(field.keyBytes)
+            path.append(.key(field.responseKey))
+            defer { path.removeLast() }
+            switch part {
+            case .typename(let name): out.string(name)
+            case .nodes(let index):
+                out.raw(UInt8(ascii: "["))
+                let nodes = rows[index]
+                for row in 0..<end.rows {
+                    if row > 0 { out.raw(UInt8(ascii: ",")) }
+                    nodes.json.bytes.withUnsafeBufferPointer { out.raw(UnsafeBufferPointer(rebasing: $0[nodes.row(row)])) }
+                }
+                out.raw(UInt8(ascii: "]"))
+            case .edges(let edge):
+                out.raw(UInt8(ascii: "["))
+                for row in 0..<end.rows {
+                    if row > 0 { out.raw(UInt8(ascii: ",")) }
+                    writeEdge(edge, row: row, rows: rows, cursors: cursors)
+                }
+                out.raw(UInt8(ascii: "]"))
+            case .pageInfo(let info):
+                out.raw(UInt8(ascii: "{"))
+                for (index, infoField) in info.fields.enumerated() {
+                    if index > 0 { out.raw(UInt8(ascii: ",")) }
+                    out.raw(infoField.keyBytes)
+                    switch infoField.name {
+                    case "hasNextPage": out.bool(end.hasNextPage)
+                    case "endCursor":
+                        if let last = cursors.last { out.string(CursorCodec.encode(last)) } else { out.null() }
+                    default: out.string(info.typeName)
+                    }
+                }
+                out.raw(UInt8(ascii: "}"))
+            case .totalCount:
+                do {
+                    out.number(try context.database.countCustomers(query.filter, scope: query.scope))
+                } catch {
+                    throw APIError.from(error, requestID: context.requestID, log: context.log)
+                        .graphQLError(nodes: field.nodes, path: currentPath())
+                }
+            }
+        }
+        out.raw(UInt8(ascii: "}"))
+    }
+
+    private mutating func writeEdge(_ edge: ConnectionProgram.EdgeProgram, row: Int, rows: [NodeRows], cursors: [CustomerCursor]) {
+        out.raw(UInt8(ascii: "{"))
+        for (index, (field, part)) in edge.parts.enumerated() {
+            if index > 0 { out.raw(UInt8(ascii: ",")) }
+            out.raw(field.keyBytes)
+            switch part {
+            case .typename(let name): out.string(name)
+            case .cursor: out.string(CursorCodec.encode(cursors[row]))
+            case .node(let node):
+                let nodes = rows[node]
+                nodes.json.bytes.withUnsafeBufferPointer { out.raw(UnsafeBufferPointer(rebasing: $0[nodes.row(row)])) }
+            }
+        }
+        out.raw(UInt8(ascii: "}"))
+    }
+
+    /// One customer of one node selection, into its own buffer, with the response path of
+    /// where it will stand (for errors of its users' and pool's fields).
+    private mutating func write(_ node: ConnectionProgram.NodeProgram, _ row: CustomerRow, at index: Int, into rows: inout NodeRows) throws {
+        swap(&out, &rows.json)
+        let depth = path.count
+        defer {
+            path.removeSubrange(depth...)
+            swap(&out, &rows.json)
+        }
+        path.append(.key(node.listKey))
+        path.append(.index(index))
+        if let key = node.nodeKey { path.append(.key(key)) }
+        out.raw(UInt8(ascii: "{"))
+        for (position, (field, step)) in node.steps.enumerated() {
+            if position > 0 { out.raw(UInt8(ascii: ",")) }
+            out.raw(field.keyBytes)
+            switch step {
+            case .typename: out.string("Customer")
+            case .leaf(let leaf): try write(leaf, field, row)
+            }
+        }
+        out.raw(UInt8(ascii: "}"))
+        rows.ends.append(out.count)
+    }
+
+    private mutating func write(_ leaf: ColumnLeaf, _ field: FieldPlan, _ row: CustomerRow) throws {
+        let column = leaf.column
+        switch leaf.encoding {
+        case .customerID:
+            out.raw(Self.customerIDPrefix)
+            out.digits(row.int64(column))
+            out.raw(UInt8(ascii: "\""))
+        case .text: out.string(utf8: row.bytes(column))
+        case .optionalText:
+            if row.isNull(column) { out.null() } else { out.string(utf8: row.bytes(column)) }
+        case .status:
+            let raw = row.bytes(column)
+            out.raw(Self.statusNames.first { $0.raw.elementsEqual(raw) }?.json ?? Self.statusNames[0].json)
+        case .flag: out.bool(row.int64(column) != 0)
+        case .cents:
+            if let cents = row.optionalInt64(column) { out.number(Double(cents) / 100) } else { out.null() }
+        case .dateTime: out.dateTime(millis: row.int64(column))
+        case .optionalDateTime:
+            if let millis = row.optionalInt64(column) { out.dateTime(millis: millis) } else { out.null() }
+        case .user:
+            let user = row.optionalInt64(column).flatMap { row.directory?.users[UserID($0)] }
+            try lookedUp(user, field)
+        case .pool:
+            // A customer's pool is the one it is in: none while it is owned (see `Placement`).
+            let pool = row.isNull(.ownerID) ? row.settings?.pool(PoolID(row.optionalInt64(.poolID) ?? 0)) : nil
+            try lookedUp(pool, field)
+        }
+    }
+
+    /// A user or pool below a customer, completed as the executor completes any object.
+    private mutating func lookedUp(_ value: (any Sendable)?, _ field: FieldPlan) throws {
+        path.append(.key(field.responseKey))
+        defer { path.removeLast() }
+        try completeCatchingError(field.output, field, value)
+    }
+
+    private static let customerIDPrefix = Array("\"cus_".utf8)
+
+    /// Each status as stored and as written; the first (`lead`) is what an unknown value reads as.
+    private static let statusNames: [(raw: [UInt8], json: [UInt8])] = {
+        let names = [CustomerStatus.lead] + CustomerStatus.allCases.filter { $0 != .lead }
+        return names.map { (Array($0.rawValue.utf8), Array("\"\(enumName($0))\"".utf8)) }
+    }()
+}

@@ -1,0 +1,95 @@
+import PoolDomain
+
+/// A column of `customers` that a compiled read may select (see `CustomerStore.customerRows`).
+public enum CustomerColumn: Int, CaseIterable, Sendable {
+    case id, name, phone, email, industry, region, level, source, status, dealAmountCents
+    case ownerID, poolID, previousOwnerID, locked, createdBy, createdAt, ownerSince
+    case lastFollowUpAt, lastProgressAt, updatedAt
+
+    var sql: String {
+        switch self {
+        case .id: return "id"
+        case .name: return "name"
+        case .phone: return "phone"
+        case .email: return "email"
+        case .industry: return "industry"
+        case .region: return "region"
+        case .level: return "level"
+        case .source: return "source"
+        case .status: return "status"
+        case .dealAmountCents: return "deal_amount_cents"
+        case .ownerID: return "owner_id"
+        case .poolID: return "pool_id"
+        case .previousOwnerID: return "previous_owner_id"
+        case .locked: return "locked"
+        case .createdBy: return "created_by"
+        case .createdAt: return "created_at"
+        case .ownerSince: return "owner_since"
+        case .lastFollowUpAt: return "last_follow_up_at"
+        case .lastProgressAt: return "last_progress_at"
+        case .updatedAt: return "updated_at"
+        }
+    }
+}
+
+/// One page of customers read as selected columns rather than as `Customer` values: what a
+/// query that names a few fields of each customer needs, with nothing decoded that it does not
+/// write. The page, its order, its keyset and its scope are those of `customerPage`.
+public struct CustomerRowRequest: Sendable {
+    public var query: CustomerQuery
+    /// Besides `id`, which every row has.
+    public var columns: [CustomerColumn]
+    /// The users the rows name are looked up in the directory the same statement vouched for.
+    public var directory: Bool
+    /// The pools the rows name are looked up in the settings the same statement vouched for.
+    public var settings: Bool
+
+    public init(query: CustomerQuery, columns: [CustomerColumn], directory: Bool = false, settings: Bool = false) {
+        self.query = query
+        self.columns = columns
+        self.directory = directory
+        self.settings = settings
+    }
+}
+
+/// The current row of a `customerRows` read: columns by name, valid only inside the visit.
+public struct CustomerRow {
+    let reader: any ColumnReader
+    /// Each column's position in the statement, by `CustomerColumn.rawValue`; -1 when not selected.
+    let positions: [Int32]
+    let byName: Bool
+    /// The directory and settings of the statement's own moment, when the request asked for them.
+    public let directory: Directory?
+    public let settings: Settings?
+
+    public var id: CustomerID { CustomerID(reader.int64(0)) }
+
+    /// The row's place in its order, for a cursor.
+    public var sortKey: CustomerCursor.Key { byName ? .text(reader.text(1)) : .integer(reader.int64(1)) }
+
+    public func isNull(_ column: CustomerColumn) -> Bool { reader.isNull(position(column)) }
+
+    public func int64(_ column: CustomerColumn) -> Int64 { reader.int64(position(column)) }
+
+    public func optionalInt64(_ column: CustomerColumn) -> Int64? { reader.optionalInt64(position(column)) }
+
+    /// Empty for NULL; the bytes are SQLite's or libpq's own, valid until the row moves on.
+    public func bytes(_ column: CustomerColumn) -> UnsafeBufferPointer<UInt8> { reader.bytes(position(column)) }
+
+    private func position(_ column: CustomerColumn) -> Int32 {
+        let position = positions[column.rawValue]
+        precondition(position >= 0, "column \(column) was not selected")
+        return position
+    }
+}
+
+/// What a `customerRows` read tells besides its rows.
+public struct CustomerRowsEnd: Sendable {
+    public let rows: Int
+    public let hasNextPage: Bool
+
+    public init(rows: Int, hasNextPage: Bool) {
+        self.rows = rows
+        self.hasNextPage = hasNextPage
+    }
+}

@@ -1,0 +1,90 @@
+import PoolDomain
+
+/// A compiled read of one customer page (`CustomerStore.customerRows`), the same on both
+/// backends: only the columns the request names, and the change tokens of the directory and the
+/// settings in the same statement, so the memos the rows are looked up in need no statement of
+/// their own. One statement is one moment on either backend, so the page needs no transaction.
+public struct CustomerRowQueries<Session: SQLSession> {
+    let session: Session
+    let settingsMemo: TokenMemo<Settings>
+    let directoryMemo: TokenMemo<Directory>
+
+    public init(session: Session, settingsMemo: TokenMemo<Settings>, directoryMemo: TokenMemo<Directory>) {
+        self.session = session
+        self.settingsMemo = settingsMemo
+        self.directoryMemo = directoryMemo
+    }
+
+    /// A memo changed between its last reading and the statement: read it and run again.
+    private struct StaleMemo: Error {}
+
+    public func rows(_ request: CustomerRowRequest, visit: (CustomerRow) throws -> Void) throws -> CustomerRowsEnd {
+        var request = request
+        // A search must not match what the pools mask, so it names the settings too.
+        if request.query.filter.text != nil { request.settings = true }
+        var positions = [Int32](repeating: -1, count: CustomerColumn.allCases.count)
+        positions[CustomerColumn.id.rawValue] = 0
+        for (offset, column) in request.columns.enumerated() { positions[column.rawValue] = Int32(2 + offset) }
+        let tokens = Int32(2 + request.columns.count)
+        let needsTokens = request.directory || request.settings
+        // A change between the memo's reading and the statement is rare; each retry reads the
+        // memos afresh, so only a stream of administrative changes could keep it going.
+        for _ in 0..<8 {
+            let directory = request.directory ? try directoryMemo.latest() ?? reading(directoryMemo) : nil
+            let settings = request.settings ? try settingsMemo.latest() ?? reading(settingsMemo) : nil
+            let masked = settings.map { settings in MaskedPools(request.query.filter) { settings.value.pools } } ?? .none
+            var count = 0
+            var checked = !needsTokens
+            do {
+                try session.fetchAll(statement(request, masked: masked)) { row -> Void in
+                    if !checked {
+                        // Before the first visit: a stale memo restarts nothing half-written.
+                        guard directory.map({ $0.token == row.int64(tokens + 1) }) ?? true,
+                            settings.map({ $0.token == row.int64(tokens) }) ?? true
+                        else { throw StaleMemo() }
+                        checked = true
+                    }
+                    count += 1
+                    guard count <= request.query.first else { return }
+                    try visit(
+                        CustomerRow(
+                            reader: row, positions: positions, byName: request.query.order.field == .name,
+                            directory: directory?.value, settings: settings?.value))
+                }
+                // No row carried the token: an empty search checks its masking once more.
+                if count == 0, let settings, try session.versionTokens().settings != settings.token { throw StaleMemo() }
+                return CustomerRowsEnd(rows: min(count, request.query.first), hasNextPage: count > request.query.first)
+            } catch is StaleMemo {
+                if request.directory { _ = try directoryMemo.value(session) }
+                if request.settings { _ = try settingsMemo.value(session) }
+            }
+        }
+        throw SettingsKeptChanging()
+    }
+
+    /// A memo read with its token, when it has no reading yet.
+    private func reading<Value>(_ memo: TokenMemo<Value>) throws -> (token: Int64, value: Value) {
+        _ = try memo.value(session)
+        return memo.latest()!
+    }
+
+    /// Answered as `UNAVAILABLE`: the client may simply try again.
+    public struct SettingsKeptChanging: StoreFaultReporting {
+        public var storeFault: StoreFault? { .unavailable }
+    }
+
+    private func statement(_ request: CustomerRowRequest, masked: MaskedPools) -> SQLFragment {
+        let query = request.query
+        var conditions = CustomerQueries(session).conditions(query.filter, scope: query.scope, masked: masked)
+        if let after = query.after { conditions.append(CustomerQueries<Session>.keyset(after, order: query.order)) }
+        let direction = query.order.descending ? "DESC" : "ASC"
+        var columns = ["id", "\(CustomerQueries<Session>.orderKey(query.order)) AS sort_key"] + request.columns.map(\.sql)
+        if request.directory || request.settings {
+            // Uncorrelated: each database evaluates it once per statement, not per row.
+            columns += ["(SELECT token FROM settings_version)", "(SELECT directory_token FROM settings_version)"]
+        }
+        return SQLFragment("SELECT \(columns.joined(separator: ", ")) FROM customers WHERE ")
+            + SQLFragment.all(conditions)
+            + SQLFragment("\nORDER BY sort_key \(direction), id \(direction) LIMIT ?", [.int(Int64(query.first + 1))])
+    }
+}

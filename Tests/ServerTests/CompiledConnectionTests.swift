@@ -1,0 +1,182 @@
+import Foundation
+import GraphQL
+import Testing
+
+@testable import GraphQLAPI
+import TestSupport
+
+/// Customer pages compiled into one statement (`ConnectionProgram`): every selection the
+/// program takes must answer what the resolvers answer (each test server runs in `verify`
+/// mode, so GraphQLSwift's executor answers each request too), and the program must really be
+/// the one that ran.
+@Suite struct CompiledConnectionTests {
+    static let header = ExecutorMode.checkHeader.lowercased()
+
+    /// The plan of `query`'s first root field, to see whether its page was compiled.
+    static func rootProgram(_ server: TestServer, _ query: String) throws -> ConnectionProgram? {
+        let document = try GraphQL.parse(source: Source(body: query))
+        let operation = try #require(document.definitions.first as? OperationDefinition)
+        let plan = try OperationPlan(
+            document: document, operation: operation, schema: server.app.endpoint.schema, resolvers: Resolvers.table,
+            readers: Resolvers.leafReaders
+        ).variant(for: [:])
+        return plan.root.fields.first(where: { $0.name != "__typename" })?.connection
+    }
+
+    private func seeded() throws -> TestServer {
+        let server = try TestServer()
+        let owned = try server.createCustomer("Owned \"quoted\" / slashed\n", owner: "rep1", region: "上海", industry: "制造业")
+        try server.createCustomer("甲 Pooled", pool: "east", region: "上海")
+        try server.createCustomer("乙 General")
+        let released = try server.createCustomer("Released once", owner: "rep2", region: "浙江")
+        _ = try server.query("mutation($id: ID!) { releaseCustomer(id: $id, reason: \"test\") { id } }",
+                             as: "rep2", variables: ["id": released])
+        _ = try server.query("mutation($id: ID!) { updateCustomer(id: $id, input: { dealAmount: 1234.5, status: NEGOTIATING }) { id } }",
+                             as: "rep1", variables: ["id": owned])
+        return server
+    }
+
+    @Test func everyCompiledSelectionGivesTheReferenceResponse() throws {
+        let server = try seeded()
+        let compiled: [(String, [String: Any]?)] = [
+            ("{ customers(first: 20) { nodes { id name industry owner { name } } } }", nil),
+            ("""
+             { customers { __typename totalCount nodes { __typename id name industry region level source status locked dealAmount
+                 createdAt ownerSince lastFollowUpAt lastProgressAt updatedAt owner { id name role } previousOwner { name }
+                 createdBy { name } pool { id name priority } } pageInfo { __typename hasNextPage endCursor } } }
+             """, nil),
+            ("{ customers(first: 2, orderBy: { field: NAME, direction: ASC }) { edges { __typename cursor node { name } } pageInfo { endCursor hasNextPage } } }", nil),
+            ("{ customers(first: 0) { totalCount nodes { id } edges { cursor } pageInfo { hasNextPage endCursor } } }", nil),
+            ("{ a: customers(first: 1) { x: nodes { id } y: nodes { name } edges { node { id status } } } }", nil),
+            ("{ customers { nodes { name owner { name department { name } ownerLimit { maxPrivate } } } } }", nil),
+            ("query($f: CustomerFilter) { customers(filter: $f) { totalCount nodes { name pool { name } } } }", ["f": ["search": "pooled"]]),
+            ("query($f: CustomerFilter) { customers(filter: $f) { nodes { name } } }", ["f": ["inPool": false, "region": "上海"]]),
+            ("{ customers(first: 500) { nodes { id } } }", nil),
+            ("{ customers(after: \"not a cursor\") { nodes { id } } }", nil),
+        ]
+        for (query, variables) in compiled {
+            #expect(try Self.rootProgram(server, query) != nil, "\(query) is compiled")
+            for user in ["admin", "rep1", "rep2"] {
+                let response = try server.client.graphQL(query, variables: variables, token: server.tokens[user])
+                #expect(response.headers[Self.header] == "same", "\(user): \(query): \(response.text)")
+            }
+        }
+    }
+
+    /// A second page follows the first one's cursor, in each order, and pool pages too.
+    @Test func cursorsAndPoolPagesGiveTheReferenceResponse() throws {
+        let server = try seeded()
+        for order in ["CREATED_AT", "NAME", "UPDATED_AT", "LAST_FOLLOW_UP_AT"] {
+            let first = try server.client.graphQL(
+                "{ customers(first: 2, orderBy: { field: \(order) }) { pageInfo { endCursor } } }", token: server.tokens["admin"])
+            let cursor = try #require(first.json.at("data", "customers", "pageInfo", "endCursor") as? String)
+            let next = try server.client.graphQL(
+                "query($c: String) { customers(first: 2, after: $c, orderBy: { field: \(order) }) { edges { cursor node { name } } } }",
+                variables: ["c": cursor], token: server.tokens["admin"])
+            #expect(next.headers[Self.header] == "same", "\(order): \(next.text)")
+            #expect((next.json.at("data", "customers", "edges") as? [Any])?.isEmpty == false, "\(order): \(next.text)")
+        }
+        let pools = try server.client.graphQL(
+            "{ pools { name customers(first: 3) { totalCount nodes { name pool { name } } pageInfo { hasNextPage } } } }",
+            token: server.tokens["rep1"])
+        #expect(pools.headers[Self.header] == "same", "\(pools.text)")
+        let east = try server.client.graphQL(
+            "query($id: ID!) { pool(id: $id) { customers { nodes { name } } } }", variables: ["id": server.poolID("east")],
+            token: server.tokens["admin"])
+        #expect(east.headers[Self.header] == "same", "\(east.text)")
+        #expect(east.text.contains("甲 Pooled"), "\(east.text)")
+    }
+
+    /// A field without a column (contact details and their masking, follow-ups, history)
+    /// keeps the resolvers for the page.
+    @Test func aFieldWithoutAColumnKeepsTheResolvers() throws {
+        let server = try seeded()
+        for query in [
+            "{ customers { nodes { id phone } } }", "{ customers { nodes { masked } } }",
+            "{ customers { nodes { lastFollowUp { text } } } }", "{ customers { edges { node { ownershipHistory { kind } } } } }",
+        ] {
+            #expect(try Self.rootProgram(server, query) == nil, "\(query)")
+            let response = try server.client.graphQL(query, token: server.tokens["admin"])
+            #expect(response.headers[Self.header] == "same", "\(query): \(response.text)")
+        }
+    }
+
+    /// Issue 21: once the token is cached, the lean page is one statement on SQLite, with its
+    /// owners' directory vouched for by that statement. On PostgreSQL the snapshot's `BEGIN`
+    /// travels with a read of the change tokens (what a rep's scope consults), and the page is
+    /// the one statement besides it.
+    @Test func theLeanPageIsOneStatement() throws {
+        // Not in `verify` mode, where the reference executor reads the page again.
+        let server = try TestServer(executor: .compiled)
+        try server.createCustomer("Counted", owner: "rep1")
+        try server.createCustomer("Pooled", pool: "east")
+        let query = "{ customers(first: 20) { nodes { id name industry owner { name } pool { name } } } }"
+        // Both worker threads warm (each opens its reader once), then counted.
+        for _ in 0..<4 { _ = try server.client.graphQL(query, token: server.tokens["admin"]) }
+        let statements = try server.statements.capture { _ = try server.client.graphQL(query, token: server.tokens["admin"]) }
+        let data = statements.filter { statement in
+            !["BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "SET "].contains(where: statement.uppercased().hasPrefix)
+        }
+        let page = data.filter { $0.contains("FROM customers") }
+        #expect(page.count == 1, "\(data)")
+        // GRDB's probe when a worker thread opens its reader is the connection's, not the page's.
+        let others = data.filter { !$0.contains("FROM customers") && !$0.contains("sqlite_master") && !$0.hasPrefix("PRAGMA") }
+        if server.backend == .postgres {
+            #expect(others.allSatisfy { $0.contains("FROM settings_version") }, "\(data)")
+        } else {
+            #expect(others.isEmpty, "\(data)")
+        }
+    }
+
+    /// A user changed after the directory was kept: the page's own statement tells, and the
+    /// owner is written as the change left them.
+    @Test func aChangedOwnerIsSeenOnTheNextPage() throws {
+        let server = try TestServer()
+        try server.createCustomer("Owned", owner: "rep1")
+        let query = "{ customers { nodes { name owner { name role } } } }"
+        let before = try server.client.graphQL(query, token: server.tokens["admin"])
+        #expect(before.json.at("data", "customers", "nodes", 0, "owner", "role") as? String == "REP", "\(before.text)")
+        _ = try server.query("mutation($id: ID!) { updateUser(id: $id, role: MANAGER) { role } }", variables: ["id": server.userID("rep1")])
+        let after = try server.client.graphQL(query, token: server.tokens["admin"])
+        #expect(after.headers[Self.header] == "same", "\(after.text)")
+        #expect(after.json.at("data", "customers", "nodes", 0, "owner", "role") as? String == "MANAGER", "\(after.text)")
+    }
+
+    /// Column text is copied as it is only when `String` would keep it unchanged.
+    @Test func theUTF8CheckAgreesWithStringDecoding() {
+        var generator = SystemRandomNumberGenerator()
+        let interesting: [UInt8] = [0x00, 0x22, 0x2F, 0x41, 0x5C, 0x7F, 0x80, 0xBF, 0xC0, 0xC2, 0xDF, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF, 0x9F, 0xA0, 0x90, 0x8F]
+        var samples: [[UInt8]] = [Array("普通 text".utf8), Array("😀".utf8), [0xED, 0xA0, 0x80], [0xC0, 0xAF], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82]]
+        for _ in 0..<20_000 {
+            let length = Int.random(in: 0...6, using: &generator)
+            samples.append((0..<length).map { _ in
+                Bool.random(using: &generator) ? interesting.randomElement(using: &generator)! : UInt8.random(in: 0...255, using: &generator)
+            })
+        }
+        for bytes in samples {
+            let kept = Array(String(decoding: bytes, as: UTF8.self).utf8) == bytes
+            let checked = bytes.withUnsafeBufferPointer { JSONBytes.isValidUTF8($0) }
+            #expect(checked == kept, "\(bytes)")
+        }
+    }
+
+    /// The byte writer of `DateTime` answers what `String(format:)` printed before it.
+    @Test func dateTimesAreWrittenAsTheyWerePrinted() {
+        func printed(_ millis: Int64) -> String {
+            let seconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000
+            var time = time_t(seconds)
+            var parts = tm()
+            gmtime_r(&time, &parts)
+            return String(
+                format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+                Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), Int(millis - seconds * 1000))
+        }
+        var generator = SystemRandomNumberGenerator()
+        let edges: [Int64] = [0, 1, 999, -1, -999, -1000, -62_135_596_800_001, 253_402_300_799_999, 253_402_300_800_000, 1_796_487_354_705]
+        for millis in edges + (0..<5000).map({ _ in Int64.random(in: -70_000_000_000_000...300_000_000_000_000, using: &generator) }) {
+            var bytes: [UInt8] = []
+            DateTimeFormat.write(millis: millis, into: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == printed(millis), "\(millis)")
+        }
+    }
+}
