@@ -181,7 +181,8 @@ public final class HTTPServer: @unchecked Sendable {
     static func ambiguousFraming(_ connection: OpaquePointer) -> String? {
         let box = HeaderCounts()
         _ = MHD_get_connection_values(connection, .HEADER_KIND, mhdHeaderCounter, Unmanaged.passUnretained(box).toOpaque())
-        if Set(box.contentLengths.map { $0.trimmingCharacters(in: .whitespaces) }).count > 1 {
+        // Nearly every request has one; Foundation's trimming of it cost 4% of a `{ __typename }`.
+        if box.contentLengths.count > 1, Set(box.contentLengths.map { $0.trimmingCharacters(in: .whitespaces) }).count > 1 {
             return "Conflicting Content-Length headers."
         }
         if !box.contentLengths.isEmpty && box.transferEncodings > 0 {

@@ -20,6 +20,9 @@ public final class PostgresConnection: @unchecked Sendable {
     /// `settings_version`'s tokens as read in the current transaction, until it writes (a
     /// trigger may then have moved them) or ends: a request reads them once, not per memo.
     var transactionTokens: VersionTokens?
+    /// A read snapshot's `BEGIN`, not sent yet: it travels with the snapshot's first statement
+    /// (see `readSnapshot`).
+    private var pendingBegin: String?
     /// A read-only snapshot's `COMMIT` was sent and its answer not read yet (see `readSnapshot`).
     private var commitInFlight = false
     /// Called with every statement run; tests count them.
@@ -58,6 +61,12 @@ public final class PostgresConnection: @unchecked Sendable {
     public func run(_ sql: String) throws {
         try settle()
         transactionTokens = nil
+        var sql = sql
+        if let begin = pendingBegin {
+            pendingBegin = nil
+            observer?(begin)
+            sql = begin + "; " + sql
+        }
         observer?(sql)
         let result = PQexec(connection, sql)
         _ = try checked(result)
@@ -67,6 +76,10 @@ public final class PostgresConnection: @unchecked Sendable {
     @discardableResult
     public func query(_ sql: String, _ parameters: [PostgresValue] = []) throws -> PostgresResult {
         try settle()
+        if let begin = pendingBegin {
+            pendingBegin = nil
+            return try pipelined(begin, sql, parameters)
+        }
         observer?(sql)
         let name = try statement(for: sql, parameterCount: parameters.count)
         let texts = parameters.map(\.text)
@@ -107,23 +120,76 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     /// Runs `body` in a `REPEATABLE READ READ ONLY` transaction in fewer waits than `transaction`:
-    /// `BEGIN` travels with the read of the change tokens (every request consults them) as one
-    /// simple query, and `COMMIT` is sent without waiting for its answer, which is read before
-    /// the connection's next statement. A page is then two round trips instead of four. Nothing
-    /// is lost by not waiting: a read-only transaction has nothing to make durable, and its
-    /// `COMMIT` cannot fail in a way the reader could act on.
+    /// `BEGIN` travels with the body's first statement (pipelined, `pipelined`), and `COMMIT` is
+    /// sent without waiting for its answer, which is read before the connection's next statement.
+    /// A compiled page is then one round trip instead of four. The snapshot's moment is its first
+    /// statement's, as it is for any repeatable-read transaction in PostgreSQL. Nothing is lost
+    /// by not waiting: a read-only transaction has nothing to make durable, and its `COMMIT`
+    /// cannot fail in a way the reader could act on.
     @discardableResult
     public func readSnapshot<T>(_ body: () throws -> T) throws -> T {
-        try begin("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", readingTokens: true)
-        defer { transactionTokens = nil }
+        try settle()
+        transactionTokens = nil
+        pendingBegin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+        defer {
+            transactionTokens = nil
+            pendingBegin = nil
+        }
         do {
             let value = try body()
-            commitWithoutWaiting()
+            // A body that read nothing never began.
+            if pendingBegin == nil { commitWithoutWaiting() }
             return value
         } catch {
-            if !isBroken { try? run("ROLLBACK") }
+            if pendingBegin == nil, !isBroken { try? run("ROLLBACK") }
             throw error
         }
+    }
+
+    /// `BEGIN`, then `sql`, in one round trip (libpq's pipeline mode): how a read snapshot's
+    /// first statement opens it. The statement is prepared in the same trip when it is new.
+    private func pipelined(_ begin: String, _ sql: String, _ parameters: [PostgresValue]) throws -> PostgresResult {
+        observer?(begin)
+        observer?(sql)
+        let known = prepared[sql]
+        let name = known ?? "s\(prepared.count + 1)"
+        guard PQenterPipelineMode(connection) == 1 else { throw PostgresError(sqlState: nil, message: connectionMessage()) }
+        var sent = PQsendQueryParams(connection, begin, 0, nil, nil, nil, nil, 0) == 1
+        if sent, known == nil { sent = PQsendPrepare(connection, name, sql, Int32(parameters.count), nil) == 1 }
+        if sent {
+            sent = withCStrings(parameters.map(\.text)) { values in
+                PQsendQueryPrepared(connection, name, Int32(values.count), values, nil, nil, 0)
+            } == 1
+        }
+        if sent { sent = PQpipelineSync(connection) == 1 }
+        guard sent else {
+            isBroken = true
+            throw PostgresError(sqlState: "08006", message: connectionMessage())
+        }
+        // Every command's result, then the sync's, all read whatever failed, so the connection
+        // leaves pipeline mode ready for its next statement.
+        var results: [OpaquePointer?] = []
+        for _ in 0..<(known == nil ? 3 : 2) {
+            var first: OpaquePointer?
+            while let result = PQgetResult(connection) {
+                if first == nil { first = result } else { PQclear(result) }
+            }
+            results.append(first)
+        }
+        while let result = PQgetResult(connection) {
+            let isSync = PQresultStatus(result) == PGRES_PIPELINE_SYNC
+            PQclear(result)
+            if isSync { break }
+        }
+        if PQexitPipelineMode(connection) != 1 { isBroken = true }
+        var checkedResults: [PostgresResult] = []
+        var failure: Error?
+        for result in results {
+            do { checkedResults.append(try checked(result)) } catch { failure = failure ?? error }
+        }
+        if let failure { throw failure }
+        if known == nil { prepared[sql] = name }
+        return checkedResults[checkedResults.count - 1]
     }
 
     private func commitWithoutWaiting() {

@@ -66,13 +66,17 @@ import Testing
         #expect(try connection.query("SELECT coalesce(sum(n), 0) FROM v")[0].int(0) == 1)
     }
 
-    /// A read snapshot opens with the change tokens of its own moment, ends its transaction
-    /// although it does not wait for the `COMMIT`, and leaves the connection ready for anything.
+    /// A read snapshot sees the moment of its first statement (sent with its `BEGIN` in one
+    /// round trip), ends its transaction although it does not wait for the `COMMIT`, and leaves
+    /// the connection ready for anything.
     @Test func aReadSnapshotSeesItsMomentAndEndsWithoutWaiting() throws {
-        let connection = try PostgresConnection(url)
+        let log = Locked<[String]>([])
+        let connection = try PostgresConnection(url, observer: { statement in log.mutate { $0.append(statement) } })
         let other = try PostgresConnection(url)
         try connection.run("CREATE TABLE settings_version (token BIGINT, directory_token BIGINT); INSERT INTO settings_version VALUES (7, 9)")
         let (tokens, isolation) = try connection.readSnapshot {
+            #expect(try connection.query("SELECT directory_token FROM settings_version WHERE token > $1", [.int(0)])[0].int(0) == 9)
+            #expect(log.value.suffix(2).first?.hasPrefix("BEGIN ISOLATION LEVEL REPEATABLE READ") == true, "\(log.value)")
             try other.run("UPDATE settings_version SET token = 8")
             let row = try connection.query("SELECT token, current_setting('transaction_isolation') FROM settings_version")[0]
             #expect(row.int(0) == 7, "the snapshot does not see the other connection's commit")

@@ -24,6 +24,11 @@
  * Prints: one JSON line {"rps": ..., "requests": N, "seconds": S, "threads": T, "p50_ms": .., "p99_ms": ..,
  *         "statements_per_request": 4, "round_trips_per_request": 4 or 2}
  *
+ * PG_PAGE_COMPILED=1 (issue 21's baseline): the one statement gonghai's compiled page sends now
+ * (ConnectionProgram / CustomerRowQueries: the four columns the page names, the change tokens
+ * selected with it), one round trip per request with no transaction (a single statement is one
+ * moment), the owners' names looked up in a map read once at start, as gonghai's directory memo.
+ *
  * PG_PAGE_PIPELINE=1 (a what-if, not the baseline): the same four statements in two round trips
  * with libpq's pipeline mode: BEGIN and the page in one, the names and COMMIT in the other. It
  * tells what a round trip costs here, i.e. what gonghai would gain by sending its snapshot's
@@ -48,11 +53,27 @@ static const char *SCOPED_PAGE_SQL =
     " OR id IN (SELECT customer_id FROM collaborators WHERE user_id = $3))\n"
     "ORDER BY sort_key DESC, id DESC LIMIT $4";
 
+static const char *COMPILED_ADMIN_SQL =
+    "SELECT id, created_at AS sort_key, name, industry, owner_id, (SELECT token FROM settings_version), "
+    "(SELECT directory_token FROM settings_version) FROM customers WHERE 1 = 1\n"
+    "ORDER BY sort_key DESC, id DESC LIMIT $1";
+
+static const char *COMPILED_SCOPED_SQL =
+    "SELECT id, created_at AS sort_key, name, industry, owner_id, (SELECT token FROM settings_version), "
+    "(SELECT directory_token FROM settings_version) FROM customers WHERE "
+    "(owner_id IN (SELECT value::bigint FROM json_array_elements_text(CAST($1 AS json))) OR pool_id IN "
+    "(SELECT value::bigint FROM json_array_elements_text(CAST($2 AS json)))\n"
+    " OR id IN (SELECT customer_id FROM collaborators WHERE user_id = $3))\n"
+    "ORDER BY sort_key DESC, id DESC LIMIT $4";
+
 static const char *NAMES_SQL = "SELECT id, name FROM users WHERE id = ANY($1::bigint[])";
 
 static const char *conninfo;
 static const char *scope_owners, *scope_pools, *scope_user; /* NULL: an administrator */
-static int thread_count, print_mode, pipelined;
+static int thread_count, print_mode, pipelined, compiled;
+/* Users' names by id, read once (compiled mode). */
+static char **user_names;
+static long user_count;
 static double duration, started, deadline;
 static pthread_barrier_t ready;
 
@@ -117,6 +138,45 @@ static void request(PGconn *db, Worker *w)
     w->requests++;
 }
 
+/* Every user's name by id, once: what gonghai's directory memo holds. */
+static void load_names(PGconn *db)
+{
+    PGresult *r = PQexec(db, "SELECT id, name FROM users ORDER BY id");
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) die_pg(db, "users");
+    long rows = PQntuples(r);
+    user_count = rows ? atol(PQgetvalue(r, (int)rows - 1, 0)) + 1 : 0;
+    user_names = calloc((size_t)user_count + 1, sizeof *user_names);
+    for (int i = 0; i < rows; i++) user_names[atol(PQgetvalue(r, i, 0))] = strdup(PQgetvalue(r, i, 1));
+    PQclear(r);
+}
+
+/* PG_PAGE_COMPILED=1: gonghai's compiled statement, one round trip, names from the map. */
+static void request_compiled(PGconn *db, Worker *w)
+{
+    const char *limit[1] = {"21"};
+    const char *scoped[4] = {scope_owners, scope_pools, scope_user, "21"};
+    PGresult *page = exec_prepared(db, "compiled", scope_owners ? 4 : 1, scope_owners ? scoped : limit, 0);
+    int rows = PQntuples(page);
+    if (rows > 20) rows = 20;
+    if (print_mode) printf("[");
+    for (int r = 0; r < rows; r++) {
+        w->bytes += (uint64_t)PQgetlength(page, r, 2) + (uint64_t)PQgetlength(page, r, 3);
+        const char *name = NULL;
+        if (!PQgetisnull(page, r, 4)) {
+            long owner = atol(PQgetvalue(page, r, 4));
+            if (owner >= 0 && owner < user_count) name = user_names[owner];
+            if (name) w->bytes += strlen(name);
+        }
+        if (print_mode) {
+            printf("%s[%s, ", r ? ", " : "", PQgetvalue(page, r, 0));
+            if (name) printf("\"%s\"]", name); else printf("null]");
+        }
+    }
+    if (print_mode) printf("]\n");
+    PQclear(page);
+    w->requests++;
+}
+
 /* The same request in two round trips (PG_PAGE_PIPELINE=1). */
 static PGresult *next_result(PGconn *db, ExecStatusType expected)
 {
@@ -178,8 +238,10 @@ static void *worker(void *arg)
     PGconn *db = connect_like_gonghai(conninfo);
     prepare(db, "page", scope_owners ? SCOPED_PAGE_SQL : ADMIN_PAGE_SQL, scope_owners ? 4 : 1);
     prepare(db, "names", NAMES_SQL, 1);
+    prepare(db, "compiled", scope_owners ? COMPILED_SCOPED_SQL : COMPILED_ADMIN_SQL, scope_owners ? 4 : 1);
+    if (compiled) load_names(db);
     if (print_mode) {
-        request(db, w);
+        if (compiled) request_compiled(db, w); else request(db, w);
         PQfinish(db);
         return NULL;
     }
@@ -190,7 +252,7 @@ static void *worker(void *arg)
     pthread_barrier_wait(&ready);
     if (pipelined && !PQenterPipelineMode(db)) die_pg(db, "pipeline mode");
     for (double t = now_seconds(); t < deadline;) {
-        if (pipelined) request_pipelined(db, w); else request(db, w);
+        if (compiled) request_compiled(db, w); else if (pipelined) request_pipelined(db, w); else request(db, w);
         double after = now_seconds();
         latency_add(&w->latencies, after - t);
         t = after;
@@ -211,9 +273,10 @@ int main(int argc, char **argv)
     thread_count = atoi(argv[a + 1]);
     duration = atof(argv[a + 2]);
     if (argc - a == 6) { scope_owners = argv[a + 3]; scope_pools = argv[a + 4]; scope_user = argv[a + 5]; }
-    if (print_mode) { Worker w = {0}; thread_count = 1; worker(&w); return 0; }
-    const char *pipeline_setting = getenv("PG_PAGE_PIPELINE");
+    const char *pipeline_setting = getenv("PG_PAGE_PIPELINE"), *compiled_setting = getenv("PG_PAGE_COMPILED");
     pipelined = pipeline_setting && strcmp(pipeline_setting, "1") == 0;
+    compiled = compiled_setting && strcmp(compiled_setting, "1") == 0;
+    if (print_mode) { Worker w = {0}; thread_count = 1; worker(&w); return 0; }
     if (thread_count < 1 || duration <= 0) { fprintf(stderr, "pg_page: THREADS >= 1 and SECONDS > 0\n"); return 2; }
     Worker *workers = calloc((size_t)thread_count, sizeof *workers);
     pthread_t *threads = calloc((size_t)thread_count, sizeof *threads);
@@ -229,8 +292,9 @@ int main(int argc, char **argv)
     double seconds = now_seconds() - started, p50, p99;
     percentiles(sets, thread_count, &p50, &p99);
     printf("{\"rps\": %.1f, \"requests\": %llu, \"seconds\": %.3f, \"threads\": %d, \"p50_ms\": %.3f, \"p99_ms\": %.3f, "
-           "\"statements_per_request\": 4, \"round_trips_per_request\": %d, \"scope\": \"%s\"}\n",
-           requests / seconds, (unsigned long long)requests, seconds, thread_count, p50, p99, pipelined ? 2 : 4,
+           "\"statements_per_request\": %d, \"round_trips_per_request\": %d, \"scope\": \"%s\"}\n",
+           requests / seconds, (unsigned long long)requests, seconds, thread_count, p50, p99, compiled ? 1 : 4,
+           compiled ? 1 : pipelined ? 2 : 4,
            scope_owners ? "restricted" : "all");
     return 0;
 }
