@@ -87,12 +87,36 @@ import TestSupport
         #expect(east.text.contains("甲 Pooled"), "\(east.text)")
     }
 
-    /// A field without a column (contact details and their masking, follow-ups, history)
-    /// keeps the resolvers for the page.
+    /// Contact details compiled: masked while their pool masks them, as the resolver masks
+    /// them, for every caller.
+    @Test func contactDetailsAreMaskedAsTheResolversMaskThem() throws {
+        let server = try TestServer()
+        try server.createCustomer("Owned", owner: "rep1", phone: "13900001111", email: "zhang.wei@example.com")
+        try server.createCustomer("Pooled", pool: "east", phone: "13900003333", email: "li.na@example.com")
+        try server.createCustomer("Short", pool: "east", phone: "12345")
+        try server.createCustomer("General", phone: "13900004444")
+        _ = try server.setRules("east", ["maskedFields": ["PHONE", "EMAIL"]])
+        let query = "{ customers { nodes { name phone email masked pool { name } } } }"
+        #expect(try Self.rootProgram(server, query) != nil)
+        for user in ["admin", "rep1", "rep2"] {
+            let response = try server.client.graphQL(query, token: server.tokens[user])
+            #expect(response.headers[Self.header] == "same", "\(user): \(response.text)")
+        }
+        let answer = try server.client.graphQL(query, token: server.tokens["admin"])
+        let nodes = try #require(answer.json.at("data", "customers", "nodes") as? [[String: Any]])
+        let pooled = try #require(nodes.first { $0["name"] as? String == "Pooled" })
+        #expect(pooled["phone"] as? String == "139****3333" && pooled["email"] as? String == "l***@example.com")
+        #expect(pooled["masked"] as? Bool == true)
+        let owned = try #require(nodes.first { $0["name"] as? String == "Owned" })
+        #expect(owned["phone"] as? String == "13900001111" && owned["masked"] as? Bool == false)
+    }
+
+    /// A field without a column (follow-ups, history, forecasts, collaborators) keeps the
+    /// resolvers for the page.
     @Test func aFieldWithoutAColumnKeepsTheResolvers() throws {
         let server = try seeded()
         for query in [
-            "{ customers { nodes { id phone } } }", "{ customers { nodes { masked } } }",
+            "{ customers { nodes { id reclaimForecast { daysLeft } } } }", "{ customers { nodes { collaborators { access } } } }",
             "{ customers { nodes { lastFollowUp { text } } } }", "{ customers { edges { node { ownershipHistory { kind } } } } }",
         ] {
             #expect(try Self.rootProgram(server, query) == nil, "\(query)")

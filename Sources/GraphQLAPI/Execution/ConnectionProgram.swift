@@ -75,8 +75,8 @@ final class ConnectionProgram: @unchecked Sendable {
         for node in nodes {
             for case (_, .leaf(let leaf)) in node.steps {
                 for column in leaf.columns where column != .id && !columns.contains(column) { columns.append(column) }
-                if leaf.encoding == .user { directory = true }
-                if leaf.encoding == .pool { settings = true }
+                if case .user = leaf.encoding { directory = true }
+                if leaf.readsSettings { settings = true }
             }
         }
         self.columns = columns

@@ -168,7 +168,23 @@ extension PlanRun {
             // A customer's pool is the one it is in: none while it is owned (see `Placement`).
             let pool = row.isNull(.ownerID) ? row.settings?.pool(PoolID(row.optionalInt64(.poolID) ?? 0)) : nil
             try lookedUp(pool, field)
+        case .contact(let maskable):
+            guard !row.isNull(column) else { return out.null() }
+            let hidden = hidden(row)
+            if hidden.contains(maskable) {
+                out.string(Masking.shown(String(decoding: row.bytes(column), as: UTF8.self), as: maskable, hiding: hidden))
+            } else {
+                out.string(utf8: row.bytes(column))
+                if context.services.accessRecords.recordsContactReads(by: context.actor) { context.request.noteContactRead(row.id) }
+            }
+        case .masked: out.bool(!hidden(row).isEmpty)
         }
+    }
+
+    /// What the customer's pool masks, as `CustomerNode.maskedFields` decides it.
+    private func hidden(_ row: CustomerRow) -> Set<MaskableField> {
+        let pool = row.isNull(.ownerID) ? PoolID(row.optionalInt64(.poolID) ?? 0) : nil
+        return Masking.hidden(inPool: pool, of: row.settings?.pools ?? [])
     }
 
     /// A user or pool below a customer, completed as the executor completes any object.

@@ -41,8 +41,8 @@ enum CustomerResolvers {
 
     /// The fields a compiled page writes straight from its columns (see `ConnectionProgram`),
     /// each answering what its resolver above answers; the differential tests run every page
-    /// both ways. A field not here (contact details and their masking, follow-ups, history,
-    /// forecasts) sends the whole page down the resolvers' path.
+    /// both ways. A field not here (follow-ups, history, forecasts, collaborators) sends the
+    /// whole page down the resolvers' path.
     static let columns: [String: ColumnLeaf] = [
         "id": ColumnLeaf(.id, .customerID),
         "name": ColumnLeaf(.name, .text),
@@ -63,6 +63,10 @@ enum CustomerResolvers {
         "previousOwner": ColumnLeaf(.previousOwnerID, .user),
         "createdBy": ColumnLeaf(.createdBy, .user),
         "pool": ColumnLeaf(.poolID, .pool),
+        // Masked by the pool's rules, and an unmasked read noted, as `contact` does.
+        "phone": ColumnLeaf(.phone, .contact(.phone)),
+        "email": ColumnLeaf(.email, .contact(.email)),
+        "masked": ColumnLeaf(.poolID, .masked),
     ]
 
     private static func value(_ read: @escaping @Sendable (Customer) -> (any Sendable)?) -> FieldResolver {
@@ -95,6 +99,10 @@ struct ColumnLeaf: Sendable {
         case user
         /// The pool of a customer in one (owner NULL), its fields from the settings.
         case pool
+        /// A phone or e-mail as the caller may see it: masked while its pool masks it.
+        case contact(MaskableField)
+        /// Whether the customer's pool masks anything.
+        case masked
     }
 
     let column: CustomerColumn
@@ -106,7 +114,21 @@ struct ColumnLeaf: Sendable {
     }
 
     /// What the statement must select for it.
-    var columns: [CustomerColumn] { encoding == .pool ? [.ownerID, .poolID] : [column] }
+    var columns: [CustomerColumn] {
+        switch encoding {
+        case .pool, .masked: return [.ownerID, .poolID]
+        case .contact: return [column, .ownerID, .poolID]
+        default: return [column]
+        }
+    }
+
+    /// Whether it is looked up in, or decided by, the settings (pools and their rules).
+    var readsSettings: Bool {
+        switch encoding {
+        case .pool, .contact, .masked: return true
+        default: return false
+        }
+    }
 }
 
 extension CustomerNode {

@@ -3,9 +3,18 @@ public enum Masking {
     public static func apply(_ customer: Customer, hiding fields: Set<MaskableField>) -> Customer {
         guard !fields.isEmpty else { return customer }
         var masked = customer
-        if fields.contains(.phone) { masked.phone = customer.phone.map(maskPhone) }
-        if fields.contains(.email) { masked.email = customer.email.map(maskEmail) }
+        masked.phone = customer.phone.map { shown($0, as: .phone, hiding: fields) }
+        masked.email = customer.email.map { shown($0, as: .email, hiding: fields) }
         return masked
+    }
+
+    /// One contact value as a viewer sees it while `hidden` is masked.
+    public static func shown(_ value: String, as field: MaskableField, hiding hidden: Set<MaskableField>) -> String {
+        guard hidden.contains(field) else { return value }
+        switch field {
+        case .phone: return maskPhone(value)
+        case .email: return maskEmail(value)
+        }
     }
 
     /// `13812345678` → `138****5678`: enough to recognise, not to call.
@@ -25,7 +34,12 @@ public enum Masking {
 extension Masking {
     /// The fields a customer's pool hides while the customer is in it.
     public static func hidden(for customer: Customer, in pools: [Pool]) -> Set<MaskableField> {
-        guard let poolID = customer.poolID, let pool = pools.first(where: { $0.id == poolID }) else { return [] }
+        hidden(inPool: customer.poolID, of: pools)
+    }
+
+    /// The same for a customer known only by the pool it is in (nil while owned).
+    public static func hidden(inPool poolID: PoolID?, of pools: [Pool]) -> Set<MaskableField> {
+        guard let poolID, let pool = pools.first(where: { $0.id == poolID }) else { return [] }
         return Set(pool.rules.maskedFields)
     }
 
