@@ -6,7 +6,10 @@
  * statement and JSON writing, on the same file and with the same threading as gonghai.
  *
  * Build:  ./build.sh   (needs libmicrohttpd-dev, libsqlite3-dev and pkg-config)
- * Run:    ./floor DATABASE PORT THREADS        e.g. ./floor bench.sqlite 18091 2
+ * Run:    ./floor DATABASE PORT THREADS [json]  e.g. ./floor bench.sqlite 18091 2
+ *         With `json`, SQLite writes the page's JSON itself (json_object, json_group_array) and
+ *         the program copies the one text value: issue 21's other way of writing a page, measured
+ *         against this one. Its bytes differ from gonghai's where SQLite's escaping does (`/`).
  * Answer: 200, Content-Type: application/json, the page, to any method and path; request bodies
  *         are read and discarded. Listens on 127.0.0.1 only; opens the database read-only, one
  *         connection and one prepared statement per worker thread. Stops on SIGINT or SIGTERM.
@@ -23,6 +26,14 @@ static char request_marker;
 static const char PAGE_SQL[] =
     "SELECT c.id, c.name, c.industry, u.name FROM customers c LEFT JOIN users u ON u.id = c.owner_id "
     "ORDER BY c.created_at DESC, c.id DESC LIMIT 20";
+
+/* The same page written by SQLite: one row, one text value. json() marks each object as JSON
+ * again after the subquery (a column loses that mark), so the array embeds rather than quotes it. */
+static const char JSON_PAGE_SQL[] =
+    "SELECT json_group_array(json(node)) FROM (SELECT json_object('id', 'cus_' || c.id, 'name', c.name, "
+    "'industry', c.industry, 'owner', CASE WHEN u.name IS NULL THEN NULL ELSE json_object('name', u.name) END) AS node "
+    "FROM customers c LEFT JOIN users u ON u.id = c.owner_id ORDER BY c.created_at DESC, c.id DESC LIMIT 20)";
+static int json_mode;
 
 /* Each worker thread's own connection and statement, prepared on its first request. */
 static __thread sqlite3 *thread_db;
@@ -77,7 +88,17 @@ static int write_page(struct buffer *out)
 {
     if (thread_db == NULL) {
         if (sqlite3_open_v2(database_path, &thread_db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) return 0;
-        if (sqlite3_prepare_v3(thread_db, PAGE_SQL, -1, SQLITE_PREPARE_PERSISTENT, &thread_page, NULL) != SQLITE_OK) return 0;
+        if (sqlite3_prepare_v3(thread_db, json_mode ? JSON_PAGE_SQL : PAGE_SQL, -1, SQLITE_PREPARE_PERSISTENT, &thread_page, NULL) != SQLITE_OK) return 0;
+    }
+    if (json_mode) {
+        int step = sqlite3_step(thread_page);
+        if (step == SQLITE_ROW) {
+            append_text(out, "{\"data\":{\"customers\":{\"nodes\":");
+            append(out, (const char *)sqlite3_column_text(thread_page, 0), (size_t)sqlite3_column_bytes(thread_page, 0));
+            append_text(out, "}}}");
+        }
+        sqlite3_reset(thread_page);
+        return step == SQLITE_ROW;
     }
     append_text(out, "{\"data\":{\"customers\":{\"nodes\":[");
     int first = 1, step;
@@ -131,10 +152,11 @@ static RESULT answer(void *cls, struct MHD_Connection *connection, const char *u
 
 int main(int argc, char **argv)
 {
-    if (argc != 4) {
-        fprintf(stderr, "usage: %s DATABASE PORT THREADS\n", argv[0]);
+    if (argc != 4 && !(argc == 5 && strcmp(argv[4], "json") == 0)) {
+        fprintf(stderr, "usage: %s DATABASE PORT THREADS [json]\n", argv[0]);
         return 2;
     }
+    json_mode = argc == 5;
     database_path = argv[1];
     int port = atoi(argv[2]);
     unsigned int threads = (unsigned int)atoi(argv[3]);

@@ -85,9 +85,13 @@ struct ForecastState<Session: SQLSession> {
         return state.0 == (try session.versionTokens().settings) && state.1 == calendar.timeZone.identifier
     }
 
+    /// One upsert: instances or commands opening the store together each refresh and mark, and
+    /// a DELETE then INSERT let the second transaction's INSERT fail on the first's row.
     func mark(token: Int64) throws {
-        try session.execute("DELETE FROM forecast_state", [])
         try session.execute(
-            "INSERT INTO forecast_state (id, settings_token, time_zone) VALUES (1, ?, ?)", [.int(token), .text(calendar.timeZone.identifier)])
+            """
+            INSERT INTO forecast_state (id, settings_token, time_zone) VALUES (1, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET settings_token = excluded.settings_token, time_zone = excluded.time_zone
+            """, [.int(token), .text(calendar.timeZone.identifier)])
     }
 }
