@@ -37,13 +37,7 @@ public struct CustomerQueries<Session: SQLSession> {
 
     /// One keyset page in the query's order, plus one row to tell whether another page follows.
     public func page(_ query: CustomerQuery, masked: MaskedPools) throws -> CustomerPage {
-        let order = Self.orderKey(query.order)
-        var conditions = conditions(query.filter, scope: query.scope, masked: masked)
-        if let after = query.after { conditions.append(Self.keyset(after, order: query.order)) }
-        let direction = query.order.descending ? "DESC" : "ASC"
-        let statement = SQLFragment("SELECT \(RowDecoding.customerColumns), \(order) AS sort_key FROM customers WHERE ")
-            + SQLFragment.all(conditions)
-            + SQLFragment("\nORDER BY sort_key \(direction), id \(direction) LIMIT ?", [.int(Int64(query.first + 1))])
+        let statement = pageStatement(query, masked: masked, selecting: "\(RowDecoding.customerColumns), \(Self.orderKey(query.order)) AS sort_key")
         let sortKey = Int32(RowDecoding.customerColumnCount)
         let byName = query.order.field == .name
         let rows = try session.fetchAll(statement) { row in
@@ -54,6 +48,17 @@ public struct CustomerQueries<Session: SQLSession> {
             customers: visible.map(\.customer),
             cursors: visible.map { CustomerCursor(order: query.order, key: $0.key, id: $0.customer.id) },
             hasNextPage: rows.count > query.first)
+    }
+
+    /// `SELECT columns` of one keyset page in the query's order and scope, plus one row to tell
+    /// whether another page follows (`CustomerRowQueries` selects other columns).
+    func pageStatement(_ query: CustomerQuery, masked: MaskedPools, selecting columns: String) -> SQLFragment {
+        var conditions = conditions(query.filter, scope: query.scope, masked: masked)
+        if let after = query.after { conditions.append(Self.keyset(after, order: query.order)) }
+        let direction = query.order.descending ? "DESC" : "ASC"
+        return SQLFragment("SELECT \(columns) FROM customers WHERE ")
+            + SQLFragment.all(conditions)
+            + SQLFragment("\nORDER BY sort_key \(direction), id \(direction) LIMIT ?", [.int(Int64(query.first + 1))])
     }
 
     /// How many customers the filter matches in the scope: from the tallies when they can

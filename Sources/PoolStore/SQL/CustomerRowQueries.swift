@@ -74,17 +74,11 @@ public struct CustomerRowQueries<Session: SQLSession> {
     }
 
     private func statement(_ request: CustomerRowRequest, masked: MaskedPools) -> SQLFragment {
-        let query = request.query
-        var conditions = CustomerQueries(session).conditions(query.filter, scope: query.scope, masked: masked)
-        if let after = query.after { conditions.append(CustomerQueries<Session>.keyset(after, order: query.order)) }
-        let direction = query.order.descending ? "DESC" : "ASC"
-        var columns = ["id", "\(CustomerQueries<Session>.orderKey(query.order)) AS sort_key"] + request.columns.map(\.sql)
+        var columns = ["id", "\(CustomerQueries<Session>.orderKey(request.query.order)) AS sort_key"] + request.columns.map(\.sql)
         if request.directory || request.settings {
             // Uncorrelated: each database evaluates it once per statement, not per row.
             columns += ["(SELECT token FROM settings_version)", "(SELECT directory_token FROM settings_version)"]
         }
-        return SQLFragment("SELECT \(columns.joined(separator: ", ")) FROM customers WHERE ")
-            + SQLFragment.all(conditions)
-            + SQLFragment("\nORDER BY sort_key \(direction), id \(direction) LIMIT ?", [.int(Int64(query.first + 1))])
+        return CustomerQueries(session).pageStatement(request.query, masked: masked, selecting: columns.joined(separator: ", "))
     }
 }
