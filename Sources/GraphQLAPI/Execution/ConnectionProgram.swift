@@ -52,7 +52,6 @@ final class ConnectionProgram: @unchecked Sendable {
         }
     }
 
-    let typeName: String
     let parts: [(FieldPlan, Part)]
     let nodes: [NodeProgram]
     let columns: [CustomerColumn]
@@ -63,9 +62,8 @@ final class ConnectionProgram: @unchecked Sendable {
     let parentPool: (any Sendable) throws -> PoolID?
 
     private init(
-        typeName: String, parts: [(FieldPlan, Part)], nodes: [NodeProgram], parentPool: @escaping (any Sendable) throws -> PoolID?
+        parts: [(FieldPlan, Part)], nodes: [NodeProgram], parentPool: @escaping (any Sendable) throws -> PoolID?
     ) {
-        self.typeName = typeName
         self.parts = parts
         self.nodes = nodes
         self.parentPool = parentPool
@@ -134,7 +132,7 @@ final class ConnectionProgram: @unchecked Sendable {
             default: return nil
             }
         }
-        return ConnectionProgram(typeName: connection.typeName, parts: parts, nodes: nodes, parentPool: parentPool)
+        return ConnectionProgram(parts: parts, nodes: nodes, parentPool: parentPool)
     }
 
     private static func node(_ plan: ObjectPlan, listKey: String, nodeKey: String?) -> NodeProgram? {
