@@ -10,8 +10,9 @@ public struct Router: HTTPHandler {
     let console: AdminConsole
     let telemetry: Telemetry
     let database: any ServingStore
-    /// `/bench/floor` and `/bench/statements`, with `serve --bench-routes` only.
+    /// `/bench/floor`, with `serve --bench-routes` only.
     var floor: FloorRoute?
+    /// `/bench/statements`, with `serve --count-statements` only.
     var statements: StatementTally?
     let requestIDs = RequestIDGenerator()
 

@@ -2,7 +2,7 @@ import Foundation
 import HTTPServer
 
 /// How many SQL statements the server has run, for `bench/run` (`/bench/statements`, with
-/// `serve --bench-routes` only): it reads the tally around requests sent one at a time and
+/// `serve --count-statements` only): it reads the tally around requests sent one at a time and
 /// reports statements per request for each workload, on both backends. Statements that read
 /// or write data are told apart from transaction control (`BEGIN`, `COMMIT`, savepoints,
 /// `SET`), which PostgreSQL sends in the same round trip as other work or on its own.

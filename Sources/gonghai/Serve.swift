@@ -167,6 +167,11 @@ struct Serve: ParsableCommand {
     @Flag(name: .customLong("bench-routes"), help: ArgumentHelp("Serve /bench/floor for bench/run.", visibility: .hidden))
     var benchRoutes = false
 
+    @Flag(name: .customLong("count-statements"), help: ArgumentHelp(
+        "Count SQL statements at /bench/statements for bench/run (traces every statement, so never on a timed server).",
+        visibility: .hidden))
+    var countStatements = false
+
     func run() throws {
         let termination = TerminationSignal()
         let settings = try options.resolve()
@@ -203,7 +208,8 @@ struct Serve: ParsableCommand {
             statementTimeout: .seconds(settings.statementTimeout),
             logger: Logger(label: "gonghai"), assets: .locate(explicit: settings.publicDirectory),
             metricsToken: settings.metricsToken, rateLimitPerMinute: settings.rateLimit,
-            executor: ExecutorMode(rawValue: settings.executor) ?? .compiled, benchRoutes: benchRoutes, trustedDocuments: trusted,
+            executor: ExecutorMode(rawValue: settings.executor) ?? .compiled, benchRoutes: benchRoutes, countStatements: countStatements,
+            trustedDocuments: trusted,
             settings: services)
         try SecretKeys.apply(keyFile: settings.secretKeyFile, to: app.database, logger: Logger(label: "gonghai"))
         var token: String?

@@ -22,6 +22,14 @@ public enum TestBackend: String, Sendable {
 
     /// Runs `sql` (valid on both backends) on the database at `address` and returns its rows,
     /// each column as text (nil for NULL): for tests that check what was stored.
+    /// Runs a statement that changes data, from outside the server (as another instance would).
+    public static func execute(_ sql: String, at address: String) throws {
+        switch DatabaseAddress(address) {
+        case .sqlite(let path): try DatabaseQueue(path: path).write { db in try db.execute(sql: sql) }
+        case .postgres(let url): _ = try PostgresConnection(url).query(sql)
+        }
+    }
+
     public static func rows(_ sql: String, at address: String) throws -> [[String?]] {
         switch DatabaseAddress(address) {
         case .sqlite(let path):

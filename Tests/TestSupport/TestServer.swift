@@ -39,7 +39,7 @@ public final class TestServer: @unchecked Sendable {
     public init(
         limits: APILimits = APILimits(), maxBodyBytes: Int = 1 << 20, threads: Int = 4, metricsToken: String? = nil,
         rateLimitPerMinute: Int = 0, executor: ExecutorMode = .verify,
-        benchRoutes: Bool = false, backend: TestBackend = .current, trustedDocuments: [String: String]? = nil,
+        benchRoutes: Bool = false, countStatements: Bool = false, backend: TestBackend = .current, trustedDocuments: [String: String]? = nil,
         live: LiveLimits = LiveLimits(), trustedProxies: Set<String> = ["127.0.0.1", "::1"],
         resolver: TestResolver = TestResolver(), configure: (inout ServiceSettings) -> Void = { _ in }
     ) throws {
@@ -63,7 +63,7 @@ public final class TestServer: @unchecked Sendable {
             }(),
             limits: limits, clock: clock, timeZone: TimeZone(identifier: "UTC")!, statementObserver: { log.record($0) }, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
             assets: StaticAssets(directory: Self.repositoryURL.appendingPathComponent("Public")), passwordHasher: .fastForTests, metricsToken: metricsToken,
-            rateLimitPerMinute: rateLimitPerMinute, executor: executor, benchRoutes: benchRoutes, trustedDocuments: trustedDocuments, live: live,
+            rateLimitPerMinute: rateLimitPerMinute, executor: executor, benchRoutes: benchRoutes, countStatements: countStatements, trustedDocuments: trustedDocuments, live: live,
             settings: settings)
         try app.start()
         client = HTTPClient(port: app.port)
@@ -146,6 +146,9 @@ public final class TestServer: @unchecked Sendable {
 
     /// The rows of `sql` (valid on both backends), each column as text: what was stored.
     public func rows(_ sql: String) throws -> [[String?]] { try TestBackend.rows(sql, at: address) }
+
+    /// Changes data behind the server's back, as another instance on the same database would.
+    public func execute(_ sql: String) throws { try TestBackend.execute(sql, at: address) }
 
     /// The one integer `sql` selects.
     public func count(_ sql: String) throws -> Int { Int(try rows(sql).first?.first.flatMap { $0 } ?? "") ?? -1 }
