@@ -26,6 +26,11 @@ public final class RequestContext: @unchecked Sendable {
     private var viewerValue: Viewer?
     private var limitValues: [LimitScope: OwnerLimit]?
     private var accessEntries: [PoolID: [PoolAccessEntry]]?
+    /// The memo readings the viewer came from, when `vouchesScope`.
+    private var vouched: MemoTokens?
+    /// The viewer is computed from the memos, not read, and the page's one statement vouches
+    /// for it (`vouching`): a plan that reads once runs this way, without a snapshot.
+    private let vouchesScope: Bool
 
     /// The operator's choices the services decide with.
     let settings: ServiceSettings
@@ -33,9 +38,10 @@ public final class RequestContext: @unchecked Sendable {
     init(
         user: User, scope: TokenScope = .full, tokenID: Int64? = nil, database: any PoolDatabase, requestID: String, limits: APILimits,
         clock: any TimeSource, settings: ServiceSettings = .standard, log: @escaping @Sendable (String) -> Void,
-        request: RequestIdentity = RequestIdentity()
+        request: RequestIdentity = RequestIdentity(), vouchesScope: Bool = false
     ) {
         self.request = request
+        self.vouchesScope = vouchesScope
         self.settings = settings
         self.user = user
         self.actor = Actor(user, scope: scope, tokenID: tokenID)
@@ -54,6 +60,13 @@ public final class RequestContext: @unchecked Sendable {
             clock: clock, settings: settings, log: log, request: request)
     }
 
+    /// The same request with its scope computed from the memos (see `vouchesScope`).
+    func vouchingScope() -> RequestContext {
+        RequestContext(
+            user: user, scope: actor.scope, tokenID: actor.tokenID, database: database, requestID: requestID, limits: limits,
+            clock: clock, settings: settings, log: log, request: request, vouchesScope: true)
+    }
+
     /// The use cases resolvers call, for this request's store and clock.
     var services: PoolServices { PoolServices(store: database, clock: clock, settings: settings) }
 
@@ -69,7 +82,20 @@ public final class RequestContext: @unchecked Sendable {
     }
 
     /// What the caller may see, computed on first use.
-    func viewer() throws -> Viewer { try once(&viewerValue) { try database.viewer(for: actor) } }
+    func viewer() throws -> Viewer {
+        try once(&viewerValue) {
+            guard vouchesScope else { return try database.viewer(for: actor) }
+            // No reading of a memo yet: the snapshot's run reads it.
+            guard let vouched = database.viewerFromMemos(for: actor) else { throw ScopeMoved() }
+            self.vouched = vouched.tokens
+            return vouched.viewer
+        }
+    }
+
+    /// What a statement must see to vouch for this request's scope; nil when it read its viewer.
+    var vouching: MemoTokens? {
+        lock.withLock { vouchesScope ? vouched ?? MemoTokens() : nil }
+    }
 
     var scope: CustomerScope { get throws { try viewer().scope } }
 

@@ -43,6 +43,9 @@ public struct CustomerRowRequest: Sendable {
     public var directory: Bool
     /// The pools the rows name are looked up in the settings the same statement vouched for.
     public var settings: Bool
+    /// The memo readings the query's scope was computed from, which the statement must see
+    /// unchanged or throw `ScopeMoved` (see `VouchedViewer`); nil inside a read snapshot.
+    public var vouching: MemoTokens?
 
     public init(query: CustomerQuery, columns: [CustomerColumn], directory: Bool = false, settings: Bool = false) {
         self.query = query

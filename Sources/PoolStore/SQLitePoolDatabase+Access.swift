@@ -9,6 +9,10 @@ extension SQLitePoolDatabase {
         try read { db in try viewer(db, actor) }
     }
 
+    public func viewerFromMemos(for actor: Actor) -> VouchedViewer? {
+        VouchedViewer.from(actor, settings: settingsMemo, directory: directoryMemo)
+    }
+
     func viewer(_ db: Database, _ actor: Actor, customers: [CustomerID] = []) throws -> Viewer {
         try writes(db).viewer(actor, customers: customers)
     }

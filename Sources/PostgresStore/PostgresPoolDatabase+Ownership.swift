@@ -18,6 +18,10 @@ extension PostgresPoolDatabase {
         try read { try writes($0).viewer(actor) }
     }
 
+    public func viewerFromMemos(for actor: Actor) -> VouchedViewer? {
+        VouchedViewer.from(actor, settings: settingsMemo, directory: directoryMemo)
+    }
+
     /// Ownership events of the given customers, oldest first.
     public func ownershipEvents(of ids: [CustomerID]) throws -> [CustomerID: [OwnershipEvent]] {
         try read { try CustomerQueries($0).ownershipEvents(of: ids) }

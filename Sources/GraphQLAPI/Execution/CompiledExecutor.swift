@@ -52,6 +52,13 @@ final class CompiledExecutor: Sendable {
             var run = PlanRun(context: context, arguments: arguments)
             return run.execute(variant.root)
         }
+        if variant.readsOnce, admitted.snapshotOf != nil {
+            // One statement, its scope vouched for by the same statement (`VouchedViewer`):
+            // no transaction to open and commit. A scope that moved runs in a snapshot.
+            var run = PlanRun(context: context.vouchingScope(), arguments: arguments)
+            let result = run.execute(variant.root)
+            if !run.scopeMoved { return result }
+        }
         return try admitted.isolated(context) { _, context in
             var run = PlanRun(context: context, arguments: arguments)
             return run.execute(variant.root)
@@ -73,6 +80,8 @@ struct PlanRun {
     var out = JSONBytes(capacity: 2048)
     var errors: [GraphQLError] = []
     var path: [PathItem] = []
+    /// A page's statement saw other settings or users than its vouched scope (`ScopeMoved`).
+    var scopeMoved = false
     /// Which runtime types seen in this run are `Optional`s (see `unwrapOptional`).
     private var optionalTypes = OptionalTypes()
 

@@ -58,6 +58,9 @@ final class ConnectionProgram: @unchecked Sendable {
     let directory: Bool
     let settings: Bool
     let cursors: Bool
+    /// Answered by its one statement alone: no `totalCount` (a count of its own), and the owners
+    /// and pools below ask only leaves their memo values hold (fields with a `reader`).
+    let readsOnce: Bool
     /// The pool of a `Pool.customers` field, from its parent.
     let parentPool: (any Sendable) throws -> PoolID?
 
@@ -80,12 +83,23 @@ final class ConnectionProgram: @unchecked Sendable {
         self.columns = columns
         self.directory = directory
         self.settings = settings
+        readsOnce = !parts.contains { if case .totalCount = $0.1 { true } else { false } }
+            && nodes.allSatisfy { node in node.steps.allSatisfy { field, _ in Self.readsNothing(field.output) } }
         cursors = parts.contains { part in
             switch part.1 {
             case .edges(let edge): return edge.parts.contains { if case .cursor = $0.1 { true } else { false } }
             case .pageInfo(let plan): return plan.fields.contains { $0.name == "endCursor" }
             default: return false
             }
+        }
+    }
+
+    /// A leaf, or an object (a user, a pool) whose fields are all leaves read from its value.
+    private static func readsNothing(_ output: OutputPlan) -> Bool {
+        switch output {
+        case .nonNull(let inner), .list(let inner): return readsNothing(inner)
+        case .leaf: return true
+        case .object(let plan): return plan.fields.allSatisfy { $0.name == "__typename" || $0.reader != nil }
         }
     }
 
@@ -149,7 +163,10 @@ final class ConnectionProgram: @unchecked Sendable {
         return NodeProgram(steps: steps, listKey: listKey, nodeKey: nodeKey)
     }
 
-    func request(_ query: CustomerQuery) -> CustomerRowRequest {
-        CustomerRowRequest(query: query, columns: columns, directory: directory, settings: settings)
+    /// - Parameter vouching: the memo readings the query's scope came from, outside a snapshot.
+    func request(_ query: CustomerQuery, vouching: MemoTokens?) -> CustomerRowRequest {
+        var request = CustomerRowRequest(query: query, columns: columns, directory: directory, settings: settings)
+        request.vouching = vouching
+        return request
     }
 }

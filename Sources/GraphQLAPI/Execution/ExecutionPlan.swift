@@ -107,11 +107,16 @@ final class PlanVariant: @unchecked Sendable {
     let dynamicArguments: [(definitions: [InputCoercion.Definition], nodes: [Argument])]
     /// False when only `__typename` is asked at the root: nothing below it can read data.
     let runsResolvers: Bool
+    /// True when the one field that reads is a page answered by one statement
+    /// (`ConnectionProgram.readsOnce`): one statement is one moment, so it needs no snapshot.
+    let readsOnce: Bool
 
     init(root: ObjectPlan, dynamicArguments: [(definitions: [InputCoercion.Definition], nodes: [Argument])]) {
         self.root = root
         self.dynamicArguments = dynamicArguments
-        self.runsResolvers = root.fields.contains { $0.resolver != nil }
+        let reading = root.fields.filter { $0.resolver != nil }
+        self.runsResolvers = !reading.isEmpty
+        self.readsOnce = reading.count == 1 && reading[0].connection?.readsOnce == true
     }
 }
 

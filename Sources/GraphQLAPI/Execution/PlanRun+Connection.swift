@@ -28,13 +28,17 @@ extension PlanRun {
             query = try CustomerConnection.query(args, context: context, pool: pool)
             var ids: [CustomerID] = []
             ids.reserveCapacity(query.first)
-            end = try context.database.customerRows(program.request(query)) { row in
+            end = try context.database.customerRows(program.request(query, vouching: context.vouching)) { row in
                 let index = ids.count
                 ids.append(row.id)
                 if program.cursors { cursors.append(CustomerCursor(order: query.order, key: row.sortKey, id: row.id)) }
                 for (position, node) in program.nodes.enumerated() { try write(node, row, at: index, into: &rows[position]) }
             }
             CustomerConnection.noteRead(ids, args, query: query, context: context, pool: pool)
+        } catch let moved as ScopeMoved {
+            // Nothing is written yet: the executor runs the operation again in a snapshot.
+            scopeMoved = true
+            throw moved
         } catch {
             let located = APIError.from(error, requestID: context.requestID, log: context.log)
                 .graphQLError(nodes: field.nodes, path: currentPath())

@@ -32,6 +32,9 @@ public protocol PeopleStore: Sendable {
     func user(named name: String) throws -> User?
     /// What `actor` may see and administer, from pool access, the department tree and the role.
     func viewer(for actor: Actor) throws -> Viewer
+    /// The same viewer from the memos' last readings without reading the store, with the tokens
+    /// a statement must see to vouch for it; nil before the memos it needs were first read.
+    func viewerFromMemos(for actor: Actor) -> VouchedViewer?
 
     /// Issues a new API token for the user, expiring at `expiresAt` (nil: never) with `scope`;
     /// the plain token is returned once and stored hashed, with what `apiTokens` lists for it.

@@ -22,6 +22,10 @@ public struct CustomerRowQueries<Session: SQLSession> {
         var request = request
         // A search must not match what the pools mask, so it names the settings too.
         if request.query.filter.text != nil { request.settings = true }
+        // A scope computed from the memos is checked against the statement's tokens too.
+        let vouching = request.vouching ?? MemoTokens()
+        if vouching.settings != nil { request.settings = true }
+        if vouching.directory != nil { request.directory = true }
         var positions = [Int32](repeating: -1, count: CustomerColumn.allCases.count)
         positions[CustomerColumn.id.rawValue] = 0
         for (offset, column) in request.columns.enumerated() { positions[column.rawValue] = Int32(2 + offset) }
@@ -39,6 +43,7 @@ public struct CustomerRowQueries<Session: SQLSession> {
                 try session.fetchAll(statement(request, masked: masked)) { row -> Void in
                     if !checked {
                         // Before the first visit: a stale memo restarts nothing half-written.
+                        try Self.vouch(VersionTokens(settings: row.int64(tokens), directory: row.int64(tokens + 1)), vouching)
                         guard directory.map({ $0.token == row.int64(tokens + 1) }) ?? true,
                             settings.map({ $0.token == row.int64(tokens) }) ?? true
                         else { throw StaleMemo() }
@@ -51,8 +56,13 @@ public struct CustomerRowQueries<Session: SQLSession> {
                             reader: row, positions: positions, byName: request.query.order.field == .name,
                             directory: directory?.value, settings: settings?.value))
                 }
-                // No row carried the token: an empty search checks its masking once more.
-                if count == 0, let settings, try session.versionTokens().settings != settings.token { throw StaleMemo() }
+                // No row carried the tokens: an empty page checks them once more. Tokens are
+                // random, so the same token after the page means no change before it.
+                if count == 0, settings != nil || vouching != MemoTokens() {
+                    let now = try session.versionTokens()
+                    try Self.vouch(now, vouching)
+                    if let settings, now.settings != settings.token { throw StaleMemo() }
+                }
                 return CustomerRowsEnd(rows: min(count, request.query.first), hasNextPage: count > request.query.first)
             } catch is StaleMemo {
                 if request.directory { _ = try directoryMemo.value(session) }
@@ -60,6 +70,12 @@ public struct CustomerRowQueries<Session: SQLSession> {
             }
         }
         throw SettingsKeptChanging()
+    }
+
+    /// The statement saw other settings or users than the scope was computed from.
+    private static func vouch(_ seen: VersionTokens, _ vouching: MemoTokens) throws {
+        if let settings = vouching.settings, settings != seen.settings { throw ScopeMoved() }
+        if let directory = vouching.directory, directory != seen.directory { throw ScopeMoved() }
     }
 
     /// A memo read with its token, when it has no reading yet.
