@@ -22,7 +22,7 @@ let mhdCompletedHandler: MHD_RequestCompletedCallback = { context, _, state, _ i
 let mhdValueIterator: MHD_KeyValueIterator = { context, _, key, value in
     guard let context, let key else { return .YES }
     let box = Unmanaged<ValuesBox>.fromOpaque(context).takeUnretainedValue()
-    box.values[String(cString: key).asciiLowercased] = value.map { String(cString: $0) } ?? ""
+    box.values[String(asciiLowercasing: key)] = value.map { String(cString: $0) } ?? ""
     return .YES
 }
 
@@ -43,10 +43,11 @@ let mhdStreamReleased: MHD_ContentReaderFreeCallback = { context in
 let mhdHeaderCounter: MHD_KeyValueIterator = { context, _, key, value in
     guard let context, let key else { return .YES }
     let counts = Unmanaged<HeaderCounts>.fromOpaque(context).takeUnretainedValue()
-    switch String(cString: key).asciiLowercased {
-    case "content-length": counts.contentLengths.append(value.map { String(cString: $0) } ?? "")
-    case "transfer-encoding": counts.transferEncodings += 1
-    default: break
+    // Compared in C: no `String` is made for the headers that are neither.
+    if strcasecmp(key, "content-length") == 0 {
+        counts.contentLengths.append(value.map { String(cString: $0) } ?? "")
+    } else if strcasecmp(key, "transfer-encoding") == 0 {
+        counts.transferEncodings += 1
     }
     return .YES
 }

@@ -14,7 +14,7 @@ What libmicrohttpd 0.9.75 (Debian bookworm) does, as observed and pinned down he
   connect still succeeds (the kernel's listen backlog takes it), but nothing is read or answered
   until a slot frees, then the queued request is served normally. It is neither refused nor
   answered with an error.
-* Huge headers: anything that does not fit the per-connection memory (64 KiB) is answered by
+* Huge headers: anything that does not fit the per-connection memory (32 KiB) is answered by
   libmicrohttpd itself with `431 Request Header Fields Too Large` (an HTML body, no JSON, the
   handler never runs) and the connection is closed.
 * Idle or half-sent requests are closed after `--connection-timeout` of inactivity with no
@@ -277,6 +277,22 @@ def test_content_length_beside_transfer_encoding_is_refused(server):
     assert_documented_error(*parse_response(received), 400, "BAD_REQUEST")
 
 
+def test_framing_headers_are_recognised_in_any_case(server):
+    """The framing check compares header names without regard to case: a second length sent as
+    `content-length`, or `TRANSFER-ENCODING` beside a length, is as ambiguous as the usual form."""
+    request = request_bytes(server, body=b"", content_length=len(ME), extra_headers=["content-length: 5"])
+    sock = connect(server)
+    sock.sendall(request)
+    received, _, seconds = read_until_closed(sock)
+    assert seconds < CONNECTION_TIMEOUT
+    assert_documented_error(*parse_response(received), 400, "BAD_REQUEST")
+    head = ("POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+            "Authorization: Bearer %s\r\nContent-Type: application/json\r\nCONTENT-LENGTH: %d\r\n"
+            "TRANSFER-ENCODING: chunked\r\n\r\n" % (server.admin_token, len(ME))).encode()
+    received, _, _ = exchange(server, head + chunked(ME))
+    assert_documented_error(*parse_response(received), 400, "BAD_REQUEST")
+
+
 def test_two_equal_content_lengths_are_one_length(server):
     """Control: a repeated but equal length is not ambiguous, and is served."""
     request = request_bytes(server, body=ME, extra_headers=["Content-Length: %d" % len(ME)])
@@ -336,14 +352,14 @@ def assert_refused_header_block(server, data):
 
 
 def test_one_200_kb_header_is_refused(server):
-    """A single 200 KB header overflows the connection's 64 KiB memory: libmicrohttpd answers
+    """A single 200 KB header overflows the connection's 32 KiB memory: libmicrohttpd answers
     431 (or closes) at once; the server does not hang and keeps serving."""
     data = request_bytes(server, body=ME, extra_headers=["X-Big: " + "a" * 200_000])
     assert_refused_header_block(server, data)
 
 
 def test_two_thousand_headers_are_refused(server):
-    """2,000 small headers (23 KB of text, under the 64 KiB) still exceed the per-connection
+    """2,000 small headers (23 KB of text, under the 32 KiB) still exceed the per-connection
     memory once libmicrohttpd keeps an index entry per header: 431 (or a close), never a hang."""
     data = request_bytes(server, body=ME, extra_headers=["X-H%d: v" % i for i in range(2000)])
     assert_refused_header_block(server, data)
