@@ -57,13 +57,30 @@ public struct CustomerRowRequest: Sendable {
 
 /// The current row of a `customerRows` read: columns by name, valid only inside the visit.
 public struct CustomerRow {
+    /// What every row of one statement shares, in one object: a row costs one reference to it
+    /// rather than one to each of the settings' and directory's tables.
+    final class Shape {
+        /// Each column's position in the statement, by `CustomerColumn.rawValue`; -1 when not selected.
+        let positions: [Int32]
+        let byName: Bool
+        let directory: Directory?
+        let settings: Settings?
+
+        init(positions: [Int32], byName: Bool, directory: Directory?, settings: Settings?) {
+            self.positions = positions
+            self.byName = byName
+            self.directory = directory
+            self.settings = settings
+        }
+    }
+
     let reader: any ColumnReader
-    /// Each column's position in the statement, by `CustomerColumn.rawValue`; -1 when not selected.
-    let positions: [Int32]
-    let byName: Bool
+    let shape: Shape
+
     /// The directory and settings of the statement's own moment, when the request asked for them.
-    public let directory: Directory?
-    public let settings: Settings?
+    public var directory: Directory? { shape.directory }
+    public var settings: Settings? { shape.settings }
+    private var byName: Bool { shape.byName }
 
     public var id: CustomerID { CustomerID(reader.int64(0)) }
 
@@ -80,7 +97,7 @@ public struct CustomerRow {
     public func bytes(_ column: CustomerColumn) -> UnsafeBufferPointer<UInt8> { reader.bytes(position(column)) }
 
     private func position(_ column: CustomerColumn) -> Int32 {
-        let position = positions[column.rawValue]
+        let position = shape.positions[column.rawValue]
         precondition(position >= 0, "column \(column) was not selected")
         return position
     }

@@ -206,6 +206,19 @@ import TestSupport
     }
 
     /// The byte writer of `DateTime` answers what `String(format:)` printed before it.
+    /// Ids are written digit by digit: the same text as `String(_:)` gave, at every length.
+    @Test func digitsAreWrittenAsStringPrintsThem() {
+        var generator = SystemRandomNumberGenerator()
+        var values: [Int64] = [0, 1, -1, 9, 10, -10, 99, 100, Int64.max, Int64.min, Int64.max - 1, Int64.min + 1]
+        for digits in 1...19 { values += [Int64(pow(10, Double(digits - 1))), -Int64(pow(10, Double(digits - 1)))] }
+        values += (0..<5000).map { _ in Int64.random(in: Int64.min...Int64.max, using: &generator) >> Int64.random(in: 0...62, using: &generator) }
+        for value in values {
+            var writer = JSONBytes()
+            writer.digits(value)
+            #expect(String(decoding: writer.bytes, as: UTF8.self) == String(value), "\(value)")
+        }
+    }
+
     @Test func dateTimesAreWrittenAsTheyWerePrinted() {
         func printed(_ millis: Int64) -> String {
             let seconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000

@@ -230,7 +230,7 @@ struct PlanRun {
 
     /// A value a leaf reader gave, written as `writeFast` writes the resolver's value; false
     /// (nothing written) when the field's type wants another kind, for the resolver's path.
-    private mutating func writeRead(_ value: LeafValue, _ kind: LeafPlan.Fast) -> Bool {
+    mutating func writeRead(_ value: LeafValue, _ kind: LeafPlan.Fast) -> Bool {
         switch (kind, value) {
         case (.string, .string(let text)): out.string(text)
         case (.enumNames(let names), .string(let name)) where names.contains(name): out.string(name)

@@ -37,6 +37,20 @@ final class ConnectionProgram: @unchecked Sendable {
         enum Step {
             case typename
             case leaf(ColumnLeaf)
+            /// An owner or a pool whose selected fields are all leaves its value holds.
+            case lookup(ColumnLeaf, TypedLookup)
+
+            var leaf: ColumnLeaf? {
+                switch self {
+                case .typename: return nil
+                case .leaf(let leaf), .lookup(let leaf, _): return leaf
+                }
+            }
+        }
+
+        enum TypedLookup {
+            case user(TypedObject<User>)
+            case pool(TypedObject<Pool>)
         }
 
         let steps: [(FieldPlan, Step)]
@@ -74,7 +88,7 @@ final class ConnectionProgram: @unchecked Sendable {
         var directory = false
         var settings = false
         for node in nodes {
-            for case (_, .leaf(let leaf)) in node.steps {
+            for case let leaf? in node.steps.map(\.1.leaf) {
                 for column in leaf.columns where column != .id && !columns.contains(column) { columns.append(column) }
                 if case .user = leaf.encoding { directory = true }
                 if leaf.readsSettings { settings = true }
@@ -155,7 +169,7 @@ final class ConnectionProgram: @unchecked Sendable {
             if field.name == "__typename" {
                 steps.append((field, .typename))
             } else if let leaf = CustomerResolvers.columns[field.name] {
-                steps.append((field, .leaf(leaf)))
+                steps.append((field, typedLookup(leaf, field).map { .lookup(leaf, $0) } ?? .leaf(leaf)))
             } else {
                 return nil
             }
@@ -164,9 +178,48 @@ final class ConnectionProgram: @unchecked Sendable {
     }
 
     /// - Parameter vouching: the memo readings the query's scope came from, outside a snapshot.
+    /// A nullable owner's or pool's selection read through typed leaf readers, when it has one.
+    private static func typedLookup(_ leaf: ColumnLeaf, _ field: FieldPlan) -> NodeProgram.TypedLookup? {
+        guard case .object(let plan) = field.output else { return nil }
+        switch leaf.encoding {
+        case .user: return TypedObject(plan, typeName: "User", leaves: UserResolvers.leaves).map { .user($0) }
+        case .pool: return TypedObject(plan, typeName: "Pool", leaves: PoolResolvers.leaves).map { .pool($0) }
+        default: return nil
+        }
+    }
+
     func request(_ query: CustomerQuery, vouching: MemoTokens?) -> CustomerRowRequest {
         var request = CustomerRowRequest(query: query, columns: columns, directory: directory, settings: settings)
         request.vouching = vouching
         return request
+    }
+}
+
+/// An object selection whose every field is `__typename` or a leaf with a typed reader: written
+/// from the value itself, with no existential, cast or resolver (`PlanRun.write(_:_:)`).
+struct TypedObject<Value> {
+    struct Field {
+        let keyBytes: [UInt8]
+        let kind: LeafPlan.Fast
+        /// Nil for `__typename`.
+        let read: ((Value) -> LeafValue?)?
+    }
+
+    let typeName: String
+    let fields: [Field]
+
+    init?(_ plan: ObjectPlan, typeName: String, leaves: [String: Leaf<Value>]) {
+        var fields: [Field] = []
+        for field in plan.fields {
+            if field.name == "__typename" {
+                fields.append(Field(keyBytes: field.keyBytes, kind: field.readKind, read: nil))
+            } else if field.reader != nil, let leaf = leaves[field.name] {
+                fields.append(Field(keyBytes: field.keyBytes, kind: field.readKind, read: leaf.typed))
+            } else {
+                return nil
+            }
+        }
+        self.typeName = typeName
+        self.fields = fields
     }
 }

@@ -61,8 +61,20 @@ struct JSONBytes {
     }
 
     /// Decimal digits of an integer, for ids and the like (not a GraphQL `Int`: see `number`).
-    /// (Up to 15 digits a `String` is stored inline: no allocation.)
-    mutating func digits(_ value: Int64) { bytes.append(contentsOf: String(value).utf8) }
+    mutating func digits(_ value: Int64) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var reversed: (UInt64, UInt64, UInt64) = (0, 0, 0)  // up to 20 digits, one per byte
+        var count = 0
+        withUnsafeMutableBytes(of: &reversed) { digits in
+            repeat {
+                digits[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(digits[index]) }
+        }
+    }
 
     /// Appends `more` as they are (already JSON).
     mutating func raw(_ more: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: more) }

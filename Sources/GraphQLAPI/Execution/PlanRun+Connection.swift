@@ -121,32 +121,25 @@ extension PlanRun {
         out.raw(UInt8(ascii: "}"))
     }
 
-    /// One customer of one node selection, into its own buffer, with the response path of
-    /// where it will stand (for errors of its users' and pool's fields).
+    /// One customer of one node selection, into its own buffer.
     private mutating func write(_ node: ConnectionProgram.NodeProgram, _ row: CustomerRow, at index: Int, into rows: inout NodeRows) throws {
         swap(&out, &rows.json)
-        let depth = path.count
-        defer {
-            path.removeSubrange(depth...)
-            swap(&out, &rows.json)
-        }
-        path.append(.key(node.listKey))
-        path.append(.index(index))
-        if let key = node.nodeKey { path.append(.key(key)) }
+        defer { swap(&out, &rows.json) }
         out.raw(UInt8(ascii: "{"))
         for (position, (field, step)) in node.steps.enumerated() {
             if position > 0 { out.raw(UInt8(ascii: ",")) }
             out.raw(field.keyBytes)
             switch step {
             case .typename: out.string("Customer")
-            case .leaf(let leaf): try write(leaf, field, row)
+            case .leaf(let leaf): try write(leaf, field, row, at: (node, index))
+            case .lookup(let leaf, let typed): try write(leaf, typed, field, row, at: (node, index))
             }
         }
         out.raw(UInt8(ascii: "}"))
         rows.ends.append(out.count)
     }
 
-    private mutating func write(_ leaf: ColumnLeaf, _ field: FieldPlan, _ row: CustomerRow) throws {
+    private mutating func write(_ leaf: ColumnLeaf, _ field: FieldPlan, _ row: CustomerRow, at place: RowPlace) throws {
         let column = leaf.column
         switch leaf.encoding {
         case .customerID:
@@ -167,11 +160,11 @@ extension PlanRun {
             if let millis = row.optionalInt64(column) { out.dateTime(millis: millis) } else { out.null() }
         case .user:
             let user = row.optionalInt64(column).flatMap { row.directory?.users[UserID($0)] }
-            try lookedUp(user, field)
+            try lookedUp(user, field, at: place)
         case .pool:
             // A customer's pool is the one it is in: none while it is owned (see `Placement`).
             let pool = row.isNull(.ownerID) ? row.settings?.pool(PoolID(row.optionalInt64(.poolID) ?? 0)) : nil
-            try lookedUp(pool, field)
+            try lookedUp(pool, field, at: place)
         case .contact(let maskable):
             guard !row.isNull(column) else { return out.null() }
             let hidden = hidden(row)
@@ -185,16 +178,62 @@ extension PlanRun {
         }
     }
 
+    /// An owner or pool through its typed readers; what they cannot write (a reader with no
+    /// value, an out-of-range number) goes the general way, as does a missing non-null value.
+    private mutating func write(
+        _ leaf: ColumnLeaf, _ typed: ConnectionProgram.NodeProgram.TypedLookup, _ field: FieldPlan, _ row: CustomerRow,
+        at place: RowPlace
+    ) throws {
+        let column = leaf.column
+        switch typed {
+        case .user(let object):
+            guard let id = row.optionalInt64(column) else { return out.null() }
+            if let user = row.directory?.users[UserID(id)], write(object, user) { return }
+        case .pool(let object):
+            guard row.isNull(.ownerID) else { return out.null() }
+            if let pool = row.settings?.pool(PoolID(row.optionalInt64(.poolID) ?? 0)), write(object, pool) { return }
+        }
+        try write(leaf, field, row, at: place)
+    }
+
+    /// Nothing is left written when it answers false.
+    private mutating func write<Value>(_ object: TypedObject<Value>, _ value: Value) -> Bool {
+        let mark = out.count
+        out.raw(UInt8(ascii: "{"))
+        for (index, field) in object.fields.enumerated() {
+            if index > 0 { out.raw(UInt8(ascii: ",")) }
+            out.raw(field.keyBytes)
+            guard let read = field.read else {
+                out.string(object.typeName)
+                continue
+            }
+            guard let leaf = read(value), writeRead(leaf, field.kind) else {
+                out.truncate(to: mark)
+                return false
+            }
+        }
+        out.raw(UInt8(ascii: "}"))
+        return true
+    }
+
     /// What the customer's pool masks, as `CustomerNode.maskedFields` decides it.
     private func hidden(_ row: CustomerRow) -> Set<MaskableField> {
         let pool = row.isNull(.ownerID) ? PoolID(row.optionalInt64(.poolID) ?? 0) : nil
         return Masking.hidden(inPool: pool, of: row.settings?.pools ?? [])
     }
 
-    /// A user or pool below a customer, completed as the executor completes any object.
-    private mutating func lookedUp(_ value: (any Sendable)?, _ field: FieldPlan) throws {
+    /// Where a row stands below the connection: `nodes.i` or `edges.i.node`.
+    typealias RowPlace = (node: ConnectionProgram.NodeProgram, index: Int)
+
+    /// A user or pool below a customer, completed as the executor completes any object, with
+    /// the response path its errors name (leaves need none: writing them cannot fail).
+    private mutating func lookedUp(_ value: (any Sendable)?, _ field: FieldPlan, at place: RowPlace) throws {
+        let depth = path.count
+        defer { path.removeSubrange(depth...) }
+        path.append(.key(place.node.listKey))
+        path.append(.index(place.index))
+        if let key = place.node.nodeKey { path.append(.key(key)) }
         path.append(.key(field.responseKey))
-        defer { path.removeLast() }
         try completeCatchingError(field.output, field, value)
     }
 

@@ -126,6 +126,8 @@ public typealias LeafReaderTable = [String: [String: LeafReader]]
 struct Leaf<Source>: Sendable {
     let resolver: FieldResolver
     let reader: LeafReader
+    /// The reader for a source of known type (see `TypedObject`).
+    let typed: @Sendable (Source) -> LeafValue?
 
     static func string(_ read: @escaping @Sendable (Source) -> String?) -> Leaf { leaf(read, LeafValue.string) }
 
@@ -136,7 +138,9 @@ struct Leaf<Source>: Sendable {
     private static func leaf<Value: Sendable>(
         _ read: @escaping @Sendable (Source) -> Value?, _ wrap: @escaping @Sendable (Value) -> LeafValue
     ) -> Leaf {
-        Leaf(resolver: field(Source.self) { read($0) }, reader: { source in (source as? Source).flatMap(read).map(wrap) })
+        Leaf(
+            resolver: field(Source.self) { read($0) }, reader: { source in (source as? Source).flatMap(read).map(wrap) },
+            typed: { read($0).map(wrap) })
     }
 }
 

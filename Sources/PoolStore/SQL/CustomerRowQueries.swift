@@ -37,6 +37,9 @@ public struct CustomerRowQueries<Session: SQLSession> {
             let directory = request.directory ? try directoryMemo.latest() ?? reading(directoryMemo) : nil
             let settings = request.settings ? try settingsMemo.latest() ?? reading(settingsMemo) : nil
             let masked = settings.map { settings in MaskedPools(request.query.filter) { settings.value.pools } } ?? .none
+            let shape = CustomerRow.Shape(
+                positions: positions, byName: request.query.order.field == .name, directory: directory?.value,
+                settings: settings?.value)
             var count = 0
             var checked = !needsTokens
             do {
@@ -51,10 +54,7 @@ public struct CustomerRowQueries<Session: SQLSession> {
                     }
                     count += 1
                     guard count <= request.query.first else { return }
-                    try visit(
-                        CustomerRow(
-                            reader: row, positions: positions, byName: request.query.order.field == .name,
-                            directory: directory?.value, settings: settings?.value))
+                    try visit(CustomerRow(reader: row, shape: shape))
                 }
                 // No row carried the tokens: an empty page checks them once more. Tokens are
                 // random, so the same token after the page means no change before it.
