@@ -16,7 +16,7 @@ extension SQLitePoolDatabase {
     }
 
     public func customerRows(_ request: CustomerRowRequest, visit: (CustomerRow) throws -> Void) throws -> CustomerRowsEnd {
-        try read { db in
+        try readEachStatementAlone { db in
             try CustomerRowQueries(session: db, settingsMemo: settingsMemo, directoryMemo: directoryMemo)
                 .rows(request, visit: visit)
         }

@@ -140,12 +140,23 @@ public final class SQLitePoolDatabase: PoolDatabase, @unchecked Sendable {
 
     /// Runs on this handle's snapshot when it is one (see `ReadSnapshot`).
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try read(transaction: true, body)
+    }
+
+    /// A read whose statements each stand alone, as on PostgreSQL outside a snapshot: for reads
+    /// that vouch for their own moment (`CustomerRowQueries`), the transaction's `BEGIN` and
+    /// `COMMIT` are two statements for nothing. In a snapshot it reads the snapshot's moment.
+    func readEachStatementAlone<T>(_ body: (Database) throws -> T) throws -> T {
+        try read(transaction: false, body)
+    }
+
+    private func read<T>(transaction: Bool, _ body: (Database) throws -> T) throws -> T {
         let deadlines = shared.deadlines
         return try withoutActuallyEscaping(body) { body in
             let bounded = { (db: Database) throws -> T in try deadlines.bounded(db) { try body(db) } }
             if let snapshot { return try bounded(snapshot.connection()) }
             return try lifetime.run {
-                if let value = try threadReaders.read(bounded) { return value }
+                if let value = try threadReaders.read(transaction: transaction, bounded) { return value }
                 return try pool.read(bounded)
             }
         }

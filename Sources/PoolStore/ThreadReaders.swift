@@ -51,12 +51,13 @@ final class ThreadReaders: @unchecked Sendable {
 
     deinit { try? close() }
 
-    /// Runs `body` in a read transaction on this thread's connection, or returns nil when the
-    /// thread has none and no more may be opened (or the set is closed).
-    func read<T>(_ body: (Database) throws -> T) throws -> T? {
+    /// Runs `body` in a read transaction on this thread's connection (or, when `transaction` is
+    /// false, with each statement its own moment), or returns nil when the thread has none and
+    /// no more may be opened (or the set is closed).
+    func read<T>(transaction: Bool = true, _ body: (Database) throws -> T) throws -> T? {
         guard let (slot, queue) = try begin() else { return nil }
         defer { end(slot) }
-        return try queue.inDatabase { db in try Self.inReadTransaction(db, body) }
+        return try queue.inDatabase { db in transaction ? try Self.inReadTransaction(db, body) : try body(db) }
     }
 
     /// Refuses new reads, waits for those in flight, then closes every connection. Later reads

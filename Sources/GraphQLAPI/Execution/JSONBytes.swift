@@ -54,9 +54,12 @@ struct JSONBytes {
     /// escaped straight from the database's buffer, anything else is decoded first, which
     /// repairs it the way `RowDecoding` does.
     mutating func string(utf8 text: UnsafeBufferPointer<UInt8>) {
-        guard Self.isValidUTF8(text) else { return string(String(decoding: text, as: UTF8.self)) }
+        let mark = bytes.count
         bytes.append(UInt8(ascii: "\""))
-        Self.appendEscaped(text, to: &bytes)
+        guard Self.appendCheckedEscaped(text, to: &bytes) else {
+            bytes.removeSubrange(mark...)
+            return string(String(decoding: text, as: UTF8.self))
+        }
         bytes.append(UInt8(ascii: "\""))
     }
 
@@ -192,34 +195,83 @@ struct JSONBytes {
     /// U+10FFFF): exactly the bytes `String(decoding:as:)` keeps unchanged.
     static func isValidUTF8(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
         var index = 0
-        let count = text.count
-        func continuation(_ offset: Int) -> Bool { text[index + offset] & 0xC0 == 0x80 }
-        while index < count {
-            let lead = text[index]
-            if lead < 0x80 {
+        while index < text.count {
+            if text[index] < 0x80 {
                 index += 1
                 continue
             }
-            let width: Int
-            switch lead {
-            case 0xC2...0xDF: width = 2
-            case 0xE0...0xEF: width = 3
-            case 0xF0...0xF4: width = 4
-            default: return false
-            }
-            guard index + width <= count else { return false }
-            let second = text[index + 1]
-            switch lead {
-            case 0xE0: guard (0xA0...0xBF).contains(second) else { return false }
-            case 0xED: guard (0x80...0x9F).contains(second) else { return false }
-            case 0xF0: guard (0x90...0xBF).contains(second) else { return false }
-            case 0xF4: guard (0x80...0x8F).contains(second) else { return false }
-            default: guard continuation(1) else { return false }
-            }
-            for offset in 2..<max(width, 2) where !continuation(offset) { return false }
+            guard let width = wellFormedWidth(text, at: index) else { return false }
             index += width
         }
         return true
+    }
+
+    /// `isValidUTF8` and `appendEscaped` in one pass over a column's bytes: false when they are
+    /// not well-formed, with part of them appended (the caller drops it).
+    private static func appendCheckedEscaped(_ text: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) -> Bool {
+        let count = text.count
+        var start = 0
+        var index = 0
+        while index < count {
+            let byte = text[index]
+            if byte >= 0x80 {
+                guard let width = wellFormedWidth(text, at: index) else { return false }
+                index += width
+                continue
+            }
+            guard escaped[Int(byte)] else {
+                index += 1
+                continue
+            }
+            if start < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[start..<index])) }
+            appendEscape(byte, to: &bytes)
+            index += 1
+            start = index
+        }
+        if start < count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[start...])) }
+        return true
+    }
+
+    /// The ASCII bytes a JSON string escapes here: control bytes, `"`, `\` and `/`.
+    private static let escaped: [Bool] = (0..<128).map { byte in
+        byte < 0x20 || byte == Int(UInt8(ascii: "\"")) || byte == Int(UInt8(ascii: "\\")) || byte == Int(UInt8(ascii: "/"))
+    }
+
+    /// The length of the well-formed sequence a non-ASCII lead byte starts; nil when it is not one.
+    private static func wellFormedWidth(_ text: UnsafeBufferPointer<UInt8>, at index: Int) -> Int? {
+        let lead = text[index]
+        let width: Int
+        switch lead {
+        case 0xC2...0xDF: width = 2
+        case 0xE0...0xEF: width = 3
+        case 0xF0...0xF4: width = 4
+        default: return nil
+        }
+        guard index + width <= text.count else { return nil }
+        let second = text[index + 1]
+        switch lead {
+        case 0xE0: guard (0xA0...0xBF).contains(second) else { return nil }
+        case 0xED: guard (0x80...0x9F).contains(second) else { return nil }
+        case 0xF0: guard (0x90...0xBF).contains(second) else { return nil }
+        case 0xF4: guard (0x80...0x8F).contains(second) else { return nil }
+        default: guard second & 0xC0 == 0x80 else { return nil }
+        }
+        for offset in 2..<max(width, 2) where text[index + offset] & 0xC0 != 0x80 { return nil }
+        return width
+    }
+
+    private static func appendEscape(_ byte: UInt8, to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "\\"))
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): bytes.append(byte)
+        case 0x08: bytes.append(UInt8(ascii: "b"))
+        case 0x0C: bytes.append(UInt8(ascii: "f"))
+        case 0x0A: bytes.append(UInt8(ascii: "n"))
+        case 0x0D: bytes.append(UInt8(ascii: "r"))
+        case 0x09: bytes.append(UInt8(ascii: "t"))
+        default:
+            bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 15)]])
+        }
     }
 
     /// Copies runs that need no escape in one append; escapes `"`, `\`, `/` and control bytes.
@@ -231,17 +283,7 @@ struct JSONBytes {
             else { continue }
             if start < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[start..<index])) }
             start = index + 1
-            bytes.append(UInt8(ascii: "\\"))
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): bytes.append(byte)
-            case 0x08: bytes.append(UInt8(ascii: "b"))
-            case 0x0C: bytes.append(UInt8(ascii: "f"))
-            case 0x0A: bytes.append(UInt8(ascii: "n"))
-            case 0x0D: bytes.append(UInt8(ascii: "r"))
-            case 0x09: bytes.append(UInt8(ascii: "t"))
-            default:
-                bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 15)]])
-            }
+            appendEscape(byte, to: &bytes)
         }
         if start < text.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[start...])) }
     }
