@@ -4,7 +4,7 @@ import PoolDomain
 public enum CustomerColumn: Int, CaseIterable, Sendable {
     case id, name, phone, email, industry, region, level, source, status, dealAmountCents
     case ownerID, poolID, previousOwnerID, locked, createdBy, createdAt, ownerSince
-    case lastFollowUpAt, lastProgressAt, updatedAt
+    case lastFollowUpAt, lastProgressAt, updatedAt, enteredPoolAt
 
     var sql: String {
         switch self {
@@ -28,6 +28,7 @@ public enum CustomerColumn: Int, CaseIterable, Sendable {
         case .lastFollowUpAt: return "last_follow_up_at"
         case .lastProgressAt: return "last_progress_at"
         case .updatedAt: return "updated_at"
+        case .enteredPoolAt: return "entered_pool_at"
         }
     }
 }
@@ -43,6 +44,9 @@ public struct CustomerRowRequest: Sendable {
     public var directory: Bool
     /// The pools the rows name are looked up in the settings the same statement vouched for.
     public var settings: Bool
+    /// Every column, so each row can also be read as a whole `Customer` (`CustomerRow.customer()`):
+    /// for a page whose other fields the resolvers answer.
+    public var wholeCustomers = false
     /// The memo readings the query's scope was computed from, which the statement must see
     /// unchanged or throw `ScopeMoved` (see `VouchedViewer`); nil inside a read snapshot.
     public var vouching: MemoTokens?
@@ -84,6 +88,13 @@ public struct CustomerRow {
 
     public var id: CustomerID { CustomerID(reader.int64(0)) }
 
+    /// The whole customer; only for a request for `wholeCustomers`, whose columns are those of
+    /// `RowDecoding.customerColumns` in their order, after the sort key.
+    public func customer() -> Customer {
+        precondition(shape.positions[CustomerColumn.enteredPoolAt.rawValue] == Int32(CustomerColumn.allCases.count))
+        return RowDecoding.customer(AfterSortKey(reader: reader))
+    }
+
     /// The row's place in its order, for a cursor.
     public var sortKey: CustomerCursor.Key { byName ? .text(reader.text(1)) : .integer(reader.int64(1)) }
 
@@ -112,4 +123,16 @@ public struct CustomerRowsEnd: Sendable {
         self.rows = rows
         self.hasNextPage = hasNextPage
     }
+}
+
+/// A compiled row read at `RowDecoding.customerColumns` positions: the sort key sits after the id.
+private struct AfterSortKey: ColumnReader {
+    let reader: any ColumnReader
+
+    private func shifted(_ index: Int32) -> Int32 { index == 0 ? 0 : index + 1 }
+
+    func int64(_ index: Int32) -> Int64 { reader.int64(shifted(index)) }
+    func isNull(_ index: Int32) -> Bool { reader.isNull(shifted(index)) }
+    func text(_ index: Int32) -> String { reader.text(shifted(index)) }
+    func bytes(_ index: Int32) -> UnsafeBufferPointer<UInt8> { reader.bytes(shifted(index)) }
 }

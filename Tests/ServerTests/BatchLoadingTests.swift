@@ -11,7 +11,9 @@ import TestSupport
     @Test func aPageOfCustomersWithRelationsIssuesAFixedNumberOfStatements() throws {
         // Pages of 100 through a token would be recorded as who saw what (a fixed cost, not one
         // that grows with the page): this test counts the page's own reads.
-        let server = try TestServer { $0.accessWatch = AccessWatch(bulkPageRows: 1000) }
+        // The production executor alone: in `verify` mode the reference executor reads the
+        // page again.
+        let server = try TestServer(executor: .compiled) { $0.accessWatch = AccessWatch(bulkPageRows: 1000) }
         for index in 0..<120 {
             let owner = ["rep1", "rep2", "rep3", nil][index % 4]
             let id = try server.createCustomer("Batch \(index)", owner: owner, pool: owner == nil ? "east" : nil)
@@ -44,7 +46,9 @@ import TestSupport
             }.count
         }
         #expect(counts[10] == counts[100], "\(last)")
-        #expect((counts[100] ?? 99) <= 7, "statements: \(counts) \(last)")
+        // The compiled page, the departments, its count, the last follow-ups of all its
+        // customers at once, and the settings' change tokens.
+        #expect((counts[100] ?? 99) <= 5, "statements: \(counts) \(last)")
     }
 
     /// A query's resolvers all read from one transaction (one snapshot), after the token check;

@@ -115,7 +115,7 @@ struct PlanRun {
         out.raw(UInt8(ascii: "}"))
     }
 
-    private mutating func resolve(_ field: FieldPlan, source: any Sendable) throws {
+    mutating func resolve(_ field: FieldPlan, source: any Sendable) throws {
         if let program = field.connection { return try connection(program, field, source: source) }
         if let reader = field.reader, let value = reader(source), writeRead(value, field.readKind) { return }
         guard let resolver = field.resolver else {

@@ -3,9 +3,10 @@ import PoolStore
 
 /// A `customers` connection (the root list or a pool's) compiled into one statement: the
 /// columns its selection names, the directory and settings vouched for by the same statement,
-/// each row written as it is read (`PlanRun.connection`). Built with the plan when every field
-/// of the selection has a column or a lookup (`CustomerResolvers.columns`); otherwise the field
-/// keeps its resolver and the page is read as `Customer` values.
+/// each row written as it is read (`PlanRun.connection`). Fields with a column or a lookup
+/// (`CustomerResolvers.columns`) are written from the row; any other customer field keeps its
+/// resolver, run on the page's batch once the statement has been read, and its answer is put in
+/// its place in the row (`Step.resolved`).
 ///
 /// The caller's scope and the access record come from the same code as the resolver's
 /// (`CustomerConnection.query` and `noteRead`): policy stays in the application layer, the
@@ -39,10 +40,13 @@ final class ConnectionProgram: @unchecked Sendable {
             case leaf(ColumnLeaf)
             /// An owner or a pool whose selected fields are all leaves its value holds.
             case lookup(ColumnLeaf, TypedLookup)
+            /// A field with no column (follow-ups, history, forecasts, collaborators): its
+            /// resolver answers it, on the page's batch, once the statement has been read.
+            case resolved
 
             var leaf: ColumnLeaf? {
                 switch self {
-                case .typename: return nil
+                case .typename, .resolved: return nil
                 case .leaf(let leaf), .lookup(let leaf, _): return leaf
                 }
             }
@@ -72,8 +76,12 @@ final class ConnectionProgram: @unchecked Sendable {
     let directory: Bool
     let settings: Bool
     let cursors: Bool
-    /// Answered by its one statement alone: no `totalCount` (a count of its own), and the owners
-    /// and pools below ask only leaves their memo values hold (fields with a `reader`).
+    /// Some field of a customer is answered by its resolver (`Step.resolved`): the rows are
+    /// also read as whole customers, the page's batch.
+    let resolves: Bool
+    /// Answered by its one statement alone: no `totalCount` (a count of its own), no field
+    /// answered by a resolver, and the owners and pools below ask only leaves their memo values
+    /// hold (fields with a `reader`).
     let readsOnce: Bool
     /// The pool of a `Pool.customers` field, from its parent.
     let parentPool: (any Sendable) throws -> PoolID?
@@ -97,7 +105,8 @@ final class ConnectionProgram: @unchecked Sendable {
         self.columns = columns
         self.directory = directory
         self.settings = settings
-        readsOnce = !parts.contains { if case .totalCount = $0.1 { true } else { false } }
+        resolves = nodes.contains { node in node.steps.contains { if case .resolved = $0.1 { true } else { false } } }
+        readsOnce = !resolves && !parts.contains { if case .totalCount = $0.1 { true } else { false } }
             && nodes.allSatisfy { node in node.steps.allSatisfy { field, _ in Self.readsNothing(field.output) } }
         cursors = parts.contains { part in
             switch part.1 {
@@ -117,7 +126,9 @@ final class ConnectionProgram: @unchecked Sendable {
         }
     }
 
-    /// Nil when some field of the selection has no column: the resolvers answer it.
+    /// Nil when the connection asks for something it does not write (a `pageInfo` field other
+    /// than `hasNextPage` and `endCursor`, a customer field without a resolver): the resolvers
+    /// answer the whole page then.
     static func compile(_ field: FieldPlan) -> ConnectionProgram? {
         let parentPool: (any Sendable) throws -> PoolID?
         switch (field.parentTypeName, field.name) {
@@ -170,6 +181,8 @@ final class ConnectionProgram: @unchecked Sendable {
                 steps.append((field, .typename))
             } else if let leaf = CustomerResolvers.columns[field.name] {
                 steps.append((field, typedLookup(leaf, field).map { .lookup(leaf, $0) } ?? .leaf(leaf)))
+            } else if field.resolver != nil {
+                steps.append((field, .resolved))
             } else {
                 return nil
             }
@@ -191,6 +204,7 @@ final class ConnectionProgram: @unchecked Sendable {
     func request(_ query: CustomerQuery, vouching: MemoTokens?) -> CustomerRowRequest {
         var request = CustomerRowRequest(query: query, columns: columns, directory: directory, settings: settings)
         request.vouching = vouching
+        request.wholeCustomers = resolves
         return request
     }
 }

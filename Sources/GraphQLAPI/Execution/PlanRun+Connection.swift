@@ -13,8 +13,16 @@ extension PlanRun {
     struct NodeRows {
         var json = JSONBytes(capacity: 2048)
         var ends: [Int] = []
+        /// Where the fields the resolvers answer go in `json`, filled in when the rows are
+        /// written out (`Step.resolved`); `holeEnds` counts them to the end of each row.
+        var holes: [(at: Int, field: FieldPlan)] = []
+        var holeEnds: [Int] = []
 
         func row(_ index: Int) -> Range<Int> { (index == 0 ? 0 : ends[index - 1])..<ends[index] }
+
+        func holes(of index: Int) -> ArraySlice<(at: Int, field: FieldPlan)> {
+            holes[(index == 0 ? 0 : holeEnds[index - 1])..<holeEnds[index]]
+        }
     }
 
     mutating func connection(_ program: ConnectionProgram, _ field: FieldPlan, source: any Sendable) throws {
@@ -23,6 +31,7 @@ extension PlanRun {
         var cursors: [CustomerCursor] = []
         let query: CustomerQuery
         let end: CustomerRowsEnd
+        var customers: [Customer] = []
         do {
             let pool = try program.parentPool(source)
             query = try CustomerConnection.query(args, context: context, pool: pool)
@@ -32,6 +41,7 @@ extension PlanRun {
                 let index = ids.count
                 ids.append(row.id)
                 if program.cursors { cursors.append(CustomerCursor(order: query.order, key: row.sortKey, id: row.id)) }
+                if program.resolves { customers.append(row.customer()) }
                 for (position, node) in program.nodes.enumerated() { try write(node, row, at: index, into: &rows[position]) }
             }
             CustomerConnection.noteRead(ids, args, query: query, context: context, pool: pool)
@@ -44,9 +54,12 @@ extension PlanRun {
                 .graphQLError(nodes: field.nodes, path: currentPath())
             return try absorb(located, at: field.output)
         }
+        // The resolvers' source for the fields without a column: the page as one batch, as the
+        // resolvers' own page makes it, so each relation is loaded once for all its customers.
+        let batch = program.resolves ? CustomerBatch(customers, context: context).nodes() : []
         let mark = out.count
         do {
-            try write(program, query: query, end: end, rows: rows, cursors: cursors)
+            try write(program, query: query, end: end, rows: rows, cursors: cursors, batch: batch)
         } catch let error as GraphQLError {
             if case .nonNull = field.output { throw error }
             out.truncate(to: mark)
@@ -55,7 +68,8 @@ extension PlanRun {
     }
 
     private mutating func write(
-        _ program: ConnectionProgram, query: CustomerQuery, end: CustomerRowsEnd, rows: [NodeRows], cursors: [CustomerCursor]
+        _ program: ConnectionProgram, query: CustomerQuery, end: CustomerRowsEnd, rows: [NodeRows], cursors: [CustomerCursor],
+        batch: [CustomerNode]
     ) throws {
         out.raw(UInt8(ascii: "{"))
         for (position, (field, part)) in program.parts.enumerated() {
@@ -67,17 +81,16 @@ extension PlanRun {
             case .typename(let name): out.string(name)
             case .nodes(let index):
                 out.raw(UInt8(ascii: "["))
-                let nodes = rows[index]
                 for row in 0..<end.rows {
                     if row > 0 { out.raw(UInt8(ascii: ",")) }
-                    nodes.json.bytes.withUnsafeBufferPointer { out.raw(UnsafeBufferPointer(rebasing: $0[nodes.row(row)])) }
+                    try write(rows[index], row, nodeKey: nil, batch: batch)
                 }
                 out.raw(UInt8(ascii: "]"))
             case .edges(let edge):
                 out.raw(UInt8(ascii: "["))
                 for row in 0..<end.rows {
                     if row > 0 { out.raw(UInt8(ascii: ",")) }
-                    writeEdge(edge, row: row, rows: rows, cursors: cursors)
+                    try writeEdge(edge, row: row, rows: rows, cursors: cursors, batch: batch)
                 }
                 out.raw(UInt8(ascii: "]"))
             case .pageInfo(let info):
@@ -105,7 +118,9 @@ extension PlanRun {
         out.raw(UInt8(ascii: "}"))
     }
 
-    private mutating func writeEdge(_ edge: ConnectionProgram.EdgeProgram, row: Int, rows: [NodeRows], cursors: [CustomerCursor]) {
+    private mutating func writeEdge(
+        _ edge: ConnectionProgram.EdgeProgram, row: Int, rows: [NodeRows], cursors: [CustomerCursor], batch: [CustomerNode]
+    ) throws {
         out.raw(UInt8(ascii: "{"))
         for (index, (field, part)) in edge.parts.enumerated() {
             if index > 0 { out.raw(UInt8(ascii: ",")) }
@@ -113,12 +128,28 @@ extension PlanRun {
             switch part {
             case .typename(let name): out.string(name)
             case .cursor: out.string(CursorCodec.encode(cursors[row]))
-            case .node(let node):
-                let nodes = rows[node]
-                nodes.json.bytes.withUnsafeBufferPointer { out.raw(UnsafeBufferPointer(rebasing: $0[nodes.row(row)])) }
+            case .node(let node): try write(rows[node], row, nodeKey: field.responseKey, batch: batch)
             }
         }
         out.raw(UInt8(ascii: "}"))
+    }
+
+    /// A row as written from its columns, with each field the resolvers answer run on the
+    /// page's batch and put in its place, at the response path where it stands.
+    private mutating func write(_ nodes: NodeRows, _ row: Int, nodeKey: String?, batch: [CustomerNode]) throws {
+        let range = nodes.row(row)
+        var from = range.lowerBound
+        for hole in nodes.holes.isEmpty ? [] : nodes.holes(of: row) {
+            nodes.json.bytes.withUnsafeBufferPointer { out.raw(UnsafeBufferPointer(rebasing: $0[from..<hole.at])) }
+            let depth = path.count
+            defer { path.removeSubrange(depth...) }
+            path.append(.index(row))
+            if let nodeKey { path.append(.key(nodeKey)) }
+            path.append(.key(hole.field.responseKey))
+            try resolve(hole.field, source: batch[row])
+            from = hole.at
+        }
+        nodes.json.bytes.withUnsafeBufferPointer { out.raw(UnsafeBufferPointer(rebasing: $0[from..<range.upperBound])) }
     }
 
     /// One customer of one node selection, into its own buffer.
@@ -133,10 +164,12 @@ extension PlanRun {
             case .typename: out.string("Customer")
             case .leaf(let leaf): try write(leaf, field, row, at: (node, index))
             case .lookup(let leaf, let typed): try write(leaf, typed, field, row, at: (node, index))
+            case .resolved: rows.holes.append((out.count, field))
             }
         }
         out.raw(UInt8(ascii: "}"))
         rows.ends.append(out.count)
+        rows.holeEnds.append(rows.holes.count)
     }
 
     private mutating func write(_ leaf: ColumnLeaf, _ field: FieldPlan, _ row: CustomerRow, at place: RowPlace) throws {

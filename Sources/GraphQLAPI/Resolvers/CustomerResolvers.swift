@@ -41,8 +41,8 @@ enum CustomerResolvers {
 
     /// The fields a compiled page writes straight from its columns (see `ConnectionProgram`),
     /// each answering what its resolver above answers; the differential tests run every page
-    /// both ways. A field not here (follow-ups, history, forecasts, collaborators) sends the
-    /// whole page down the resolvers' path.
+    /// both ways. A field not here (follow-ups, history, forecasts, collaborators) is answered
+    /// by its resolver above, on the page's batch, in its place in the compiled row.
     static let columns: [String: ColumnLeaf] = [
         "id": ColumnLeaf(.id, .customerID),
         "name": ColumnLeaf(.name, .text),

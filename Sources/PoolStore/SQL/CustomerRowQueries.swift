@@ -26,6 +26,8 @@ public struct CustomerRowQueries<Session: SQLSession> {
         let vouching = request.vouching ?? MemoTokens()
         if vouching.settings != nil { request.settings = true }
         if vouching.directory != nil { request.directory = true }
+        // Every column, in `RowDecoding.customerColumns`' order (`CustomerRow.customer()`).
+        if request.wholeCustomers { request.columns = Array(CustomerColumn.allCases.dropFirst()) }
         var positions = [Int32](repeating: -1, count: CustomerColumn.allCases.count)
         positions[CustomerColumn.id.rawValue] = 0
         for (offset, column) in request.columns.enumerated() { positions[column.rawValue] = Int32(2 + offset) }
