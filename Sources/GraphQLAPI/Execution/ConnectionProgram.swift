@@ -190,7 +190,6 @@ final class ConnectionProgram: @unchecked Sendable {
         return NodeProgram(steps: steps, listKey: listKey, nodeKey: nodeKey)
     }
 
-    /// - Parameter vouching: the memo readings the query's scope came from, outside a snapshot.
     /// A nullable owner's or pool's selection read through typed leaf readers, when it has one.
     private static func typedLookup(_ leaf: ColumnLeaf, _ field: FieldPlan) -> NodeProgram.TypedLookup? {
         guard case .object(let plan) = field.output else { return nil }
@@ -201,6 +200,7 @@ final class ConnectionProgram: @unchecked Sendable {
         }
     }
 
+    /// - Parameter vouching: the memo readings the query's scope came from, outside a snapshot.
     func request(_ query: CustomerQuery, vouching: MemoTokens?) -> CustomerRowRequest {
         var request = CustomerRowRequest(query: query, columns: columns, directory: directory, settings: settings)
         request.vouching = vouching
