@@ -1,4 +1,5 @@
 import Foundation
+
 /// A complete HTTP request as the handlers see it: no C types, body already read.
 public struct HTTPRequest: Sendable {
     public var method: String
@@ -35,9 +36,6 @@ public struct HTTPRequest: Sendable {
 }
 
 extension String {
-    /// Lower-cased in ASCII only, as HTTP header names and schemes compare; itself when there
-    /// is nothing to lower. `lowercased()` applies Unicode's case mappings, and doing that for
-    /// every header of every request cost the cheapest request 4%.
     /// A header name as a key: lower-cased in ASCII while it is copied out of C.
     init(asciiLowercasing text: UnsafePointer<CChar>) {
         let count = strlen(text)
@@ -49,6 +47,9 @@ extension String {
         }
     }
 
+    /// Lower-cased in ASCII only, as HTTP header names and schemes compare; itself when there
+    /// is nothing to lower. `lowercased()` applies Unicode's case mappings, and doing that for
+    /// every header of every request cost the cheapest request 4%.
     public var asciiLowercased: String {
         guard utf8.contains(where: Self.isASCIIUpper) else { return self }
         return String(decoding: utf8.map(Self.asciiLower), as: UTF8.self)

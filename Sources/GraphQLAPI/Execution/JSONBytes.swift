@@ -46,7 +46,8 @@ struct JSONBytes {
     mutating func string(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
         var text = text
-        text.withUTF8 { Self.appendEscaped($0, to: &bytes) }
+        // A `String`'s bytes are always well-formed UTF-8.
+        text.withUTF8 { _ = Self.appendEscaped($0, to: &bytes) }
         bytes.append(UInt8(ascii: "\""))
     }
 
@@ -56,7 +57,7 @@ struct JSONBytes {
     mutating func string(utf8 text: UnsafeBufferPointer<UInt8>) {
         let mark = bytes.count
         bytes.append(UInt8(ascii: "\""))
-        guard Self.appendCheckedEscaped(text, to: &bytes) else {
+        guard Self.appendEscaped(text, to: &bytes) else {
             bytes.removeSubrange(mark...)
             return string(String(decoding: text, as: UTF8.self))
         }
@@ -206,9 +207,10 @@ struct JSONBytes {
         return true
     }
 
-    /// `isValidUTF8` and `appendEscaped` in one pass over a column's bytes: false when they are
-    /// not well-formed, with part of them appended (the caller drops it).
-    private static func appendCheckedEscaped(_ text: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) -> Bool {
+    /// Copies runs that need no escape in one append; escapes `"`, `\`, `/` and control bytes,
+    /// checking the UTF-8 on the way: false when it is not well-formed, with part of the text
+    /// appended (the caller drops it).
+    private static func appendEscaped(_ text: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) -> Bool {
         let count = text.count
         var start = 0
         var index = 0
@@ -272,19 +274,5 @@ struct JSONBytes {
         default:
             bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 15)]])
         }
-    }
-
-    /// Copies runs that need no escape in one append; escapes `"`, `\`, `/` and control bytes.
-    private static func appendEscaped(_ text: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
-        var start = 0
-        for index in 0..<text.count {
-            let byte = text[index]
-            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "/")
-            else { continue }
-            if start < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[start..<index])) }
-            start = index + 1
-            appendEscape(byte, to: &bytes)
-        }
-        if start < text.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[start...])) }
     }
 }

@@ -191,13 +191,8 @@ extension PlanRun {
         case .dateTime: out.dateTime(millis: row.int64(column))
         case .optionalDateTime:
             if let millis = row.optionalInt64(column) { out.dateTime(millis: millis) } else { out.null() }
-        case .user:
-            let user = row.optionalInt64(column).flatMap { row.directory?.users[UserID($0)] }
-            try lookedUp(user, field, at: place)
-        case .pool:
-            // A customer's pool is the one it is in: none while it is owned (see `Placement`).
-            let pool = row.isNull(.ownerID) ? row.settings?.pool(PoolID(row.optionalInt64(.poolID) ?? 0)) : nil
-            try lookedUp(pool, field, at: place)
+        case .user: try lookedUp(Self.user(row, column), field, at: place)
+        case .pool: try lookedUp(Self.pool(row), field, at: place)
         case .contact(let maskable):
             guard !row.isNull(column) else { return out.null() }
             let hidden = hidden(row)
@@ -211,22 +206,31 @@ extension PlanRun {
         }
     }
 
-    /// An owner or pool through its typed readers; what they cannot write (a reader with no
-    /// value, an out-of-range number) goes the general way, as does a missing non-null value.
+    /// A nullable owner or pool through its typed readers; what they cannot write (a reader
+    /// with no value, an out-of-range number) goes the general way.
     private mutating func write(
         _ leaf: ColumnLeaf, _ typed: ConnectionProgram.NodeProgram.TypedLookup, _ field: FieldPlan, _ row: CustomerRow,
         at place: RowPlace
     ) throws {
-        let column = leaf.column
         switch typed {
         case .user(let object):
-            guard let id = row.optionalInt64(column) else { return out.null() }
-            if let user = row.directory?.users[UserID(id)], write(object, user) { return }
+            guard let user = Self.user(row, leaf.column) else { return out.null() }
+            if write(object, user) { return }
         case .pool(let object):
-            guard row.isNull(.ownerID) else { return out.null() }
-            if let pool = row.settings?.pool(PoolID(row.optionalInt64(.poolID) ?? 0)), write(object, pool) { return }
+            guard let pool = Self.pool(row) else { return out.null() }
+            if write(object, pool) { return }
         }
         try write(leaf, field, row, at: place)
+    }
+
+    /// The user a column names, from the directory the statement vouched for.
+    private static func user(_ row: CustomerRow, _ column: CustomerColumn) -> User? {
+        row.optionalInt64(column).flatMap { row.directory?.users[UserID($0)] }
+    }
+
+    /// A customer's pool is the one it is in: none while it is owned (see `Placement`).
+    private static func pool(_ row: CustomerRow) -> Pool? {
+        row.isNull(.ownerID) ? row.settings?.pool(PoolID(row.optionalInt64(.poolID) ?? 0)) : nil
     }
 
     /// Nothing is left written when it answers false.
