@@ -52,6 +52,20 @@ static inline uint16_t gh_bound_port(struct MHD_Daemon *daemon)
     return info == NULL ? 0 : info->port;
 }
 
+/* An IPv4 address as dotted decimal into `out` (16 bytes at least), without inet_ntop's
+   sprintf: every request formats its peer. */
+static inline void gh_format_ipv4(const unsigned char bytes[4], char *out)
+{
+    for (int i = 0; i < 4; i++) {
+        unsigned int v = bytes[i];
+        if (v >= 100) *out++ = (char)('0' + v / 100);
+        if (v >= 10) *out++ = (char)('0' + v / 10 % 10);
+        *out++ = (char)('0' + v % 10);
+        if (i < 3) *out++ = '.';
+    }
+    *out = 0;
+}
+
 /* The client's address as text (IPv4 or IPv6), or "" when unknown. */
 static inline void gh_client_address(struct MHD_Connection *connection, char *buffer, socklen_t size)
 {
@@ -59,8 +73,8 @@ static inline void gh_client_address(struct MHD_Connection *connection, char *bu
     const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     if (info == NULL || info->client_addr == NULL) return;
     const struct sockaddr *address = info->client_addr;
-    if (address->sa_family == AF_INET) {
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)address)->sin_addr, buffer, size);
+    if (address->sa_family == AF_INET && size >= INET_ADDRSTRLEN) {
+        gh_format_ipv4((const unsigned char *)&((const struct sockaddr_in *)address)->sin_addr, buffer);
     } else if (address->sa_family == AF_INET6) {
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)address)->sin6_addr, buffer, size);
     }
@@ -76,17 +90,27 @@ static inline const char *gh_query_argument(struct MHD_Connection *connection, c
     return MHD_lookup_connection_value(connection, MHD_GET_ARGUMENT_KIND, name);
 }
 
-/* Answers with a copy of the body; returns 0 when libmicrohttpd refused the response. */
+/* Adds `count` headers from `block`: each name, then its value, each ending in NUL. */
+static inline void gh_add_headers(struct MHD_Response *response, const char *block, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        const char *name = block;
+        const char *value = name + strlen(name) + 1;
+        block = value + strlen(value) + 1;
+        MHD_add_response_header(response, name, value);
+    }
+}
+
+/* Answers with a copy of the body and the headers of `gh_add_headers`; returns 0 when
+   libmicrohttpd refused the response. */
 static inline int gh_respond(
     struct MHD_Connection *connection, unsigned int status, const void *body, size_t length,
-    const char *const *header_names, const char *const *header_values, size_t header_count)
+    const char *headers, size_t header_count)
 {
     struct MHD_Response *response =
         MHD_create_response_from_buffer(length, (void *)body, MHD_RESPMEM_MUST_COPY);
     if (response == NULL) return 0;
-    for (size_t i = 0; i < header_count; i++) {
-        MHD_add_response_header(response, header_names[i], header_values[i]);
-    }
+    gh_add_headers(response, headers, header_count);
     enum MHD_Result queued = MHD_queue_response(connection, status, response);
     MHD_destroy_response(response);
     return queued == MHD_YES;
@@ -96,17 +120,14 @@ static inline int gh_respond(
    `release` runs once the response is done with `cls`. Returns 0 when libmicrohttpd refused. */
 static inline int gh_respond_stream(
     struct MHD_Connection *connection, unsigned int status,
-    const char *const *header_names, const char *const *header_values, size_t header_count,
-    size_t block_size, MHD_ContentReaderCallback reader, void *cls, MHD_ContentReaderFreeCallback release)
+    const char *headers, size_t header_count, size_t block_size, MHD_ContentReaderCallback reader, void *cls, MHD_ContentReaderFreeCallback release)
 {
     struct MHD_Response *response = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, block_size, reader, cls, release);
     if (response == NULL) {
         release(cls);
         return 0;
     }
-    for (size_t i = 0; i < header_count; i++) {
-        MHD_add_response_header(response, header_names[i], header_values[i]);
-    }
+    gh_add_headers(response, headers, header_count);
     enum MHD_Result queued = MHD_queue_response(connection, status, response);
     MHD_destroy_response(response);
     return queued == MHD_YES;

@@ -5,8 +5,8 @@ public struct HTTPRequest: Sendable {
     public var method: String
     /// The path without the query string.
     public var path: String
-    /// Header lookups are case-insensitive; keys are stored lower-cased.
-    public var headers: [String: String]
+    /// Header lookups are case-insensitive; names are stored lower-cased.
+    public var headers: HTTPHeaders
     public var queryArguments: [String: String]
     public var body: [UInt8]
     /// Set when the body was larger than the server's limit; the body is then empty.
@@ -22,17 +22,25 @@ public struct HTTPRequest: Sendable {
         method: String, path: String, headers: [String: String] = [:],
         queryArguments: [String: String] = [:], body: [UInt8] = [], bodyTooLarge: Bool = false
     ) {
+        self.init(
+            method: method, path: path, fields: HTTPHeaders(headers), queryArguments: queryArguments, body: body,
+            bodyTooLarge: bodyTooLarge)
+    }
+
+    /// The server's: the names are lower-cased already.
+    init(
+        method: String, path: String, fields: HTTPHeaders, queryArguments: [String: String], body: [UInt8],
+        bodyTooLarge: Bool
+    ) {
         self.method = method
         self.path = path
-        self.headers =
-            headers.keys.allSatisfy { $0.asciiLowercased == $0 }
-            ? headers : Dictionary(headers.map { ($0.key.asciiLowercased, $0.value) }, uniquingKeysWith: { a, _ in a })
+        self.headers = fields
         self.queryArguments = queryArguments
         self.body = body
         self.bodyTooLarge = bodyTooLarge
     }
 
-    public func header(_ name: String) -> String? { headers[name.asciiLowercased] }
+    public func header(_ name: String) -> String? { headers[name] }
 }
 
 extension String {

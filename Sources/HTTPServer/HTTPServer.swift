@@ -76,18 +76,19 @@ public final class HTTPServer: @unchecked Sendable {
             let state = RequestState()
             statePointer.pointee = Unmanaged.passRetained(state).toOpaque()
             inFlight.add(1)
-            if let refusal = Self.ambiguousFraming(connection) {
+            // Every header is complete now; copied once, they serve the checks below and the
+            // handler.
+            state.headers = Self.headers(connection)
+            if let refusal = Self.ambiguousFraming(state.headers) {
                 state.answered = true
-                var request = tooLargeRequest(connection, url, method)
-                request.bodyTooLarge = false
+                var request = request(connection, url, method, state)
                 request.malformed = refusal
                 return send(handler.handle(request), connection)
             }
-            if let length = gh_header(connection, "Content-Length").map({ String(cString: $0) }),
-                let bytes = Int(length), bytes > configuration.maxBodyBytes
-            {
+            if let length = state.headers["content-length"], let bytes = Int(length), bytes > configuration.maxBodyBytes {
                 state.answered = true
-                return send(handler.handle(tooLargeRequest(connection, url, method)), connection)
+                state.tooLarge = true
+                return send(handler.handle(request(connection, url, method, state)), connection)
             }
             return true
         }
@@ -108,10 +109,7 @@ public final class HTTPServer: @unchecked Sendable {
         }
         if state.answered { return true }
         state.answered = true
-        var request = HTTPRequest(
-            method: method, path: url, headers: values(connection, .HEADER_KIND),
-            queryArguments: values(connection, .GET_ARGUMENT_KIND), body: state.body,
-            bodyTooLarge: state.tooLarge)
+        var request = request(connection, url, method, state)
         identify(&request, peer: Self.clientAddress(connection))
         return send(handler.handle(request), connection)
     }
@@ -123,54 +121,54 @@ public final class HTTPServer: @unchecked Sendable {
         inFlight.add(-1)
     }
 
-    private func tooLargeRequest(_ connection: OpaquePointer, _ url: String, _ method: String) -> HTTPRequest {
+    private func request(_ connection: OpaquePointer, _ url: String, _ method: String, _ state: RequestState) -> HTTPRequest {
         HTTPRequest(
-            method: method, path: url, headers: values(connection, .HEADER_KIND),
-            queryArguments: values(connection, .GET_ARGUMENT_KIND), bodyTooLarge: true)
+            method: method, path: url, fields: state.headers, queryArguments: Self.queryArguments(connection),
+            body: state.body, bodyTooLarge: state.tooLarge)
     }
 
     private func send(_ response: HTTPResponse, _ connection: OpaquePointer) -> Bool {
         if let stream = response.stream { return send(stream, response, connection) }
-        var names = response.headers.map { strdup($0.0) }
-        var values = response.headers.map { strdup($0.1) }
-        defer {
-            names.forEach { free($0) }
-            values.forEach { free($0) }
-        }
-        let ok = names.withUnsafeMutableBufferPointer { namesBuffer in
-            values.withUnsafeMutableBufferPointer { valuesBuffer in
-                response.body.withUnsafeBytes { body in
-                    namesBuffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: namesBuffer.count) { n in
-                        valuesBuffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: valuesBuffer.count) { v in
-                            gh_respond(connection, UInt32(response.status), body.baseAddress, body.count, n, v, response.headers.count)
-                        }
-                    }
-                }
+        let headers = Self.headerBlock(response.headers)
+        let ok = headers.withUnsafeBytes { block in
+            response.body.withUnsafeBytes { body in
+                gh_respond(
+                    connection, UInt32(response.status), body.baseAddress, body.count,
+                    block.baseAddress?.assumingMemoryBound(to: CChar.self), response.headers.count)
             }
         }
         return ok != 0
     }
 
+    /// The response's headers for `gh_add_headers`: each name and value ending in NUL, in one
+    /// array (copying each with `strdup` was two allocations a header). Like `strdup`, a text
+    /// stops at a NUL inside it, so a stray one cannot shift the names and values that follow.
+    static func headerBlock(_ headers: [(String, String)]) -> [UInt8] {
+        var block: [UInt8] = []
+        block.reserveCapacity(headers.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count + 2 })
+        for (name, value) in headers {
+            append(name, to: &block)
+            append(value, to: &block)
+        }
+        return block
+    }
+
+    private static func append(_ text: String, to block: inout [UInt8]) {
+        let start = block.count
+        block.append(contentsOf: text.utf8)
+        if let nul = block[start...].firstIndex(of: 0) { block.removeSubrange(nul...) }
+        block.append(0)
+    }
+
     private func send(_ stream: EventStream, _ response: HTTPResponse, _ connection: OpaquePointer) -> Bool {
         stream.attach(connection)
         streams.add(stream)
-        var names = response.headers.map { strdup($0.0) }
-        var values = response.headers.map { strdup($0.1) }
-        defer {
-            names.forEach { free($0) }
-            values.forEach { free($0) }
-        }
+        let headers = Self.headerBlock(response.headers)
         let retained = Unmanaged.passRetained(stream).toOpaque()  // released by mhdStreamReleased
-        let ok = names.withUnsafeMutableBufferPointer { namesBuffer in
-            values.withUnsafeMutableBufferPointer { valuesBuffer in
-                namesBuffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: namesBuffer.count) { n in
-                    valuesBuffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: valuesBuffer.count) { v in
-                        gh_respond_stream(
-                            connection, UInt32(response.status), n, v, response.headers.count, stream.blockSize, mhdStreamReader,
-                            retained, mhdStreamReleased)
-                    }
-                }
-            }
+        let ok = headers.withUnsafeBytes { block in
+            gh_respond_stream(
+                connection, UInt32(response.status), block.baseAddress?.assumingMemoryBound(to: CChar.self), response.headers.count, stream.blockSize, mhdStreamReader,
+                retained, mhdStreamReleased)
         }
         return ok != 0
     }
@@ -178,17 +176,30 @@ public final class HTTPServer: @unchecked Sendable {
     /// A request whose length can be read two ways (two different `Content-Length`s, or one
     /// beside `Transfer-Encoding`) is refused before its body is read: a proxy in front may
     /// have read it the other way, which is how requests are smuggled.
-    static func ambiguousFraming(_ connection: OpaquePointer) -> String? {
-        let box = HeaderCounts()
-        _ = MHD_get_connection_values(connection, .HEADER_KIND, mhdHeaderCounter, Unmanaged.passUnretained(box).toOpaque())
-        // Nearly every request has one; Foundation's trimming of it cost 4% of a `{ __typename }`.
-        if box.contentLengths.count > 1, Set(box.contentLengths.map { $0.trimmingCharacters(in: .whitespaces) }).count > 1 {
-            return "Conflicting Content-Length headers."
+    static func ambiguousFraming(_ headers: HTTPHeaders) -> String? {
+        var length: String?
+        var conflicting = false
+        var transferEncoding = false
+        for field in headers.fields {
+            if field.name == "content-length" {
+                // Nearly every request has one, and only a second is compared (trimmed).
+                if let first = length { conflicting = conflicting || trimmedBlanks(first) != trimmedBlanks(field.value) }
+                length = length ?? field.value
+            } else if field.name == "transfer-encoding" {
+                transferEncoding = true
+            }
         }
-        if !box.contentLengths.isEmpty && box.transferEncodings > 0 {
-            return "Content-Length and Transfer-Encoding together."
-        }
+        if conflicting { return "Conflicting Content-Length headers." }
+        if length != nil && transferEncoding { return "Content-Length and Transfer-Encoding together." }
         return nil
+    }
+
+    private static func trimmedBlanks(_ text: String) -> Substring {
+        let blank: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        var bytes = text.utf8[...]
+        while let first = bytes.first, blank(first) { bytes.removeFirst() }
+        while let last = bytes.last, blank(last) { bytes.removeLast() }
+        return Substring(bytes)
     }
 
     /// The client's address and scheme: a trusted proxy's forwarded headers are believed, and
@@ -205,35 +216,41 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     static func clientAddress(_ connection: OpaquePointer) -> String {
-        var buffer = [CChar](repeating: 0, count: 64)
-        gh_client_address(connection, &buffer, socklen_t(buffer.count))
-        return String(cString: buffer)
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
+            gh_client_address(connection, buffer.baseAddress!, socklen_t(buffer.count))
+            return String(cString: buffer.baseAddress!)
+        }
     }
 
-    private func values(_ connection: OpaquePointer, _ kind: MHD_ValueKind) -> [String: String] {
+    /// The request's header fields, names lower-cased.
+    static func headers(_ connection: OpaquePointer) -> HTTPHeaders {
+        let box = HeadersBox()
+        _ = MHD_get_connection_values(connection, .HEADER_KIND, mhdHeaderCollector, Unmanaged.passUnretained(box).toOpaque())
+        return box.headers
+    }
+
+    static func queryArguments(_ connection: OpaquePointer) -> [String: String] {
         let box = ValuesBox()
-        let context = Unmanaged.passUnretained(box).toOpaque()
-        _ = MHD_get_connection_values(connection, kind, mhdValueIterator, context)
+        _ = MHD_get_connection_values(connection, .GET_ARGUMENT_KIND, mhdValueIterator, Unmanaged.passUnretained(box).toOpaque())
         return box.values
     }
 }
 
 /// What one request accumulates across libmicrohttpd's callbacks.
 final class RequestState {
+    var headers = HTTPHeaders()
     var body: [UInt8] = []
     var tooLarge = false
     var answered = false
 }
 
-/// `Content-Length` values and `Transfer-Encoding` headers of one request, counted.
-final class HeaderCounts {
-    var contentLengths: [String] = []
-    var transferEncodings = 0
+final class HeadersBox {
+    var headers = HTTPHeaders()
 }
 
 final class ValuesBox {
-    /// Room for a typical request's headers, so the table is not rebuilt as it fills.
-    var values: [String: String] = Dictionary(minimumCapacity: 12)
+    /// Most requests have no query string: nothing is allocated until one arrives.
+    var values: [String: String] = [:]
 }
 
 /// The event streams open now, so stopping can end each one.

@@ -19,10 +19,17 @@ let mhdCompletedHandler: MHD_RequestCompletedCallback = { context, _, state, _ i
     Unmanaged<HTTPServer>.fromOpaque(context).takeUnretainedValue().completed(state)
 }
 
+let mhdHeaderCollector: MHD_KeyValueIterator = { context, _, key, value in
+    guard let context, let key else { return .YES }
+    let box = Unmanaged<HeadersBox>.fromOpaque(context).takeUnretainedValue()
+    box.headers.append(lowercasedName: String(asciiLowercasing: key), value: value.map { String(cString: $0) } ?? "")
+    return .YES
+}
+
 let mhdValueIterator: MHD_KeyValueIterator = { context, _, key, value in
     guard let context, let key else { return .YES }
     let box = Unmanaged<ValuesBox>.fromOpaque(context).takeUnretainedValue()
-    box.values[String(asciiLowercasing: key)] = value.map { String(cString: $0) } ?? ""
+    box.values[String(cString: key)] = value.map { String(cString: $0) } ?? ""
     return .YES
 }
 
@@ -38,16 +45,4 @@ let mhdStreamReleased: MHD_ContentReaderFreeCallback = { context in
     let stream = Unmanaged<EventStream>.fromOpaque(context)
     stream.takeUnretainedValue().released()
     stream.release()
-}
-
-let mhdHeaderCounter: MHD_KeyValueIterator = { context, _, key, value in
-    guard let context, let key else { return .YES }
-    let counts = Unmanaged<HeaderCounts>.fromOpaque(context).takeUnretainedValue()
-    // Compared in C: no `String` is made for the headers that are neither.
-    if strcasecmp(key, "content-length") == 0 {
-        counts.contentLengths.append(value.map { String(cString: $0) } ?? "")
-    } else if strcasecmp(key, "transfer-encoding") == 0 {
-        counts.transferEncodings += 1
-    }
-    return .YES
 }

@@ -14,7 +14,7 @@ import PoolDomain
 /// Guarded by an `NSLock`, as elsewhere in the project: ThreadSanitizer (in CI) sees through it.
 public final class TokenCache: @unchecked Sendable {
     private let lock = NSLock()
-    private var users: [Data: (grant: TokenGrant, verifiedAt: ContinuousClock.Instant)] = [:]
+    private var users: [TokenKey: (grant: TokenGrant, verifiedAt: ContinuousClock.Instant)] = [:]
     /// Bumped by every invalidation: a lookup that started before one may not store its
     /// (possibly stale) result.
     private var generation = 0
@@ -27,7 +27,7 @@ public final class TokenCache: @unchecked Sendable {
     }
 
     /// The cached grant if any, and the generation to pass to `store` after reading the database.
-    public func lookup(_ digest: Data) -> (grant: TokenGrant?, generation: Int) {
+    func lookup(_ digest: TokenKey) -> (grant: TokenGrant?, generation: Int) {
         lock.withLock {
             guard let entry = users[digest], ContinuousClock.now - entry.verifiedAt < lifetime else {
                 return (nil, generation)
@@ -36,7 +36,7 @@ public final class TokenCache: @unchecked Sendable {
         }
     }
 
-    public func store(_ grant: TokenGrant, for digest: Data, readAt generation: Int) {
+    func store(_ grant: TokenGrant, for digest: TokenKey, readAt generation: Int) {
         lock.withLock {
             guard self.generation == generation else { return }
             if users.count >= capacity { users.removeAll(keepingCapacity: true) }
@@ -49,10 +49,10 @@ public final class TokenCache: @unchecked Sendable {
     /// lookup. A kept grant whose token has expired by `now` is refused at once.
     public func grant(of token: String, at now: Date, read: (Data) throws -> TokenGrant?) rethrows -> TokenGrant? {
         guard token.hasPrefix(TokenDigest.prefix), token.utf8.count < 200 else { return nil }
-        let digest = TokenDigest.digest(token)
+        let digest = TokenDigest.key(token)
         let (cached, generation) = lookup(digest)
         if let cached { return cached.expiresAt.map { $0 > now } ?? true ? cached : nil }
-        let grant = try read(digest)
+        let grant = try read(digest.data)
         if let grant { store(grant, for: digest, readAt: generation) }
         return grant
     }

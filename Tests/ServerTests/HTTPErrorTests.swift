@@ -93,6 +93,18 @@ import TestSupport
         #expect(put.headers["allow"] == "GET, POST")
     }
 
+    /// The query string's names are read as sent: `operationName` picks one of a GET
+    /// document's operations (it was once lower-cased with the header names, and ignored).
+    @Test func getChoosesTheNamedOperation() throws {
+        let auth = [("Authorization", "Bearer \(token)")]
+        let document = "query%20Mine%20%7B%20me%20%7B%20name%20%7D%20%7D%20query%20Kind%20%7B%20__typename%20%7D"
+        let kind = try server.client.send(method: "GET", path: "/graphql?query=\(document)&operationName=Kind", headers: auth)
+        #expect(kind.status == 200)
+        #expect(kind.json.at("data", "__typename") as? String == "Query")
+        let mine = try server.client.send(method: "GET", path: "/graphql?query=\(document)&operationName=Mine", headers: auth)
+        #expect(mine.json.at("data", "me", "name") as? String == "rep1")
+    }
+
     @Test func parseAndValidationErrorsAre400UnderTheGraphQLResponseType() throws {
         let parse = try post(#"{"query":"{ me { name "}"#, accept: modern)
         #expect(parse.status == 400)

@@ -10,7 +10,7 @@ import TestSupport
 
 /// A loopback receiver that records what it is sent and answers with a chosen status.
 final class Receiver: @unchecked Sendable {
-    struct Delivery { let headers: [String: String]; let body: String }
+    struct Delivery { let headers: HTTPHeaders; let body: String }
     private let lock = NSLock()
     private var received: [Delivery] = []
     private var status = 200

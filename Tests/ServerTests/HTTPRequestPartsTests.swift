@@ -1,0 +1,74 @@
+import CMicroHTTPD
+import Foundation
+import Testing
+
+@testable import HTTPServer
+
+/// The pieces of a request and response the server copies in and out of C by hand.
+@Suite struct HTTPRequestPartsTests {
+    /// The peer's address is formatted without `inet_ntop`; it must agree with it, byte for byte,
+    /// at every digit-count boundary (login throttling and trusted proxies compare this text).
+    @Test func peerAddressesAreWrittenAsInetNtopWritesThem() {
+        let values: [UInt8] = [0, 1, 9, 10, 11, 99, 100, 101, 109, 110, 199, 200, 249, 250, 255]
+        for a in values {
+            for b in [values[0], values[5], values[8], values[14]] {
+                let bytes: [UInt8] = [a, b, values[(Int(a) + 3) % values.count], values[Int(b) % values.count]]
+                var ours = [CChar](repeating: 1, count: 16)
+                bytes.withUnsafeBufferPointer { gh_format_ipv4($0.baseAddress!, &ours) }
+                var theirs = [CChar](repeating: 0, count: 16)
+                bytes.withUnsafeBytes { _ = inet_ntop(AF_INET, $0.baseAddress!, &theirs, 16) }
+                #expect(String(cString: ours) == String(cString: theirs), "\(bytes)")
+            }
+        }
+    }
+
+    /// The response headers cross into C as one block; each pair must come out as it went in,
+    /// and a NUL inside a value ends that value without shifting the pairs after it.
+    @Test func theHeaderBlockKeepsEveryPairInPlace() {
+        let headers = [("Content-Type", "application/json"), ("X-Empty", ""), ("X-Odd", "a\u{0}b"), ("Cache-Control", "no-store")]
+        let block = HTTPServer.headerBlock(headers)
+        var pairs: [(String, String)] = []
+        block.withUnsafeBytes { bytes in
+            let buffer = bytes.bindMemory(to: CChar.self)
+            var cursor = buffer.baseAddress!
+            for _ in headers {
+                let name = String(cString: cursor)
+                cursor += strlen(cursor) + 1
+                let value = String(cString: cursor)
+                cursor += strlen(cursor) + 1
+                pairs.append((name, value))
+            }
+            #expect(cursor == buffer.baseAddress! + buffer.count, "nothing left over")
+        }
+        #expect(pairs.map { "\($0.0)=\($0.1)" } == ["Content-Type=application/json", "X-Empty=", "X-Odd=a", "Cache-Control=no-store"])
+    }
+
+    /// Names compare without case either way round, and a repeated name answers its last value.
+    @Test func headerLookupsIgnoreCaseAndKeepTheLastValue() {
+        var headers = HTTPHeaders()
+        headers.append(lowercasedName: "accept", value: "text/html")
+        headers.append(lowercasedName: "x-request-id", value: "first")
+        headers.append(lowercasedName: "x-request-id", value: "second")
+        #expect(headers["accept"] == "text/html")
+        #expect(headers["Accept"] == "text/html")
+        #expect(headers["X-Request-ID"] == "second")
+        #expect(headers["cookie"] == nil && headers["Cookie"] == nil)
+        let given = HTTPRequest(method: "GET", path: "/", headers: ["Content-Type": "text/plain"])
+        #expect(given.header("content-type") == "text/plain" && given.header("CONTENT-TYPE") == "text/plain")
+    }
+
+    /// Two lengths that differ only in surrounding blanks are one length; any other pair, or a
+    /// length beside `Transfer-Encoding`, is refused.
+    @Test func framingIsAmbiguousOnlyWhenItCanBeReadTwoWays() {
+        func framing(_ fields: [(String, String)]) -> String? {
+            var headers = HTTPHeaders()
+            for (name, value) in fields { headers.append(lowercasedName: name, value: value) }
+            return HTTPServer.ambiguousFraming(headers)
+        }
+        #expect(framing([("content-length", "5")]) == nil)
+        #expect(framing([("content-length", "5"), ("content-length", " 5\t")]) == nil)
+        #expect(framing([("content-length", "5"), ("content-length", "6")]) == "Conflicting Content-Length headers.")
+        #expect(framing([("content-length", "5"), ("transfer-encoding", "chunked")]) == "Content-Length and Transfer-Encoding together.")
+        #expect(framing([("transfer-encoding", "chunked")]) == nil)
+    }
+}
