@@ -110,38 +110,55 @@ enum DateTimeFormat {
     /// `yyyy-MM-ddTHH:mm:ss.SSSZ` of a stored instant, appended without a `String`: the
     /// compiled reads write it straight from a column (see `CompiledConnection`).
     static func write(millis: Int64, into bytes: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: longest) { room in
+            let written = write(millis: millis, to: room.baseAddress!)
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: room[..<written]))
+        }
+    }
+
+    /// The most `write(millis:to:)` writes: a year as wide as `Int64` milliseconds allow.
+    static let longest = 48
+
+    /// Writes the text at `out` (room for `longest` bytes); returns its length.
+    static func write(millis: Int64, to out: UnsafeMutablePointer<UInt8>) -> Int {
         let seconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000
         let fraction = millis - seconds * 1000
         var time = time_t(seconds)
         var parts = tm()
         gmtime_r(&time, &parts)
+        var written = 0
+        func byte(_ value: UInt8) {
+            out[written] = value
+            written += 1
+        }
         func digits(_ value: Int, _ count: Int) {
             var divisor = 1
             for _ in 1..<count { divisor *= 10 }
             guard value >= 0, value < divisor * 10 else {
                 // Outside the field's width (a year past 9999 or before 0): as `%0Nd` prints it.
-                bytes.append(contentsOf: String(format: "%0\(count)d", value).utf8)
+                for character in String(format: "%0\(count)d", value).utf8 { byte(character) }
                 return
             }
             while divisor > 0 {
-                bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                byte(UInt8(ascii: "0") + UInt8(value / divisor % 10))
                 divisor /= 10
             }
         }
         digits(Int(parts.tm_year) + 1900, 4)
-        bytes.append(UInt8(ascii: "-"))
+        byte(UInt8(ascii: "-"))
         digits(Int(parts.tm_mon) + 1, 2)
-        bytes.append(UInt8(ascii: "-"))
+        byte(UInt8(ascii: "-"))
         digits(Int(parts.tm_mday), 2)
-        bytes.append(UInt8(ascii: "T"))
+        byte(UInt8(ascii: "T"))
         digits(Int(parts.tm_hour), 2)
-        bytes.append(UInt8(ascii: ":"))
+        byte(UInt8(ascii: ":"))
         digits(Int(parts.tm_min), 2)
-        bytes.append(UInt8(ascii: ":"))
+        byte(UInt8(ascii: ":"))
         digits(Int(parts.tm_sec), 2)
-        bytes.append(UInt8(ascii: "."))
+        byte(UInt8(ascii: "."))
         digits(Int(fraction), 3)
-        bytes.append(UInt8(ascii: "Z"))
+        byte(UInt8(ascii: "Z"))
+        return written
     }
 
     static func parse(_ text: String) -> Date? {

@@ -231,6 +231,30 @@ import TestSupport
         }
     }
 
+    /// Text of every length and mix (Latin runs the eight-byte path takes, CJK, emoji,
+    /// escapes at every offset, invalid UTF-8) is written as GraphQLSwift's encoder writes the
+    /// `String` it decodes to.
+    @Test func textIsEscapedAsTheReferenceEncoderEscapesIt() throws {
+        var generator = SystemRandomNumberGenerator()
+        let pieces: [[UInt8]] = [
+            Array("a".utf8), Array("Bluepeak".utf8), Array(" Co., Ltd.".utf8), Array("制造业".utf8), Array("😀".utf8),
+            Array("é".utf8), [0x22], [0x5C], [0x2F], [0x0A], [0x09], [0x01], [0x1F], [0x7F], [0x20], [0xE2, 0x82], [0xFF], [0xED, 0xA0, 0x80],
+            [0xEF, 0xBF, 0xBF], [0xE0, 0xA0, 0x80], [0xC2, 0x80],
+        ]
+        for _ in 0..<5_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...14, using: &generator) { bytes += pieces.randomElement(using: &generator)! }
+            var written = JSONBytes()
+            bytes.withUnsafeBufferPointer { written.string(utf8: $0) }
+            let text = String(decoding: bytes, as: UTF8.self)
+            let reference = [UInt8](try GraphQLJSONEncoder().encode(Map.dictionary(["k": .string(text)])))
+            #expect(Array(#"{"k":"#.utf8) + written.bytes + [UInt8(ascii: "}")] == reference, "\(bytes)")
+            var fromString = JSONBytes()
+            fromString.string(text)
+            #expect(fromString.bytes == written.bytes, "\(bytes)")
+        }
+    }
+
     /// Ids are written digit by digit: the same text as `String(_:)` gave, at every length.
     @Test func digitsAreWrittenAsStringPrintsThem() {
         var generator = SystemRandomNumberGenerator()

@@ -7,86 +7,98 @@ import GraphQL
 /// (same string escapes, `/` included, and numbers written as `Double.description` without a
 /// trailing `.0`), so the reference executor and this one can be compared exactly.
 struct JSONBytes {
-    private(set) var bytes: [UInt8]
+    private var buffer: ByteBuffer
 
     init(capacity: Int = 1024) {
-        bytes = []
-        bytes.reserveCapacity(capacity)
+        buffer = ByteBuffer(capacity: capacity)
     }
 
-    var count: Int { bytes.count }
+    /// What has been written (copied once, when the response is done).
+    var bytes: [UInt8] { buffer.array }
+
+    func withUnsafeBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+        try buffer.withUnsafeBytes(body)
+    }
+
+    var count: Int { buffer.count }
 
     /// Drops everything written after `count`: how a null propagates over a half-written object.
-    mutating func truncate(to count: Int) { bytes.removeSubrange(count...) }
+    mutating func truncate(to count: Int) { buffer.truncate(to: count) }
 
-    mutating func raw(_ byte: UInt8) { bytes.append(byte) }
+    mutating func raw(_ byte: UInt8) { buffer.append(byte) }
 
-    mutating func raw(_ more: [UInt8]) { bytes.append(contentsOf: more) }
+    mutating func raw(_ more: [UInt8]) { buffer.append(more) }
 
-    mutating func null() { bytes.append(contentsOf: Self.nullBytes) }
+    mutating func null() { buffer.append(Self.nullBytes) }
 
-    mutating func bool(_ value: Bool) { bytes.append(contentsOf: value ? Self.trueBytes : Self.falseBytes) }
+    mutating func bool(_ value: Bool) { buffer.append(value ? Self.trueBytes : Self.falseBytes) }
 
     mutating func number(_ value: Double) {
         var text = value.description
         if text.hasSuffix(".0") { text.removeLast(2) }
-        bytes.append(contentsOf: text.utf8)
+        text.withUTF8 { buffer.append($0) }
     }
 
     /// Ints pass through `Double` as in GraphQLSwift's `Map`, which encodes every number that way;
     /// GraphQL's 32-bit range prints the same either way, so only larger values take that path.
     mutating func number(_ value: Int) {
         if value > -(1 << 31) && value < (1 << 31) {
-            bytes.append(contentsOf: String(value).utf8)
+            digits(Int64(value))
         } else {
             number(Double(value))
         }
     }
 
     mutating func string(_ text: String) {
-        bytes.append(UInt8(ascii: "\""))
+        buffer.append(UInt8(ascii: "\""))
         var text = text
         // A `String`'s bytes are always well-formed UTF-8.
-        text.withUTF8 { _ = Self.appendEscaped($0, to: &bytes) }
-        bytes.append(UInt8(ascii: "\""))
+        text.withUTF8 { _ = appendEscaped($0) }
+        buffer.append(UInt8(ascii: "\""))
     }
 
     /// A column's text as `string(_:)` writes the `String` decoded from it: valid UTF-8 is
     /// escaped straight from the database's buffer, anything else is decoded first, which
     /// repairs it the way `RowDecoding` does.
     mutating func string(utf8 text: UnsafeBufferPointer<UInt8>) {
-        let mark = bytes.count
-        bytes.append(UInt8(ascii: "\""))
-        guard Self.appendEscaped(text, to: &bytes) else {
-            bytes.removeSubrange(mark...)
+        let mark = buffer.count
+        buffer.append(UInt8(ascii: "\""))
+        guard appendEscaped(text) else {
+            buffer.truncate(to: mark)
             return string(String(decoding: text, as: UTF8.self))
         }
-        bytes.append(UInt8(ascii: "\""))
+        buffer.append(UInt8(ascii: "\""))
     }
 
     /// Decimal digits of an integer, for ids and the like (not a GraphQL `Int`: see `number`).
     mutating func digits(_ value: Int64) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        // Up to 20 digits and a sign, written backwards from the end of their room.
+        let out = buffer.room(21)
         var magnitude = value.magnitude
-        var reversed: (UInt64, UInt64, UInt64) = (0, 0, 0)  // up to 20 digits, one per byte
-        var count = 0
-        withUnsafeMutableBytes(of: &reversed) { digits in
-            repeat {
-                digits[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-                count += 1
-            } while magnitude > 0
-            for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(digits[index]) }
+        var end = 21
+        repeat {
+            end -= 1
+            out[end] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+            magnitude /= 10
+        } while magnitude > 0
+        if value < 0 {
+            end -= 1
+            out[end] = UInt8(ascii: "-")
         }
+        let written = 21 - end
+        if end > 0 { out.update(from: out + end, count: written) }
+        buffer.commit(written)
     }
 
     /// Appends `more` as they are (already JSON).
-    mutating func raw(_ more: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: more) }
+    mutating func raw(_ more: UnsafeBufferPointer<UInt8>) { buffer.append(more) }
 
     mutating func dateTime(millis: Int64) {
-        bytes.append(UInt8(ascii: "\""))
-        DateTimeFormat.write(millis: millis, into: &bytes)
-        bytes.append(UInt8(ascii: "\""))
+        let out = buffer.room(DateTimeFormat.longest + 2)
+        out[0] = UInt8(ascii: "\"")
+        let written = DateTimeFormat.write(millis: millis, to: out + 1)
+        out[written + 1] = UInt8(ascii: "\"")
+        buffer.commit(written + 2)
     }
 
     /// A `Map` as `GraphQLJSONEncoder` writes it (custom scalars serialize to maps).
@@ -207,39 +219,92 @@ struct JSONBytes {
         return true
     }
 
-    /// Copies runs that need no escape in one append; escapes `"`, `\`, `/` and control bytes,
-    /// checking the UTF-8 on the way: false when it is not well-formed, with part of the text
-    /// appended (the caller drops it).
-    private static func appendEscaped(_ text: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) -> Bool {
+    /// Escapes `"`, `\`, `/` and control bytes straight into reserved room, checking the UTF-8
+    /// on the way: false when it is not well-formed, with part of the text possibly written
+    /// (the caller drops it).
+    private mutating func appendEscaped(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
         let count = text.count
-        var start = 0
+        // Room for the text as it is; an escape (up to six bytes for one) asks for more.
+        var out = buffer.room(count)
+        var written = 0
+        var room = count
         var index = 0
         while index < count {
             let byte = text[index]
-            if byte >= 0x80 {
-                guard let width = wellFormedWidth(text, at: index) else { return false }
+            if byte < 0x80 {
+                // Eight bytes at a time while they are ASCII that needs no escape: names in
+                // Latin letters pass here.
+                if count - index >= 8 {
+                    let word = UnsafeRawPointer(text.baseAddress! + index).loadUnaligned(as: UInt64.self)
+                    if Self.plainASCII(word) {
+                        UnsafeMutableRawPointer(out + written).storeBytes(of: word, as: UInt64.self)
+                        written += 8
+                        index += 8
+                        continue
+                    }
+                }
+            } else {
+                // The three-byte sequences without special second bytes (most of CJK): checked
+                // inline; the rest by the general rule.
+                if (0xE1...0xEC).contains(byte) || byte >= 0xEE && byte <= 0xEF, count - index >= 3,
+                    text[index + 1] & 0xC0 == 0x80, text[index + 2] & 0xC0 == 0x80
+                {
+                    out[written] = byte
+                    out[written + 1] = text[index + 1]
+                    out[written + 2] = text[index + 2]
+                    written += 3
+                    index += 3
+                    continue
+                }
+                guard let width = Self.wellFormedWidth(text, at: index) else {
+                    buffer.commit(written)
+                    return false
+                }
+                for offset in 0..<width { out[written + offset] = text[index + offset] }
+                written += width
                 index += width
                 continue
             }
-            guard escaped[Int(byte)] else {
+            if Self.escapes(byte) {
+                let needed = written + 6 + (count - index - 1)
+                if needed > room {
+                    buffer.commit(written)
+                    out = buffer.room(needed - written)
+                    room = needed - written
+                    written = 0
+                }
+                written += Self.writeEscape(byte, to: out + written)
                 index += 1
-                continue
+            } else {
+                out[written] = byte
+                written += 1
+                index += 1
             }
-            if start < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[start..<index])) }
-            appendEscape(byte, to: &bytes)
-            index += 1
-            start = index
         }
-        if start < count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[start...])) }
+        buffer.commit(written)
         return true
     }
 
+    /// Eight bytes, none of them past ASCII, a control byte, `"`, `\` or `/` (each test sets a
+    /// byte's high bit where it finds one, as in the classic "has a zero byte" trick).
+    @inline(__always)
+    private static func plainASCII(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZero(_ value: UInt64) -> UInt64 { (value &- ones) & ~value & highs }
+        let control = (word &- 0x20 &* ones) & ~word & highs
+        let special = hasZero(word ^ (0x22 &* ones)) | hasZero(word ^ (0x5C &* ones)) | hasZero(word ^ (0x2F &* ones))
+        return (word & highs) | control | special == 0
+    }
+
     /// The ASCII bytes a JSON string escapes here: control bytes, `"`, `\` and `/`.
-    private static let escaped: [Bool] = (0..<128).map { byte in
-        byte < 0x20 || byte == Int(UInt8(ascii: "\"")) || byte == Int(UInt8(ascii: "\\")) || byte == Int(UInt8(ascii: "/"))
+    @inline(__always)
+    private static func escapes(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "/")
     }
 
     /// The length of the well-formed sequence a non-ASCII lead byte starts; nil when it is not one.
+    @inline(__always)
     private static func wellFormedWidth(_ text: UnsafeBufferPointer<UInt8>, at index: Int) -> Int? {
         let lead = text[index]
         let width: Int
@@ -262,17 +327,24 @@ struct JSONBytes {
         return width
     }
 
-    private static func appendEscape(_ byte: UInt8, to bytes: inout [UInt8]) {
-        bytes.append(UInt8(ascii: "\\"))
+    /// Writes the escape of one byte; returns its length.
+    private static func writeEscape(_ byte: UInt8, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        out[0] = UInt8(ascii: "\\")
         switch byte {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): bytes.append(byte)
-        case 0x08: bytes.append(UInt8(ascii: "b"))
-        case 0x0C: bytes.append(UInt8(ascii: "f"))
-        case 0x0A: bytes.append(UInt8(ascii: "n"))
-        case 0x0D: bytes.append(UInt8(ascii: "r"))
-        case 0x09: bytes.append(UInt8(ascii: "t"))
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out[1] = byte
+        case 0x08: out[1] = UInt8(ascii: "b")
+        case 0x0C: out[1] = UInt8(ascii: "f")
+        case 0x0A: out[1] = UInt8(ascii: "n")
+        case 0x0D: out[1] = UInt8(ascii: "r")
+        case 0x09: out[1] = UInt8(ascii: "t")
         default:
-            bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 15)]])
+            out[1] = UInt8(ascii: "u")
+            out[2] = UInt8(ascii: "0")
+            out[3] = UInt8(ascii: "0")
+            out[4] = hex[Int(byte >> 4)]
+            out[5] = hex[Int(byte & 15)]
+            return 6
         }
+        return 2
     }
 }

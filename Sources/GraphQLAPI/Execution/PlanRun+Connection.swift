@@ -140,7 +140,7 @@ extension PlanRun {
         let range = nodes.row(row)
         var from = range.lowerBound
         for hole in nodes.holes.isEmpty ? [] : nodes.holes(of: row) {
-            nodes.json.bytes.withUnsafeBufferPointer { out.raw(UnsafeBufferPointer(rebasing: $0[from..<hole.at])) }
+            nodes.json.withUnsafeBytes { out.raw(UnsafeBufferPointer(rebasing: $0[from..<hole.at])) }
             let depth = path.count
             defer { path.removeSubrange(depth...) }
             path.append(.index(row))
@@ -149,7 +149,7 @@ extension PlanRun {
             try resolve(hole.field, source: batch[row])
             from = hole.at
         }
-        nodes.json.bytes.withUnsafeBufferPointer { out.raw(UnsafeBufferPointer(rebasing: $0[from..<range.upperBound])) }
+        nodes.json.withUnsafeBytes { out.raw(UnsafeBufferPointer(rebasing: $0[from..<range.upperBound])) }
     }
 
     /// One customer of one node selection, into its own buffer.
