@@ -63,10 +63,43 @@ final class ConnectionProgram: @unchecked Sendable {
         let listKey: String
         let nodeKey: String?
 
+        /// The steps again, as the row writer walks them: values without references, each
+        /// key a range of `keys`. Walking `steps` retained and released each field plan and
+        /// its key bytes for every row, a dozen atomic operations a row.
+        let flat: [FlatStep]
+        let keys: [UInt8]
+
+        struct FlatStep {
+            enum Kind {
+                case typename
+                case leaf(ColumnLeaf)
+                /// `steps[index]` is a `.lookup` (its typed readers are objects).
+                case lookup
+                case resolved
+            }
+
+            let kind: Kind
+            let key: Range<Int>
+        }
+
         init(steps: [(FieldPlan, Step)], listKey: String, nodeKey: String?) {
             self.steps = steps
             self.listKey = listKey
             self.nodeKey = nodeKey
+            var keys: [UInt8] = []
+            flat = steps.map { field, step in
+                let start = keys.count
+                keys += field.keyBytes
+                let kind: FlatStep.Kind
+                switch step {
+                case .typename: kind = .typename
+                case .leaf(let leaf): kind = .leaf(leaf)
+                case .lookup: kind = .lookup
+                case .resolved: kind = .resolved
+                }
+                return FlatStep(kind: kind, key: start..<keys.count)
+            }
+            self.keys = keys
         }
     }
 

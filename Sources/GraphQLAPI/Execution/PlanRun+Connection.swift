@@ -81,9 +81,10 @@ extension PlanRun {
             case .typename(let name): out.string(name)
             case .nodes(let index):
                 out.raw(UInt8(ascii: "["))
+                let nodes = rows[index]  // once, not a copy (four arrays retained) per row
                 for row in 0..<end.rows {
                     if row > 0 { out.raw(UInt8(ascii: ",")) }
-                    try write(rows[index], row, nodeKey: nil, batch: batch)
+                    try write(nodes, row, nodeKey: nil, batch: batch)
                 }
                 out.raw(UInt8(ascii: "]"))
             case .edges(let edge):
@@ -152,19 +153,28 @@ extension PlanRun {
         nodes.json.withUnsafeBytes { out.raw(UnsafeBufferPointer(rebasing: $0[from..<range.upperBound])) }
     }
 
-    /// One customer of one node selection, into its own buffer.
+    /// One customer of one node selection, into its own buffer. The walk reads the node's
+    /// flat steps through buffer pointers, so no reference is retained per field; the field
+    /// plans are looked up only where a value is looked up or resolved.
     private mutating func write(_ node: ConnectionProgram.NodeProgram, _ row: CustomerRow, at index: Int, into rows: inout NodeRows) throws {
         swap(&out, &rows.json)
         defer { swap(&out, &rows.json) }
         out.raw(UInt8(ascii: "{"))
-        for (position, (field, step)) in node.steps.enumerated() {
-            if position > 0 { out.raw(UInt8(ascii: ",")) }
-            out.raw(field.keyBytes)
-            switch step {
-            case .typename: out.string("Customer")
-            case .leaf(let leaf): try write(leaf, field, row, at: (node, index))
-            case .lookup(let leaf, let typed): try write(leaf, typed, field, row, at: (node, index))
-            case .resolved: rows.holes.append((out.count, field))
+        try node.flat.withUnsafeBufferPointer { steps in
+            try node.keys.withUnsafeBufferPointer { keys in
+                for position in 0..<steps.count {
+                    let step = steps[position]
+                    if position > 0 { out.raw(UInt8(ascii: ",")) }
+                    out.raw(UnsafeBufferPointer(rebasing: keys[step.key]))
+                    switch step.kind {
+                    case .typename: out.raw(Self.customerTypename)
+                    case .leaf(let leaf): try write(leaf, position, row, at: (node, index))
+                    case .lookup:
+                        guard case .lookup(let leaf, let typed) = node.steps[position].1 else { continue }
+                        try write(leaf, typed, node.steps[position].0, row, at: (node, index))
+                    case .resolved: rows.holes.append((out.count, node.steps[position].0))
+                    }
+                }
             }
         }
         out.raw(UInt8(ascii: "}"))
@@ -172,7 +182,19 @@ extension PlanRun {
         rows.holeEnds.append(rows.holes.count)
     }
 
-    private mutating func write(_ leaf: ColumnLeaf, _ field: FieldPlan, _ row: CustomerRow, at place: RowPlace) throws {
+    private static let customerTypename = Array(#""Customer""#.utf8)
+
+    /// A leaf of the node's step at `position`; its field plan is fetched only for the
+    /// general owner and pool lookups, which need it for their errors.
+    private mutating func write(_ leaf: ColumnLeaf, _ position: Int, _ row: CustomerRow, at place: RowPlace) throws {
+        switch leaf.encoding {
+        case .user, .pool: try write(leaf, place.node.steps[position].0, row, at: place)
+        default: try write(leaf, nil, row, at: place)
+        }
+    }
+
+    /// `field` is given for the owner and pool encodings (see above).
+    private mutating func write(_ leaf: ColumnLeaf, _ field: FieldPlan?, _ row: CustomerRow, at place: RowPlace) throws {
         let column = leaf.column
         switch leaf.encoding {
         case .customerID:
@@ -191,8 +213,8 @@ extension PlanRun {
         case .dateTime: out.dateTime(millis: row.int64(column))
         case .optionalDateTime:
             if let millis = row.optionalInt64(column) { out.dateTime(millis: millis) } else { out.null() }
-        case .user: try lookedUp(Self.user(row, column), field, at: place)
-        case .pool: try lookedUp(Self.pool(row), field, at: place)
+        case .user: try lookedUp(Self.user(row, column), field!, at: place)
+        case .pool: try lookedUp(Self.pool(row), field!, at: place)
         case .contact(let maskable):
             guard !row.isNull(column) else { return out.null() }
             let hidden = hidden(row)
