@@ -18,6 +18,12 @@ extension PlanRun {
         var holes: [(at: Int, field: FieldPlan)] = []
         var holeEnds: [Int] = []
 
+        /// Room for a page of `rows` (growing one append at a time allocated six times).
+        mutating func reserve(_ rows: Int) {
+            ends.reserveCapacity(rows)
+            holeEnds.reserveCapacity(rows)
+        }
+
         func row(_ index: Int) -> Range<Int> { (index == 0 ? 0 : ends[index - 1])..<ends[index] }
 
         func holes(of index: Int) -> ArraySlice<(at: Int, field: FieldPlan)> {
@@ -37,6 +43,8 @@ extension PlanRun {
             query = try CustomerConnection.query(args, context: context, pool: pool)
             var ids: [CustomerID] = []
             ids.reserveCapacity(query.first)
+            for position in rows.indices { rows[position].reserve(query.first) }
+            if program.cursors { cursors.reserveCapacity(query.first) }
             end = try context.database.customerRows(program.request(query, vouching: context.vouching)) { row in
                 let index = ids.count
                 ids.append(row.id)

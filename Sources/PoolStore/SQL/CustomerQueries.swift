@@ -55,10 +55,21 @@ public struct CustomerQueries<Session: SQLSession> {
     func pageStatement(_ query: CustomerQuery, masked: MaskedPools, selecting columns: String) -> SQLFragment {
         var conditions = conditions(query.filter, scope: query.scope, masked: masked)
         if let after = query.after { conditions.append(Self.keyset(after, order: query.order)) }
-        let direction = query.order.descending ? "DESC" : "ASC"
-        return SQLFragment("SELECT \(columns) FROM customers WHERE ")
-            + SQLFragment.all(conditions)
-            + SQLFragment("\nORDER BY sort_key \(direction), id \(direction) LIMIT ?", [.int(Int64(query.first + 1))])
+        // Written into one string with room for it: every page of every caller builds it.
+        var sql = "SELECT "
+        sql.reserveCapacity(columns.utf8.count + conditions.reduce(0) { $0 + $1.sql.utf8.count + 5 } + 80)
+        sql += columns
+        sql += " FROM customers WHERE "
+        var arguments: [SQLValue] = []
+        if conditions.isEmpty { sql += "1 = 1" }
+        for (index, condition) in conditions.enumerated() {
+            if index > 0 { sql += " AND " }
+            sql += condition.sql
+            arguments += condition.arguments
+        }
+        sql += query.order.descending ? "\nORDER BY sort_key DESC, id DESC LIMIT ?" : "\nORDER BY sort_key ASC, id ASC LIMIT ?"
+        arguments.append(.int(Int64(query.first + 1)))
+        return SQLFragment(sql, arguments)
     }
 
     /// How many customers the filter matches in the scope: from the tallies when they can
