@@ -69,25 +69,23 @@ static const char *COMPILED_SCOPED_SQL =
 /* PG_PAGE_JSON=1: the same page written as JSON by PostgreSQL (json_build_object, json_agg):
    the nodes array of the response, owners' names joined in the statement, and whether a 21st
    row follows. Issue 21 asks for both ways measured. */
-static const char *JSON_ADMIN_SQL =
-    "SELECT coalesce(json_agg(json_build_object('id', 'cus_' || p.id, 'name', p.name, 'industry', p.industry, "
-    "'owner', CASE WHEN u.id IS NULL THEN NULL ELSE json_build_object('name', u.name) END) "
-    "ORDER BY p.sort_key DESC, p.id DESC) FILTER (WHERE p.n <= 20), '[]'), count(*) > 20, "
-    "(SELECT token FROM settings_version), (SELECT directory_token FROM settings_version) FROM "
-    "(SELECT id, created_at AS sort_key, name, industry, owner_id, row_number() OVER (ORDER BY created_at DESC, id DESC) AS n "
-    "FROM customers WHERE 1 = 1 ORDER BY sort_key DESC, id DESC LIMIT $1) p LEFT JOIN users u ON u.id = p.owner_id";
+/* The JSON page around the page's rows in `where` (the scope), `limit` naming its parameter. */
+#define JSON_PAGE_SQL(where, limit)                                                                          \
+    "SELECT coalesce(json_agg(json_build_object('id', 'cus_' || p.id, 'name', p.name, 'industry', p.industry, " \
+    "'owner', CASE WHEN u.id IS NULL THEN NULL ELSE json_build_object('name', u.name) END) "                   \
+    "ORDER BY p.sort_key DESC, p.id DESC) FILTER (WHERE p.n <= 20), '[]'), count(*) > 20, "                    \
+    "(SELECT token FROM settings_version), (SELECT directory_token FROM settings_version) FROM "               \
+    "(SELECT id, created_at AS sort_key, name, industry, owner_id, "                                           \
+    "row_number() OVER (ORDER BY created_at DESC, id DESC) AS n FROM customers WHERE " where                   \
+    " ORDER BY sort_key DESC, id DESC LIMIT " limit ") p LEFT JOIN users u ON u.id = p.owner_id"
 
-static const char *JSON_SCOPED_SQL =
-    "SELECT coalesce(json_agg(json_build_object('id', 'cus_' || p.id, 'name', p.name, 'industry', p.industry, "
-    "'owner', CASE WHEN u.id IS NULL THEN NULL ELSE json_build_object('name', u.name) END) "
-    "ORDER BY p.sort_key DESC, p.id DESC) FILTER (WHERE p.n <= 20), '[]'), count(*) > 20, "
-    "(SELECT token FROM settings_version), (SELECT directory_token FROM settings_version) FROM "
-    "(SELECT id, created_at AS sort_key, name, industry, owner_id, row_number() OVER (ORDER BY created_at DESC, id DESC) AS n "
-    "FROM customers WHERE "
+static const char *JSON_ADMIN_SQL = JSON_PAGE_SQL("1 = 1", "$1");
+
+static const char *JSON_SCOPED_SQL = JSON_PAGE_SQL(
     "(owner_id IN (SELECT value::bigint FROM json_array_elements_text(CAST($1 AS json))) OR pool_id IN "
     "(SELECT value::bigint FROM json_array_elements_text(CAST($2 AS json)))\n"
-    " OR id IN (SELECT customer_id FROM collaborators WHERE user_id = $3))\n"
-    "ORDER BY sort_key DESC, id DESC LIMIT $4) p LEFT JOIN users u ON u.id = p.owner_id";
+    " OR id IN (SELECT customer_id FROM collaborators WHERE user_id = $3))\n",
+    "$4");
 
 static const char *NAMES_SQL = "SELECT id, name FROM users WHERE id = ANY($1::bigint[])";
 

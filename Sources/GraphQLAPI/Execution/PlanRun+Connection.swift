@@ -176,10 +176,10 @@ extension PlanRun {
                     out.raw(UnsafeBufferPointer(rebasing: keys[step.key]))
                     switch step.kind {
                     case .typename: out.raw(Self.customerTypename)
-                    case .leaf(let leaf): try write(leaf, position, row, at: (node, index))
+                    case .leaf(let leaf): try write(leaf, step: position, row, at: (node, index))
                     case .lookup:
                         guard case .lookup(let leaf, let typed) = node.steps[position].1 else { continue }
-                        try write(leaf, typed, node.steps[position].0, row, at: (node, index))
+                        try write(leaf, typed, step: position, row, at: (node, index))
                     case .resolved: rows.holes.append((out.count, node.steps[position].0))
                     }
                 }
@@ -192,17 +192,9 @@ extension PlanRun {
 
     private static let customerTypename = Array(#""Customer""#.utf8)
 
-    /// A leaf of the node's step at `position`; its field plan is fetched only for the
-    /// general owner and pool lookups, which need it for their errors.
-    private mutating func write(_ leaf: ColumnLeaf, _ position: Int, _ row: CustomerRow, at place: RowPlace) throws {
-        switch leaf.encoding {
-        case .user, .pool: try write(leaf, place.node.steps[position].0, row, at: place)
-        default: try write(leaf, nil, row, at: place)
-        }
-    }
-
-    /// `field` is given for the owner and pool encodings (see above).
-    private mutating func write(_ leaf: ColumnLeaf, _ field: FieldPlan?, _ row: CustomerRow, at place: RowPlace) throws {
+    /// The leaf of the node's step at `position`. Its field plan is fetched only by the general
+    /// owner and pool lookups, which need it for their errors.
+    private mutating func write(_ leaf: ColumnLeaf, step position: Int, _ row: CustomerRow, at place: RowPlace) throws {
         let column = leaf.column
         switch leaf.encoding {
         case .customerID:
@@ -221,8 +213,8 @@ extension PlanRun {
         case .dateTime: out.dateTime(millis: row.int64(column))
         case .optionalDateTime:
             if let millis = row.optionalInt64(column) { out.dateTime(millis: millis) } else { out.null() }
-        case .user: try lookedUp(Self.user(row, column), field!, at: place)
-        case .pool: try lookedUp(Self.pool(row), field!, at: place)
+        case .user: try lookedUp(Self.user(row, column), place.node.steps[position].0, at: place)
+        case .pool: try lookedUp(Self.pool(row), place.node.steps[position].0, at: place)
         case .contact(let maskable):
             guard !row.isNull(column) else { return out.null() }
             let hidden = hidden(row)
@@ -239,7 +231,7 @@ extension PlanRun {
     /// A nullable owner or pool through its typed readers; what they cannot write (a reader
     /// with no value, an out-of-range number) goes the general way.
     private mutating func write(
-        _ leaf: ColumnLeaf, _ typed: ConnectionProgram.NodeProgram.TypedLookup, _ field: FieldPlan, _ row: CustomerRow,
+        _ leaf: ColumnLeaf, _ typed: ConnectionProgram.NodeProgram.TypedLookup, step position: Int, _ row: CustomerRow,
         at place: RowPlace
     ) throws {
         switch typed {
@@ -250,7 +242,7 @@ extension PlanRun {
             guard let pool = Self.pool(row) else { return out.null() }
             if write(object, pool) { return }
         }
-        try write(leaf, field, row, at: place)
+        try write(leaf, step: position, row, at: place)
     }
 
     /// The user a column names, from the directory the statement vouched for.
