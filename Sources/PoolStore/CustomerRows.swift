@@ -6,6 +6,14 @@ public enum CustomerColumn: Int, CaseIterable, Sendable {
     case ownerID, poolID, previousOwnerID, locked, createdBy, createdAt, ownerSince
     case lastFollowUpAt, lastProgressAt, updatedAt, enteredPoolAt
 
+    /// Whether the column is read as text (`CustomerRow.bytes`) rather than as an integer.
+    var isText: Bool {
+        switch self {
+        case .name, .phone, .email, .industry, .region, .level, .source, .status: return true
+        default: return false
+        }
+    }
+
     var sql: String {
         switch self {
         case .id: return "id"
@@ -78,7 +86,7 @@ public struct CustomerRow {
         }
     }
 
-    let reader: any ColumnReader
+    let reader: PageRows.Reader
     let shape: Shape
 
     /// The directory and settings of the statement's own moment, when the request asked for them.
@@ -104,7 +112,7 @@ public struct CustomerRow {
 
     public func optionalInt64(_ column: CustomerColumn) -> Int64? { reader.optionalInt64(position(column)) }
 
-    /// Empty for NULL; the bytes are SQLite's or libpq's own, valid until the row moves on.
+    /// Empty for NULL; the bytes are the page's copy (`PageRows`), valid only inside the visit.
     public func bytes(_ column: CustomerColumn) -> UnsafeBufferPointer<UInt8> { reader.bytes(position(column)) }
 
     private func position(_ column: CustomerColumn) -> Int32 {
@@ -127,7 +135,7 @@ public struct CustomerRowsEnd: Sendable {
 
 /// A compiled row read at `RowDecoding.customerColumns` positions: the sort key sits after the id.
 private struct AfterSortKey: ColumnReader {
-    let reader: any ColumnReader
+    let reader: PageRows.Reader
 
     private func shifted(_ index: Int32) -> Int32 { index == 0 ? 0 : index + 1 }
 

@@ -25,6 +25,12 @@ public struct Columns: ColumnReader {
         return UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(statement, index)))
     }
 
+    /// SQLite answers a NULL text with no pointer, and an empty one with a pointer to its NUL.
+    public func optionalBytes(_ index: Int32) -> UnsafeBufferPointer<UInt8>? {
+        guard let bytes = sqlite3_column_text(statement, index) else { return nil }
+        return UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(statement, index)))
+    }
+
     /// For values whose type depends on the query (sort keys).
     func value(_ index: Int32) -> DatabaseValue { DatabaseValue(sqliteStatement: statement, index: index) }
 }

@@ -32,6 +32,7 @@ public struct CustomerRowQueries<Session: SQLSession> {
         positions[CustomerColumn.id.rawValue] = 0
         for (offset, column) in request.columns.enumerated() { positions[column.rawValue] = Int32(2 + offset) }
         let tokens = Int32(2 + request.columns.count)
+        let kinds = [false, request.query.order.field == .name] + request.columns.map(\.isText)
         let needsTokens = request.directory || request.settings
         // A change between the memo's reading and the statement is rare; each retry reads the
         // memos afresh, so only a stream of administrative changes could keep it going.
@@ -44,10 +45,12 @@ public struct CustomerRowQueries<Session: SQLSession> {
                 settings: settings?.value)
             var count = 0
             var checked = !needsTokens
+            // Read whole before the first visit (see `PageRows`).
+            let page = PageRows(kinds: kinds, rows: request.query.first)
             do {
                 try session.fetchAll(statement(request, masked: masked)) { row -> Void in
                     if !checked {
-                        // Before the first visit: a stale memo restarts nothing half-written.
+                        // Before any visit: a stale memo restarts nothing half-written.
                         try Self.vouch(VersionTokens(settings: row.int64(tokens), directory: row.int64(tokens + 1)), vouching)
                         guard directory.map({ $0.token == row.int64(tokens + 1) }) ?? true,
                             settings.map({ $0.token == row.int64(tokens) }) ?? true
@@ -56,8 +59,9 @@ public struct CustomerRowQueries<Session: SQLSession> {
                     }
                     count += 1
                     guard count <= request.query.first else { return }
-                    try visit(CustomerRow(reader: row, shape: shape))
+                    page.append(row)
                 }
+                try page.visit { row in try visit(CustomerRow(reader: row, shape: shape)) }
                 // No row carried the tokens: an empty page checks them once more. Tokens are
                 // random, so the same token after the page means no change before it.
                 if count == 0, settings != nil || vouching != MemoTokens() {
