@@ -3,7 +3,7 @@
 
 Usage: bench/console-pages.py [--requests N] [--binary PATH]
 Starts `gonghai serve --demo` on a temporary database (release build recommended:
-`swift build -c release`), signs in as the demo admin, and prints per page the median and p95
+`swift build -c release --static-swift-stdlib`), signs in as the demo admin, and prints per page the median and p95
 milliseconds per request and the ratio to the /healthz baseline.
 """
 import argparse

@@ -3,7 +3,7 @@
 the floor of inserting the same rows with SQLite alone, measured in the same run.
 
 Usage: bench/import.py [--rows 10000] [--rounds 3] [--binary PATH]
-Each round starts `gonghai serve --demo` (release build recommended: `swift build -c release`)
+Each round starts `gonghai serve --demo` (release build recommended: `swift build -c release --static-swift-stdlib`)
 on a fresh temporary database for each path, so both import into the same 2,000 demo customers:
 - api:     `importCustomers` in calls of 1,000 rows (the API's limit), rows routed by region;
 - console: one CSV upload of every row to /admin/import (signed in as the demo admin), into
