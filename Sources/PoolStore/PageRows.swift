@@ -85,27 +85,34 @@ final class PageRows {
     /// while nothing more is appended.
     func visit(_ body: (Reader) throws -> Void) rethrows {
         for row in 0..<count {
-            try body(Reader(cells: cells + row * width, text: text))
+            try body(Reader(cells: cells + row * width, width: width, text: text))
         }
     }
 
     /// One copied row, read as the statement's row was.
     struct Reader: ColumnReader {
         let cells: UnsafePointer<Cell>
+        let width: Int
         let text: UnsafePointer<UInt8>
 
-        func isNull(_ index: Int32) -> Bool { cells[Int(index)].length == Cell.null }
+        /// The cell at a position the row has: past it is a defect, not a value.
+        private func cell(_ index: Int32) -> Cell {
+            precondition(index >= 0 && Int(index) < width, "column \(index) is not in the page's rows")
+            return cells[Int(index)]
+        }
 
-        /// 0 for NULL, as SQLite and `PostgresColumns` read it.
+        func isNull(_ index: Int32) -> Bool { cell(index).length == Cell.null }
+
+        /// 0 for NULL, as SQLite and `PostgresRow` read it.
         func int64(_ index: Int32) -> Int64 {
-            let cell = cells[Int(index)]
+            let cell = cell(index)
             precondition(cell.length < 0, "a text column read as an integer")
             return cell.value
         }
 
         /// Empty for NULL, as the statement's own rows answer.
         func bytes(_ index: Int32) -> UnsafeBufferPointer<UInt8> {
-            let cell = cells[Int(index)]
+            let cell = cell(index)
             precondition(cell.length != Cell.integer, "an integer column read as text")
             guard cell.length > 0 else { return UnsafeBufferPointer(start: nil, count: 0) }
             return UnsafeBufferPointer(start: text + Int(cell.value), count: Int(cell.length))
