@@ -71,11 +71,11 @@ final class PageRows {
     private func appendText(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
         if textCount + bytes.count > textCapacity {
-            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: max(textCapacity * 2, textCount + bytes.count))
+            textCapacity = max(textCapacity * 2, textCount + bytes.count)
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: textCapacity)
             grown.update(from: text, count: textCount)
             text.deallocate()
             text = grown
-            textCapacity = max(textCapacity * 2, textCount + bytes.count)
         }
         (text + textCount).update(from: base, count: bytes.count)
         textCount += bytes.count

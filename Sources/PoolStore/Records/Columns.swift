@@ -21,8 +21,7 @@ public struct Columns: ColumnReader {
     }
 
     public func bytes(_ index: Int32) -> UnsafeBufferPointer<UInt8> {
-        guard let bytes = sqlite3_column_text(statement, index) else { return UnsafeBufferPointer(start: nil, count: 0) }
-        return UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(statement, index)))
+        optionalBytes(index) ?? UnsafeBufferPointer(start: nil, count: 0)
     }
 
     /// SQLite answers a NULL text with no pointer, and an empty one with a pointer to its NUL.

@@ -32,7 +32,9 @@ public struct CustomerRowQueries<Session: SQLSession> {
         positions[CustomerColumn.id.rawValue] = 0
         for (offset, column) in request.columns.enumerated() { positions[column.rawValue] = Int32(2 + offset) }
         let tokens = Int32(2 + request.columns.count)
-        let kinds = [false, request.query.order.field == .name] + request.columns.map(\.isText)
+        // The sort key is the name's text when the page is ordered by name, else an integer.
+        let byName = request.query.order.field == .name
+        let kinds = [false, byName] + request.columns.map(\.isText)
         let needsTokens = request.directory || request.settings
         // A change between the memo's reading and the statement is rare; each retry reads the
         // memos afresh, so only a stream of administrative changes could keep it going.
@@ -41,7 +43,7 @@ public struct CustomerRowQueries<Session: SQLSession> {
             let settings = request.settings ? try settingsMemo.latest() ?? reading(settingsMemo) : nil
             let masked = settings.map { settings in MaskedPools(request.query.filter) { settings.value.pools } } ?? .none
             let shape = CustomerRow.Shape(
-                positions: positions, byName: request.query.order.field == .name, directory: directory?.value,
+                positions: positions, byName: byName, directory: directory?.value,
                 settings: settings?.value)
             var count = 0
             var checked = !needsTokens
