@@ -28,8 +28,6 @@ public struct GraphQLRequestBody: Sendable {
         return false
     }
 
-    static let allowedKeys: Set<String> = ["query", "variables", "operationName", "extensions"]
-
     public static func fromGET(_ arguments: [String: String]) throws -> GraphQLRequestBody {
         var extensions: [String: Map] = [:]
         if let text = arguments["extensions"], !text.isEmpty {
@@ -48,24 +46,35 @@ public struct GraphQLRequestBody: Sendable {
     }
 
     public static func fromJSON(_ bytes: [UInt8]) throws -> GraphQLRequestBody {
-        guard case .dictionary(let object) = try json(bytes) else {
+        guard let members = try parsed(bytes, JSONValueParser.members) else {
             throw bad("The body must be a JSON object with a query.")
         }
-        if let unknown = object.keys.first(where: { !allowedKeys.contains($0) }) {
-            throw bad("Unknown field \"\(unknown.prefix(50))\" in the request body.")
+        // Absent and null are alike for every key; a repeated key's last value counts.
+        var queryValue = Map.undefined
+        var variablesValue = Map.null
+        var nameValue = Map.null
+        var extensionsValue = Map.null
+        for (key, value) in members {
+            switch key {
+            case "query": queryValue = value
+            case "variables": variablesValue = value
+            case "operationName": nameValue = value
+            case "extensions": extensionsValue = value
+            default: throw bad("Unknown field \"\(key.prefix(50))\" in the request body.")
+            }
         }
-        let extensions = try extensionsObject(object["extensions"] ?? .null)
+        let extensions = try extensionsObject(extensionsValue)
         let query: String
-        if case .string(let text) = object["query"] ?? .undefined, !text.isEmpty {
+        if case .string(let text) = queryValue, !text.isEmpty {
             query = text
-        } else if (object["query"] ?? .null).isNullOrUndefined && namesPersistedOperation(extensions) {
+        } else if queryValue.isNullOrUndefined && namesPersistedOperation(extensions) {
             query = ""
         } else {
             throw bad("\"query\" must be a non-empty string.")
         }
-        let variables = try variablesObject(object["variables"] ?? .null)
+        let variables = try variablesObject(variablesValue)
         let name: String?
-        switch object["operationName"] ?? .null {
+        switch nameValue {
         case .null, .undefined: name = nil
         case .string(let text): name = text.isEmpty ? nil : text
         default: throw bad("\"operationName\" must be a string or null.")
@@ -90,14 +99,18 @@ public struct GraphQLRequestBody: Sendable {
         }
     }
 
-    private static func json(_ bytes: [UInt8]) throws -> Map {
+    private static func json(_ bytes: [UInt8]) throws -> Map { try parsed(bytes, JSONValueParser.parse) }
+
+    /// `parse` of the bytes, its failures told apart (the parser bounds the nesting and checks
+    /// the encoding as it reads).
+    private static func parsed<T>(_ bytes: [UInt8], _ parse: ([UInt8]) throws -> T) throws -> T {
         guard !bytes.isEmpty else { throw bad("The body is empty.") }
-        guard NestingGuard.depth(of: bytes, limit: 64) <= 64 else {
-            throw bad("The JSON nests more than 64 levels.")
-        }
-        guard String(validating: bytes, as: UTF8.self) != nil else { throw bad("The body is not valid UTF-8.") }
         do {
-            return try JSONValueParser.parse(bytes)
+            return try parse(bytes)
+        } catch is JSONValueParser.TooDeep {
+            throw bad("The JSON nests more than \(JSONValueParser.maxDepth) levels.")
+        } catch is JSONValueParser.NotUTF8 {
+            throw bad("The body is not valid UTF-8.")
         } catch {
             throw bad("The body is not valid JSON.")
         }

@@ -59,3 +59,63 @@ import Testing
         #expect(Array(object.keys) == ["z", "a", "m"])
     }
 }
+
+/// The parser bounds its own nesting and checks the strings' encoding, which two passes over
+/// the body did before it; a request body's top-level keys come as a list.
+@Suite struct JSONValueParserLimitsTests {
+    static func nested(_ levels: Int) -> [UInt8] { Array((String(repeating: "[", count: levels) + String(repeating: "]", count: levels)).utf8) }
+
+    @Test func sixtyFourLevelsParseAndSixtyFiveAreTooDeep() throws {
+        _ = try JSONValueParser.parse(Self.nested(JSONValueParser.maxDepth))
+        #expect(throws: JSONValueParser.TooDeep.self) { try JSONValueParser.parse(Self.nested(JSONValueParser.maxDepth + 1)) }
+        let objects = String(repeating: #"{"a":"#, count: 65) + "1" + String(repeating: "}", count: 65)
+        #expect(throws: JSONValueParser.TooDeep.self) { try JSONValueParser.parse(Array(objects.utf8)) }
+        // Brackets inside a string are text, not nesting.
+        _ = try JSONValueParser.parse(Array(("[\"" + String(repeating: "[", count: 200) + "\"]").utf8))
+        // Levels closed again do not add up.
+        _ = try JSONValueParser.parse(Array((0..<100).map { _ in "[[]]" }.joined(separator: ",").utf8).wrappedInBrackets)
+    }
+
+    @Test func stringsMustBeUTF8AndOtherBytesAreNotJSON() throws {
+        let quote = Array(#"[""#.utf8)
+        let end = Array(#""]"#.utf8)
+        #expect(throws: JSONValueParser.NotUTF8.self) { try JSONValueParser.parse(quote + [0xFF] + end) }
+        #expect(throws: JSONValueParser.NotUTF8.self) { try JSONValueParser.parse(quote + [0xE4, 0xB8] + end) }
+        // Escaped and unescaped runs together are checked as one text.
+        #expect(throws: JSONValueParser.NotUTF8.self) { try JSONValueParser.parse(Array(#"["\n"#.utf8) + [0xC3] + end) }
+        #expect(throws: JSONValueParser.Invalid.self) { try JSONValueParser.parse([0xFF]) }
+        #expect(try JSONValueParser.parse(quote + Array("中\\n文".utf8) + end) == .array([.string("中\n文")]))
+    }
+
+    @Test func membersComeInOrderWithRepeats() throws {
+        let members = try JSONValueParser.members(Array(#" {"b":1,"a":{"c":[2]},"b":"x"} "#.utf8))
+        #expect(members?.map(\.key) == ["b", "a", "b"])
+        #expect(members?.last?.value == .string("x"))
+        #expect(try JSONValueParser.members(Array("{}".utf8))?.isEmpty == true)
+        #expect(try JSONValueParser.members(Array("[1]".utf8)) == nil)
+        #expect(throws: JSONValueParser.Invalid.self) { try JSONValueParser.members(Array(#"{"a":1} x"#.utf8)) }
+    }
+
+    @Test func requestBodiesSayWhichCheckFailed() throws {
+        func message(_ bytes: [UInt8]) -> String? {
+            do {
+                _ = try GraphQLRequestBody.fromJSON(bytes)
+                return nil
+            } catch {
+                return (error as? APIError)?.message
+            }
+        }
+        #expect(message(Array(#"{"query":"#.utf8) + Self.nested(65) + [UInt8(ascii: "}")]) == "The JSON nests more than 64 levels.")
+        #expect(message(Array(#"{"query":""#.utf8) + [0xFF] + Array(#""}"#.utf8)) == "The body is not valid UTF-8.")
+        #expect(message(Array(#"{"query":"{ a }","extra":1}"#.utf8)) == #"Unknown field "extra" in the request body."#)
+        #expect(message(Array("[]".utf8)) == "The body must be a JSON object with a query.")
+        #expect(message([]) == "The body is empty.")
+        // A repeated key: the last one counts.
+        let body = try GraphQLRequestBody.fromJSON(Array(#"{"query":"{ a }","operationName":"A","operationName":null,"query":"{ b }"}"#.utf8))
+        #expect(body.query == "{ b }" && body.operationName == nil)
+    }
+}
+
+private extension Array where Element == UInt8 {
+    var wrappedInBrackets: [UInt8] { [UInt8(ascii: "[")] + self + [UInt8(ascii: "]")] }
+}
