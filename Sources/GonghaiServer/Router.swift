@@ -3,6 +3,7 @@ import Foundation
 import GraphQLAPI
 import HTTPServer
 import PoolStore
+import Synchronization
 
 /// Sends each request to its endpoint and gives it a request id. Knows routes, not pools.
 public struct Router: HTTPHandler {
@@ -55,6 +56,7 @@ public struct Router: HTTPHandler {
         default:
             response = .text(404, "Not found.\n")
         }
+        response.headers.reserveCapacity(response.headers.count + 3)
         response.headers.append(("X-Request-Id", requestID))
         response.headers.append(("X-Content-Type-Options", "nosniff"))
         if response.header("cache-control") == nil { response.headers.append(("Cache-Control", "no-store")) }
@@ -88,20 +90,25 @@ extension Router {
 
 /// Request ids: the client's if it sent a sane one, else a process-unique one.
 final class RequestIDGenerator: @unchecked Sendable {
-    private let lock = NSLock()
-    private var counter: UInt64 = 0
-    private let prefix = String(UInt32.random(in: .min ... .max), radix: 36)
+    private let counter = Atomic<UInt64>(0)
+    private let prefix = String(UInt32.random(in: .min ... .max), radix: 36) + "-"
 
     func next(suggested: String?) -> String {
-        if let suggested, (1...64).contains(suggested.count),
-            suggested.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }), suggested.allSatisfy(\.isASCII)
-        {
-            return suggested
-        }
-        let number = lock.withLock {
-            counter += 1
-            return counter
-        }
-        return "\(prefix)-\(number)"
+        if let suggested, Self.isSane(suggested) { return suggested }
+        return prefix + String(counter.wrappingAdd(1, ordering: .relaxed).newValue)
+    }
+
+    /// 1 to 64 ASCII letters, digits, `-` and `_`: safe in a log line and a header.
+    static func isSane(_ id: String) -> Bool {
+        (1...64).contains(id.utf8.count)
+            && id.utf8.allSatisfy { byte in
+                switch byte {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                    UInt8(ascii: "-"), UInt8(ascii: "_"):
+                    return true
+                default:
+                    return false
+                }
+            }
     }
 }

@@ -179,10 +179,9 @@ public final class GraphQLEndpoint: Sendable {
             else { return nil }
             return try database.grant(forToken: token).map { ($0, token) }
         }
-        guard let space = header.utf8.firstIndex(of: UInt8(ascii: " ")),
-            String(header[..<space]).equalsIgnoringASCIICase("bearer")
-        else { return nil }
-        let raw = String(header[header.utf8.index(after: space)...])
+        // The scheme is compared in place: a string made of it cost as much as the comparison.
+        guard header.hasASCIIPrefixIgnoringCase("bearer ") else { return nil }
+        let raw = String(header.utf8.dropFirst(7)) ?? ""
         // Tokens are base64url: trim (by Unicode's rules) only what does not already end in one.
         let plain = { (byte: UInt8?) in byte.map { $0 > 0x20 && $0 < 0x80 } ?? false }
         let token = plain(raw.utf8.first) && plain(raw.utf8.last) ? raw : raw.trimmingWhitespace()
@@ -199,7 +198,7 @@ public final class GraphQLEndpoint: Sendable {
             return format.result(GraphQLResult(errors: admitted.errors), requestLevelCode: code)
         }
         guard let document = admitted.document else { throw APIError(.parseFailed, "The query could not be parsed.") }
-        let operation = try admission.operation(in: document, named: body.operationName)
+        let operation = try admission.operation(in: admitted, named: body.operationName)
         if isGET && operation.operation == .mutation {
             throw APIError(.methodNotAllowed, "Mutations need POST.")
         }

@@ -2,6 +2,7 @@ import Foundation
 import PoolDomain
 import PoolServices
 import PoolStore
+import Synchronization
 
 /// Everything resolvers of one request share: who asks, what they may see, the database, and
 /// per-request caches that turn many small lookups into one query each.
@@ -19,7 +20,9 @@ public final class RequestContext: @unchecked Sendable {
     /// Guards the values below, each read from the store on first use. One lock and plain
     /// optionals, not a lazily computed box per value: a request that reads none of them (a
     /// `__typename`, a mutation) paid a tenth of its time allocating five boxes and locks.
-    private let lock = NSLock()
+    /// A `Mutex` lives inside the object; an `NSLock` was an allocation and a mutex set up and
+    /// torn down per request.
+    private let lock = Mutex<Void>(())
     private var directory: [UserID: User]?
     private var poolList: [Pool]?
     private var departmentList: [Department]?
@@ -72,13 +75,13 @@ public final class RequestContext: @unchecked Sendable {
 
     /// The value in `slot`, made by `make` (a read of the store, which never calls back here)
     /// the first time any thread asks.
-    private func once<T>(_ slot: inout T?, _ make: () throws -> T) rethrows -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        if let value = slot { return value }
-        let made = try make()
-        slot = made
-        return made
+    private func once<T: Sendable>(_ slot: inout T?, _ make: () throws -> T) throws -> T {
+        try lock.withLock { _ in
+            if let value = slot { return value }
+            let made = try make()
+            slot = made
+            return made
+        }
     }
 
     /// What the caller may see, computed on first use.
@@ -94,7 +97,7 @@ public final class RequestContext: @unchecked Sendable {
 
     /// What a statement must see to vouch for this request's scope; nil when it read its viewer.
     var vouching: MemoTokens? {
-        lock.withLock { vouchesScope ? vouched ?? MemoTokens() : nil }
+        lock.withLock { _ in vouchesScope ? vouched ?? MemoTokens() : nil }
     }
 
     var scope: CustomerScope { get throws { try viewer().scope } }
@@ -181,7 +184,7 @@ final class OnceValue<T>: @unchecked Sendable {
 
 /// Tells one request's contexts from another's: a query's snapshot context is a second object.
 final class RequestIdentity: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Mutex<Void>(())
     /// Customers whose unmasked contact details this request read, in order, once each.
     private var contactReads: [CustomerID] = []
     private var contactSeen: Set<CustomerID> = []
@@ -189,11 +192,11 @@ final class RequestIdentity: @unchecked Sendable {
     private var lists: [(ids: [CustomerID], filter: String)] = []
 
     func noteContactRead(_ id: CustomerID) {
-        lock.withLock { if contactSeen.insert(id).inserted { contactReads.append(id) } }
+        lock.withLock { _ in if contactSeen.insert(id).inserted { contactReads.append(id) } }
     }
 
     func noteList(_ ids: [CustomerID], filter: String) {
-        lock.withLock {
+        lock.withLock { _ in
             // The verifying executor runs a query twice; one page is one record.
             if !lists.contains(where: { $0.ids == ids && $0.filter == filter }) { lists.append((ids, filter)) }
         }
@@ -202,7 +205,7 @@ final class RequestIdentity: @unchecked Sendable {
     /// What to record for this request, once it has run: one record per recorded list page
     /// and one for all contact details read.
     func accessEntries(by actor: Actor) -> [AccessEntry] {
-        lock.withLock {
+        lock.withLock { _ in
             var entries = lists.map {
                 AccessEntry(userID: actor.userID, tokenID: actor.tokenID, kind: .bulkList, customerIDs: $0.ids, filter: $0.filter, rows: $0.ids.count)
             }

@@ -9,9 +9,19 @@ public struct AdmittedDocument: @unchecked Sendable {
     /// Request-level errors (parse or validation) to answer with instead of executing.
     public let errors: [GraphQLError]
     public let errorCode: ErrorCode?
+    /// The document's operations, in order, found once: casting every definition again per
+    /// request was one of the cold paths of a cached `{ __typename }`.
+    public let operations: [OperationDefinition]
     /// Limit verdicts of the operations that take no variables: theirs cannot change from one
     /// request to the next, and working them out again cost a cached page 3%.
     let verdicts = LimitVerdicts()
+
+    init(document: Document?, errors: [GraphQLError], errorCode: ErrorCode?) {
+        self.document = document
+        self.errors = errors
+        self.errorCode = errorCode
+        operations = document?.definitions.compactMap { $0 as? OperationDefinition } ?? []
+    }
 }
 
 /// What `QueryAdmission.checkLimits` said of each variable-free operation of a document.
@@ -119,7 +129,15 @@ public struct QueryAdmission: Sendable {
 
     /// The operation to run: the named one, or the only one.
     public func operation(in document: Document, named name: String?) throws -> OperationDefinition {
-        let operations = document.definitions.compactMap { $0 as? OperationDefinition }
+        try operation(among: document.definitions.compactMap { $0 as? OperationDefinition }, named: name)
+    }
+
+    /// The same, from the operations admission found in the document.
+    public func operation(in admitted: AdmittedDocument, named name: String?) throws -> OperationDefinition {
+        try operation(among: admitted.operations, named: name)
+    }
+
+    private func operation(among operations: [OperationDefinition], named name: String?) throws -> OperationDefinition {
         if let name {
             guard let match = operations.first(where: { $0.name?.value == name }) else {
                 throw APIError(.operationNotFound, "No operation named \"\(name.prefix(100))\" in the document.")

@@ -29,6 +29,9 @@ public struct HTTPHeaders: Sendable, Equatable {
     /// The last value sent under `name`, compared without case.
     public subscript(name: String) -> String? {
         if let value = value(lowercased: name) { return value }
+        // A lower-case name (nearly every lookup: the trusted proxy's headers are asked for on
+        // every request and rarely sent) was just looked for as it is.
+        guard name.hasASCIIUpper else { return nil }
         // Not as spelled: compared without case, with the names of its length only (lowering
         // `name` on every miss cost more than the lookup).
         let count = name.utf8.count

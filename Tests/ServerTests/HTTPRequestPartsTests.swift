@@ -57,6 +57,21 @@ import Testing
         #expect(given.header("content-type") == "text/plain" && given.header("CONTENT-TYPE") == "text/plain")
     }
 
+    /// The `Bearer ` scheme is recognised in place, in any case, and nothing shorter or
+    /// different passes for it; a name with capitals is still found by its lower-case field.
+    @Test func prefixesAndCapitalsAreReadInPlace() {
+        #expect("BeArEr abc".hasASCIIPrefixIgnoringCase("bearer "))
+        #expect("bearer ".hasASCIIPrefixIgnoringCase("bearer "))
+        #expect(!"Bearer".hasASCIIPrefixIgnoringCase("bearer "))
+        #expect(!"Bearer\tabc".hasASCIIPrefixIgnoringCase("bearer "))
+        #expect(!"Basic abc".hasASCIIPrefixIgnoringCase("bearer "))
+        #expect(!"Béarer abc".hasASCIIPrefixIgnoringCase("bearer "))
+        #expect("X-Real-IP".hasASCIIUpper && !"x-real-ip".hasASCIIUpper && !"中文".hasASCIIUpper)
+        var headers = HTTPHeaders()
+        headers.append(lowercasedName: "x-real-ip", value: "10.0.0.1")
+        #expect(headers["X-Real-IP"] == "10.0.0.1" && headers["x-real-ip"] == "10.0.0.1" && headers["x-forwarded-for"] == nil)
+    }
+
     /// Two lengths that differ only in surrounding blanks are one length; any other pair, or a
     /// length beside `Transfer-Encoding`, is refused.
     @Test func framingIsAmbiguousOnlyWhenItCanBeReadTwoWays() {
