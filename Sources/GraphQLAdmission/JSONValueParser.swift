@@ -132,14 +132,13 @@ struct JSONValueParser {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
                 if scalars.isEmpty {
-                    guard let text = String(validating: bytes[start..<position], as: UTF8.self) else { throw NotUTF8() }
+                    let text = try bytes.withUnsafeBufferPointer { try Self.text(UnsafeBufferPointer(rebasing: $0[start..<position])) }
                     position += 1
                     return text
                 }
                 scalars.append(contentsOf: bytes[start..<position])
                 position += 1
-                guard let text = String(validating: scalars, as: UTF8.self) else { throw NotUTF8() }
-                return text
+                return try scalars.withUnsafeBufferPointer(Self.text)
             }
             guard byte >= 0x20 else { throw Invalid() }
             if byte == UInt8(ascii: "\\") {
@@ -151,6 +150,12 @@ struct JSONValueParser {
             }
             position += 1
         }
+    }
+
+    /// A string's bytes as text, refused unless they are UTF-8.
+    private static func text(_ run: UnsafeBufferPointer<UInt8>) throws -> String {
+        guard UTF8Validation.isValid(run) else { throw NotUTF8() }
+        return String(decoding: run, as: UTF8.self)
     }
 
     private mutating func escape(into output: inout [UInt8]) throws {

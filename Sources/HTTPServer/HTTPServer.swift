@@ -143,28 +143,27 @@ public final class HTTPServer: @unchecked Sendable {
     /// The response's headers for `gh_add_headers`: each name and value ending in NUL, in one
     /// array (copying each with `strdup` was two allocations a header). Like `strdup`, a text
     /// stops at a NUL inside it, so a stray one cannot shift the names and values that follow.
-    /// Written into room sized once, each text copied in one piece: appended through the
-    /// strings' views, the block cost as much as libmicrohttpd's adding of the headers.
+    /// Room is reserved once and each text copied in one piece: appended through the strings'
+    /// views, the block cost as much as libmicrohttpd's adding of the headers. (An array made
+    /// with `unsafeUninitializedCapacity` looked its type up in the runtime on every call.)
     static func headerBlock(_ headers: [(String, String)]) -> [UInt8] {
         var size = 0
         for (name, value) in headers { size += name.utf8.count + value.utf8.count + 2 }
-        return [UInt8](unsafeUninitializedCapacity: size) { block, written in
-            written = 0
-            for (name, value) in headers {
-                append(name, to: block, at: &written)
-                append(value, to: block, at: &written)
-            }
+        var block: [UInt8] = []
+        block.reserveCapacity(size)
+        for (name, value) in headers {
+            append(name, to: &block)
+            append(value, to: &block)
         }
+        return block
     }
 
-    private static func append(_ text: String, to block: UnsafeMutableBufferPointer<UInt8>, at written: inout Int) {
+    private static func append(_ text: String, to block: inout [UInt8]) {
         var text = text
         text.withUTF8 { bytes in
-            let length = bytes.firstIndex(of: 0) ?? bytes.count
-            if length > 0 { (block.baseAddress! + written).update(from: bytes.baseAddress!, count: length) }
-            block[written + length] = 0
-            written += length + 1
+            block.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<(bytes.firstIndex(of: 0) ?? bytes.count)]))
         }
+        block.append(0)
     }
 
     private func send(_ stream: EventStream, _ response: HTTPResponse, _ connection: OpaquePointer) -> Bool {
@@ -188,11 +187,13 @@ public final class HTTPServer: @unchecked Sendable {
         var conflicting = false
         var transferEncoding = false
         for field in headers.fields {
-            if field.name == "content-length" {
+            // Lengths first: comparing two different names in full takes the long way.
+            let size = field.name.utf8.count
+            if size == 14 && field.name == "content-length" {
                 // Nearly every request has one, and only a second is compared (trimmed).
                 if let first = length { conflicting = conflicting || trimmedBlanks(first) != trimmedBlanks(field.value) }
                 length = length ?? field.value
-            } else if field.name == "transfer-encoding" {
+            } else if size == 17 && field.name == "transfer-encoding" {
                 transferEncoding = true
             }
         }

@@ -119,3 +119,37 @@ import Testing
 private extension Array where Element == UInt8 {
     var wrappedInBrackets: [UInt8] { [UInt8(ascii: "[")] + self + [UInt8(ascii: "]")] }
 }
+
+/// The hand-written UTF-8 check agrees with the standard library's on every boundary of
+/// Table 3-7 and on random bytes.
+@Suite struct UTF8ValidationTests {
+    static func agree(_ bytes: [UInt8]) -> Bool {
+        let ours = bytes.withUnsafeBufferPointer { UTF8Validation.isValid($0) }
+        return ours == (String(validating: bytes, as: UTF8.self) != nil)
+    }
+
+    @Test func everyLeadAndSecondByteBoundaryAgrees() {
+        let interesting: [UInt8] = [0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xEC, 0xED, 0xEE, 0xEF,
+                                    0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF]
+        for lead in interesting {
+            for second in interesting {
+                for tail in [[], [0x80], [0x80, 0x80], [0xBF, 0xBF], [0x41, 0x80], [0x80, 0xC0]] as [[UInt8]] {
+                    let sequence = [lead, second] + tail
+                    #expect(Self.agree(sequence), "\(sequence)")
+                    // Behind an ASCII run long enough for the eight-byte steps.
+                    #expect(Self.agree(Array("abcdefghij".utf8) + sequence + Array("klmnopqrstu".utf8)), "\(sequence)")
+                }
+            }
+        }
+        #expect(Self.agree([]) && Self.agree(Array("中文 😀 tab\t".utf8)))
+    }
+
+    @Test func randomBytesAgree() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [UInt8] = [0x41, 0x20, 0x80, 0xBF, 0xC3, 0xA9, 0xE4, 0xB8, 0xAD, 0xED, 0xA0, 0xF0, 0x9F, 0x98, 0x80, 0xF4, 0x90, 0xFF]
+        for _ in 0..<5_000 {
+            let bytes = (0..<Int.random(in: 0...24, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
+            #expect(Self.agree(bytes), "\(bytes)")
+        }
+    }
+}
