@@ -55,7 +55,7 @@ extension Database {
         return try Self.collect(cachedStatement(sql: text), arguments, decode)
     }
 
-    private static func collect<T>(
+    static func collect<T>(
         _ statement: Statement, _ arguments: StatementArguments, _ decode: (Columns) throws -> T, limit: Int = .max
     ) throws -> [T] {
         let cursor = try Step.fetchCursor(statement, arguments: arguments)

@@ -6,8 +6,11 @@ extension Database: SQLSession {
     public typealias Row = Columns
     public static var dialect: SQLDialect { .sqlite }
 
+    /// A read goes straight to SQLite (`ReadStatement`); a statement that writes, through GRDB.
     public func fetchAll<T>(_ sql: String, _ arguments: [SQLValue], _ decode: (Columns) throws -> T) throws -> [T] {
-        try fetchAll(cachedSQL: sql, arguments: Self.arguments(arguments), as: decode)
+        let statement = try cachedStatement(sql: sql)
+        guard ReadStatement.admits(statement) else { return try Self.collect(statement, Self.arguments(arguments), decode) }
+        return try ReadStatement(statement: statement).fetchAll(binding: arguments, decode)
     }
 
     @discardableResult
