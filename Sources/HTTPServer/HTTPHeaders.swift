@@ -29,9 +29,6 @@ public struct HTTPHeaders: Sendable, Equatable {
     /// The last value sent under `name`, compared without case.
     public subscript(name: String) -> String? {
         if let value = value(lowercased: name) { return value }
-        // A lower-case name (nearly every lookup: the trusted proxy's headers are asked for on
-        // every request and rarely sent) was just looked for as it is.
-        guard name.hasASCIIUpper else { return nil }
         // Not as spelled: compared without case, with the names of its length only (lowering
         // `name` on every miss cost more than the lookup).
         let count = name.utf8.count
@@ -44,11 +41,14 @@ public struct HTTPHeaders: Sendable, Equatable {
         return nil
     }
 
+    /// Lengths are compared first: they rule out nearly every field for a word's cost, where
+    /// comparing two different strings goes the long way through the standard library.
     private func value(lowercased name: String) -> String? {
+        let count = name.utf8.count
         var index = fields.count
         while index > 0 {
             index -= 1
-            if fields[index].name == name { return fields[index].value }
+            if fields[index].name.utf8.count == count && fields[index].name == name { return fields[index].value }
         }
         return nil
     }

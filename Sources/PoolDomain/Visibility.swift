@@ -85,7 +85,9 @@ extension Viewer {
         var owners: Set<UserID> = [actor.userID]
         if actor.role == .manager, let department = actor.departmentID {
             let departments = Set(tree.subtree(of: department))
-            owners.formUnion(try users().lazy.filter { $0.departmentID.map(departments.contains) ?? false }.map(\.id))
+            // A plain loop: lazy filter-and-map wrappers, made here for another module's type,
+            // were looked up in the Swift runtime on every request.
+            for user in try users() where user.departmentID.map(departments.contains) ?? false { owners.insert(user.id) }
         }
         return Viewer(
             actor: actor, scope: .restricted(owners: owners, pools: Set(member + admin), collaborator: actor.userID),
