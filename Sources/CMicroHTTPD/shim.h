@@ -90,44 +90,27 @@ static inline const char *gh_query_argument(struct MHD_Connection *connection, c
     return MHD_lookup_connection_value(connection, MHD_GET_ARGUMENT_KIND, name);
 }
 
-/* Adds `count` headers from `block`: each name, then its value, each ending in NUL. */
-static inline void gh_add_headers(struct MHD_Response *response, const char *block, size_t count)
+/* A response with a copy of the body; NULL when libmicrohttpd refused it. Headers are added
+   with MHD_add_response_header, then gh_queue sends it. */
+static inline struct MHD_Response *gh_response_copying(const void *body, size_t length)
 {
-    for (size_t i = 0; i < count; i++) {
-        const char *name = block;
-        const char *value = name + strlen(name) + 1;
-        block = value + strlen(value) + 1;
-        MHD_add_response_header(response, name, value);
-    }
+    return MHD_create_response_from_buffer(length, (void *)body, MHD_RESPMEM_MUST_COPY);
 }
 
-/* Answers with a copy of the body and the headers of `gh_add_headers`; returns 0 when
-   libmicrohttpd refused the response. */
-static inline int gh_respond(
-    struct MHD_Connection *connection, unsigned int status, const void *body, size_t length,
-    const char *headers, size_t header_count)
-{
-    struct MHD_Response *response =
-        MHD_create_response_from_buffer(length, (void *)body, MHD_RESPMEM_MUST_COPY);
-    if (response == NULL) return 0;
-    gh_add_headers(response, headers, header_count);
-    enum MHD_Result queued = MHD_queue_response(connection, status, response);
-    MHD_destroy_response(response);
-    return queued == MHD_YES;
-}
-
-/* Answers with a body read from `reader` as it comes (chunked, length unknown): an event stream.
-   `release` runs once the response is done with `cls`. Returns 0 when libmicrohttpd refused. */
-static inline int gh_respond_stream(
-    struct MHD_Connection *connection, unsigned int status,
-    const char *headers, size_t header_count, size_t block_size, MHD_ContentReaderCallback reader, void *cls, MHD_ContentReaderFreeCallback release)
+/* A response whose body is read from `reader` as it comes (chunked, length unknown): an event
+   stream. `release` runs once the response is done with `cls`, or at once when it is refused
+   (NULL). */
+static inline struct MHD_Response *gh_response_streaming(
+    size_t block_size, MHD_ContentReaderCallback reader, void *cls, MHD_ContentReaderFreeCallback release)
 {
     struct MHD_Response *response = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, block_size, reader, cls, release);
-    if (response == NULL) {
-        release(cls);
-        return 0;
-    }
-    gh_add_headers(response, headers, header_count);
+    if (response == NULL) release(cls);
+    return response;
+}
+
+/* Queues `response` on the connection and lets go of it; returns 0 when libmicrohttpd refused. */
+static inline int gh_queue(struct MHD_Connection *connection, unsigned int status, struct MHD_Response *response)
+{
     enum MHD_Result queued = MHD_queue_response(connection, status, response);
     MHD_destroy_response(response);
     return queued == MHD_YES;

@@ -129,54 +129,27 @@ public final class HTTPServer: @unchecked Sendable {
 
     private func send(_ response: HTTPResponse, _ connection: OpaquePointer) -> Bool {
         if let stream = response.stream { return send(stream, response, connection) }
-        let headers = Self.headerBlock(response.headers)
-        let ok = headers.withUnsafeBytes { block in
-            response.body.withUnsafeBytes { body in
-                gh_respond(
-                    connection, UInt32(response.status), body.baseAddress, body.count,
-                    block.baseAddress?.assumingMemoryBound(to: CChar.self), response.headers.count)
-            }
-        }
-        return ok != 0
+        guard let made = response.body.withUnsafeBytes({ gh_response_copying($0.baseAddress, $0.count) }) else { return false }
+        Self.addHeaders(response.headers, to: made)
+        return gh_queue(connection, UInt32(response.status), made) != 0
     }
 
-    /// The response's headers for `gh_add_headers`: each name and value ending in NUL, in one
-    /// array (copying each with `strdup` was two allocations a header). Like `strdup`, a text
-    /// stops at a NUL inside it, so a stray one cannot shift the names and values that follow.
-    /// Room is reserved once and each text copied in one piece: appended through the strings'
-    /// views, the block cost as much as libmicrohttpd's adding of the headers. (An array made
-    /// with `unsafeUninitializedCapacity` looked its type up in the runtime on every call.)
-    static func headerBlock(_ headers: [(String, String)]) -> [UInt8] {
-        var size = 0
-        for (name, value) in headers { size += name.utf8.count + value.utf8.count + 2 }
-        var block: [UInt8] = []
-        block.reserveCapacity(size)
+    /// Each name and value crosses as the C string Swift already keeps for it (a native string
+    /// ends in NUL; a short one is copied to the stack): no block of copies is built. Like any C
+    /// string, a text stops at a NUL inside it, and the next pair is unaffected.
+    static func addHeaders(_ headers: [(String, String)], to response: OpaquePointer) {
         for (name, value) in headers {
-            append(name, to: &block)
-            append(value, to: &block)
+            name.withCString { name in value.withCString { value in _ = MHD_add_response_header(response, name, value) } }
         }
-        return block
-    }
-
-    private static func append(_ text: String, to block: inout [UInt8]) {
-        var text = text
-        text.withUTF8 { bytes in
-            block.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<(bytes.firstIndex(of: 0) ?? bytes.count)]))
-        }
-        block.append(0)
     }
 
     private func send(_ stream: EventStream, _ response: HTTPResponse, _ connection: OpaquePointer) -> Bool {
         stream.attach(connection)
         streams.add(stream)
-        let headers = Self.headerBlock(response.headers)
         let retained = Unmanaged.passRetained(stream).toOpaque()  // released by mhdStreamReleased
-        let ok = headers.withUnsafeBytes { block in
-            gh_respond_stream(
-                connection, UInt32(response.status), block.baseAddress?.assumingMemoryBound(to: CChar.self), response.headers.count, stream.blockSize, mhdStreamReader,
-                retained, mhdStreamReleased)
-        }
-        return ok != 0
+        guard let made = gh_response_streaming(stream.blockSize, mhdStreamReader, retained, mhdStreamReleased) else { return false }
+        Self.addHeaders(response.headers, to: made)
+        return gh_queue(connection, UInt32(response.status), made) != 0
     }
 
     /// A request whose length can be read two ways (two different `Content-Length`s, or one
