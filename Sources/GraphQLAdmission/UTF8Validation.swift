@@ -1,11 +1,12 @@
 /// Whether bytes are well-formed UTF-8 as RFC 3629 defines it: no overlong forms, no
-/// surrogates, nothing above U+10FFFF.
+/// surrogates, nothing above U+10FFFF; exactly the bytes `String(decoding:as:)` keeps unchanged.
 ///
 /// The standard library's `String(validating:as:)` answers the same, but given part of an
 /// array it takes its generic path, which looks two types up in the runtime on every call;
 /// for the two strings of a `{ __typename }` body that cost more than the rest of the parse.
-enum UTF8Validation {
-    static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+/// Request bodies are checked here, and so is column text before it is written as JSON.
+public enum UTF8Validation {
+    public static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress else { return true }
         let count = bytes.count
         var index = 0
@@ -26,10 +27,11 @@ enum UTF8Validation {
         return true
     }
 
-    /// The length of the well-formed sequence that `lead` starts at `index`; nil when it is not
-    /// one. The second byte's range depends on the lead (Table 3-7 of the Unicode Standard);
-    /// the rest are continuation bytes.
-    private static func sequenceLength(_ lead: UInt8, at index: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+    /// The length of the well-formed sequence that `lead` (not ASCII) starts at `index`; nil
+    /// when it is not one. The second byte's range depends on the lead (Table 3-7 of the
+    /// Unicode Standard); the rest are continuation bytes. The JSON writer checks with it too.
+    @inlinable
+    public static func sequenceLength(_ lead: UInt8, at index: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         let length: Int
         var low: UInt8 = 0x80
         var high: UInt8 = 0xBF

@@ -2,6 +2,7 @@ import Foundation
 import GraphQL
 import Testing
 
+import GraphQLAdmission
 @testable import GraphQLAPI
 import TestSupport
 
@@ -220,7 +221,7 @@ import TestSupport
         }
         for bytes in samples {
             let kept = Array(String(decoding: bytes, as: UTF8.self).utf8) == bytes
-            let checked = bytes.withUnsafeBufferPointer { JSONBytes.isValidUTF8($0) }
+            let checked = bytes.withUnsafeBufferPointer { UTF8Validation.isValid($0) }
             #expect(checked == kept, "\(bytes)")
             // Written from the column's bytes in one pass, or decoded first: the same JSON.
             var direct = JSONBytes()

@@ -1,4 +1,5 @@
 import GraphQL
+import GraphQLAdmission
 
 /// A JSON response written straight into bytes, in the order the executor walks the query.
 ///
@@ -204,21 +205,6 @@ struct JSONBytes {
     private static let falseBytes = Array("false".utf8)
     private static let hex = Array("0123456789abcdef".utf8)
 
-    /// Well-formed UTF-8 as Unicode defines it (no overlong forms, surrogates or values past
-    /// U+10FFFF): exactly the bytes `String(decoding:as:)` keeps unchanged.
-    static func isValidUTF8(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
-        var index = 0
-        while index < text.count {
-            if text[index] < 0x80 {
-                index += 1
-                continue
-            }
-            guard let width = wellFormedWidth(text, at: index) else { return false }
-            index += width
-        }
-        return true
-    }
-
     /// Escapes `"`, `\`, `/` and control bytes straight into reserved room, checking the UTF-8
     /// on the way: false when it is not well-formed, with part of the text possibly written
     /// (the caller drops it).
@@ -256,7 +242,7 @@ struct JSONBytes {
                     index += 3
                     continue
                 }
-                guard let width = Self.wellFormedWidth(text, at: index) else {
+                guard let width = UTF8Validation.sequenceLength(byte, at: index, in: text) else {
                     buffer.commit(written)
                     return false
                 }
@@ -301,30 +287,6 @@ struct JSONBytes {
     @inline(__always)
     private static func escapes(_ byte: UInt8) -> Bool {
         byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "/")
-    }
-
-    /// The length of the well-formed sequence a non-ASCII lead byte starts; nil when it is not one.
-    @inline(__always)
-    private static func wellFormedWidth(_ text: UnsafeBufferPointer<UInt8>, at index: Int) -> Int? {
-        let lead = text[index]
-        let width: Int
-        switch lead {
-        case 0xC2...0xDF: width = 2
-        case 0xE0...0xEF: width = 3
-        case 0xF0...0xF4: width = 4
-        default: return nil
-        }
-        guard index + width <= text.count else { return nil }
-        let second = text[index + 1]
-        switch lead {
-        case 0xE0: guard (0xA0...0xBF).contains(second) else { return nil }
-        case 0xED: guard (0x80...0x9F).contains(second) else { return nil }
-        case 0xF0: guard (0x90...0xBF).contains(second) else { return nil }
-        case 0xF4: guard (0x80...0x8F).contains(second) else { return nil }
-        default: guard second & 0xC0 == 0x80 else { return nil }
-        }
-        for offset in 2..<max(width, 2) where text[index + offset] & 0xC0 != 0x80 { return nil }
-        return width
     }
 
     /// Writes the escape of one byte; returns its length.
