@@ -4,7 +4,7 @@
 /// The standard library's `String(validating:as:)` answers the same, but given part of an
 /// array it takes its generic path, which looks two types up in the runtime on every call;
 /// for the two strings of a `{ __typename }` body that cost more than the rest of the parse.
-/// Request bodies are checked here, and so is column text before it is written as JSON.
+/// Request bodies are checked here; the JSON writer checks column text with `sequenceLength`.
 public enum UTF8Validation {
     public static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress else { return true }

@@ -63,8 +63,8 @@ extension String {
         return String(decoding: utf8.map(Self.asciiLower), as: UTF8.self)
     }
 
-    /// Whether any byte is an ASCII capital; read in place (through the UTF-8 view it cost more
-    /// than the header lookups it guards).
+    /// Whether any byte is an ASCII capital, read over the bytes in place (`asciiLowercased`
+    /// asks it of every media type it lowers).
     var hasASCIIUpper: Bool {
         var text = self
         return text.withUTF8 { bytes in bytes.contains(where: Self.isASCIIUpper) }
