@@ -11,6 +11,11 @@ public struct HTTPHeaders: Sendable, Equatable {
         /// Lower-cased in ASCII.
         public let name: String
         public let value: String
+
+        /// Whether the field is `lowercased`. Lengths are compared first: they rule out nearly
+        /// every field for a word's cost, where comparing two different strings goes the long
+        /// way through the standard library.
+        func isNamed(_ lowercased: String) -> Bool { name.utf8.count == lowercased.utf8.count && name == lowercased }
     }
 
     public init() {}
@@ -41,14 +46,11 @@ public struct HTTPHeaders: Sendable, Equatable {
         return nil
     }
 
-    /// Lengths are compared first: they rule out nearly every field for a word's cost, where
-    /// comparing two different strings goes the long way through the standard library.
     private func value(lowercased name: String) -> String? {
-        let count = name.utf8.count
         var index = fields.count
         while index > 0 {
             index -= 1
-            if fields[index].name.utf8.count == count && fields[index].name == name { return fields[index].value }
+            if fields[index].isNamed(name) { return fields[index].value }
         }
         return nil
     }

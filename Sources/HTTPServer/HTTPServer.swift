@@ -160,13 +160,11 @@ public final class HTTPServer: @unchecked Sendable {
         var conflicting = false
         var transferEncoding = false
         for field in headers.fields {
-            // Lengths first: comparing two different names in full takes the long way.
-            let size = field.name.utf8.count
-            if size == 14 && field.name == "content-length" {
+            if field.isNamed("content-length") {
                 // Nearly every request has one, and only a second is compared (trimmed).
                 if let first = length { conflicting = conflicting || trimmedBlanks(first) != trimmedBlanks(field.value) }
                 length = length ?? field.value
-            } else if size == 17 && field.name == "transfer-encoding" {
+            } else if field.isNamed("transfer-encoding") {
                 transferEncoding = true
             }
         }

@@ -48,8 +48,7 @@ public final class TokenCache: @unchecked Sendable {
     /// token's digest), kept when found. A text that cannot be a token is refused without a
     /// lookup. A kept grant whose token has expired by `now` is refused at once.
     public func grant(of token: String, at now: Date, read: (Data) throws -> TokenGrant?) rethrows -> TokenGrant? {
-        // Bytes compared: `hasPrefix` compares by Unicode's rules, a cost on every request.
-        guard token.utf8.starts(with: TokenDigest.prefix.utf8), token.utf8.count < 200 else { return nil }
+        guard token.hasPrefix(TokenDigest.prefix), token.utf8.count < 200 else { return nil }
         let digest = TokenDigest.key(token)
         let (cached, generation) = lookup(digest)
         if let cached { return cached.expiresAt.map { $0 > now } ?? true ? cached : nil }
