@@ -1,12 +1,13 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// Release builds lay the request path's hot functions out together: each function in a section
-/// of its own, and the linker (lld) placing the ones `bench/layout/refresh` found on the request
-/// path side by side, in the order of its list. The path then spans about a third of the code
-/// pages it did when its functions lay wherever their files put them (README, design: code layout).
+/// Release builds on Linux lay the request path's hot functions out together: each function in a
+/// section of its own, and the linker (lld; the option is ELF's) placing the ones
+/// `bench/layout/refresh` found on the request path side by side, in the order of its list. The
+/// path then spans a quarter of the code pages it did when its functions lay wherever their
+/// files put them (README, design: code layout).
 let packageDirectory = String(#filePath.dropLast("Package.swift".count))
-let functionSections: [SwiftSetting] = [.unsafeFlags(["-Xfrontend", "-function-sections"], .when(configuration: .release))]
+let functionSections: [SwiftSetting] = [.unsafeFlags(["-Xfrontend", "-function-sections"], .when(platforms: [.linux], configuration: .release))]
 let hotFunctionsFirst: [LinkerSetting] = [
     .unsafeFlags(
         [
@@ -14,7 +15,7 @@ let hotFunctionsFirst: [LinkerSetting] = [
             // The list names functions of one build; others may be gone or renamed since.
             "-Xlinker", "--no-warn-symbol-ordering",
         ],
-        .when(configuration: .release)
+        .when(platforms: [.linux], configuration: .release)
     )
 ]
 
