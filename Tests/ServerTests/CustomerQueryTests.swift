@@ -67,6 +67,25 @@ import TestSupport
         #expect(try names("{search: \"%\"}").isEmpty)
     }
 
+    /// Found by the GraphQL fuzzer: a search holding a NUL answered INTERNAL (FTS5 met an
+    /// unterminated phrase). No stored value holds a NUL, so such a search matches nothing, on
+    /// the list, its count and a pool's list alike, and the same text without it still matches.
+    @Test func aSearchHoldingANULMatchesNothingAndIsNoFault() throws {
+        try server.createCustomer("Order 007", owner: "rep1")
+        try server.createCustomer("Pool 007", pool: "east")
+        for text in ["00\\u0000", "007\\u0000", "\\u0000", "a\\u0000b"] {
+            let result = try server.query(
+                "{ customers(filter: {search: \"\(text)\"}) { totalCount nodes { name } } pools { customers(filter: {search: \"\(text)\"}) { totalCount } } }",
+                as: "admin")
+            #expect(result.errorCodes.isEmpty, "\(text): \(result.errorCodes)")
+            #expect(result.at("data", "customers", "totalCount") as? Int == 0, "\(text)")
+            #expect((result.at("data", "customers", "nodes") as? [Any])?.isEmpty == true, "\(text)")
+            #expect(result.at("data", "pools", 0, "customers", "totalCount") as? Int == 0, "\(text)")
+        }
+        let plain = try server.query("{ customers(filter: {search: \"007\"}) { totalCount } }", as: "admin")
+        #expect(plain.at("data", "customers", "totalCount") as? Int == 2)
+    }
+
     @Test func followUpDateFiltersFindCustomersToChase() throws {
         let stale = try server.createCustomer("Stale Co", owner: "rep1")
         let fresh = try server.createCustomer("Fresh Co", owner: "rep1")

@@ -21,6 +21,10 @@ struct CustomerSearch {
 
     /// Name, e-mail or phone digits containing `text`; masked values never match.
     var condition: SQLFragment {
+        // No stored value holds a NUL (both backends end a bound text at it), so a text with one
+        // matches nothing; bound, it would end the patterns early and leave FTS5 an
+        // unterminated phrase.
+        guard !text.unicodeScalars.contains("\u{0}") else { return "1 = 0" }
         let exact = likes
         guard dialect == .sqlite, let candidates = fullTextQuery else { return exact }
         return SQLFragment("(id IN (SELECT rowid FROM customer_search WHERE customer_search MATCH ?) AND ", [.text(candidates)])

@@ -47,7 +47,9 @@ struct ReadStatement {
     }
 
     /// SQLite copies texts and blobs (`SQLITE_TRANSIENT`); an empty one is bound as empty, not
-    /// as the NULL a missing pointer would mean.
+    /// as the NULL a missing pointer would mean. A text ends at its first NUL, as GRDB binds it
+    /// (a C string) for the writes and libpq sends it to PostgreSQL: a search for `00\u{0}` is a
+    /// search for `00` everywhere, and no NUL reaches FTS5's query syntax, which rejects it.
     private static func bind(_ value: SQLValue, at index: Int32, _ handle: SQLiteStatement) -> Int32 {
         switch value {
         case .null: return sqlite3_bind_null(handle, index)
@@ -55,9 +57,10 @@ struct ReadStatement {
         case .double(let number): return sqlite3_bind_double(handle, index, number)
         case .text(var text):
             return text.withUTF8 { bytes in
-                guard let base = bytes.baseAddress, !bytes.isEmpty else { return sqlite3_bind_text(handle, index, "", 0, transient) }
-                return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
-                    sqlite3_bind_text(handle, index, $0, Int32(bytes.count), transient)
+                let length = bytes.firstIndex(of: 0) ?? bytes.count
+                guard let base = bytes.baseAddress, length > 0 else { return sqlite3_bind_text(handle, index, "", 0, transient) }
+                return base.withMemoryRebound(to: CChar.self, capacity: length) {
+                    sqlite3_bind_text(handle, index, $0, Int32(length), transient)
                 }
             }
         case .blob(let bytes):
